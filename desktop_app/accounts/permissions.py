@@ -1,0 +1,139 @@
+"""Roles, permissions and the check every service action makes before it runs.
+
+Permissions are enforced here, in the core: a service called without the right raises
+:class:`~desktop_app.errors.PermissionDenied`, whatever the UI shows. Every service function
+that reads or writes on a user's behalf is decorated with :func:`action`, which registers it
+in :data:`ACTIONS`; the role-matrix test walks every registered action against every role.
+"""
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+
+from desktop_app.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    QUALITY = "quality"
+    LEADER = "leader"
+    DEPT_HEAD = "dept_head"
+    CLINICIAN = "clinician"
+    READONLY = "readonly"
+    # Not a user role: the command line and scheduled tasks run as the system.
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "系统管理员",
+    Role.QUALITY: "质控管理员",
+    Role.LEADER: "院领导",
+    Role.DEPT_HEAD: "科室负责人",
+    Role.CLINICIAN: "医务人员",
+    Role.READONLY: "只读",
+    Role.SYSTEM: "系统",
+}
+
+ROLE_DESCRIPTIONS = {
+    Role.ADMIN: "信息科/系统管理：用户与权限、系统设置、备份与恢复、审计日志，以及人员科室维护",
+    Role.QUALITY: "质控科/医务科/护理部：维护人员与科室、导入导出，开展质控各项工作",
+    Role.LEADER: "院长/分管院长：查看全院情况，审核、签发、打印报送材料",
+    Role.DEPT_HEAD: "科主任/护士长：查看全院名册，维护本科室（含下属病区）人员，负责本科室问题整改",
+    Role.CLINICIAN: "医师/护士：查看名册，填写本人工作记录（如交接班）",
+    Role.READONLY: "只读：查看与打印，不能修改",
+}
+
+USER_ROLES = [Role.ADMIN, Role.QUALITY, Role.LEADER, Role.DEPT_HEAD, Role.CLINICIAN, Role.READONLY]
+
+
+class Perm(StrEnum):
+    OWN_ACCOUNT = "account.self"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_EDIT = "people.edit"
+    DEPARTMENTS_EDIT = "departments.edit"
+    PEOPLE_IMPORT = "people.import"
+    PEOPLE_EXPORT = "people.export"
+    USERS_MANAGE = "users.manage"
+    HOSPITAL_EDIT = "hospital.edit"
+    SETTINGS_EDIT = "settings.edit"
+    BACKUP_CREATE = "backup.create"
+    BACKUP_RESTORE = "backup.restore"
+    AUDIT_VIEW = "audit.view"
+
+    @property
+    def label(self) -> str:
+        return PERM_LABELS[self]
+
+
+PERM_LABELS = {
+    Perm.OWN_ACCOUNT: "修改本人密码",
+    Perm.PEOPLE_VIEW: "查看科室与人员",
+    Perm.PEOPLE_EDIT: "编辑人员",
+    Perm.DEPARTMENTS_EDIT: "编辑科室",
+    Perm.PEOPLE_IMPORT: "从 Excel 导入人员",
+    Perm.PEOPLE_EXPORT: "打印/导出人员与科室名册",
+    Perm.USERS_MANAGE: "管理用户账户",
+    Perm.HOSPITAL_EDIT: "修改医院基本信息",
+    Perm.SETTINGS_EDIT: "修改系统设置",
+    Perm.BACKUP_CREATE: "立即备份",
+    Perm.BACKUP_RESTORE: "从备份恢复",
+    Perm.AUDIT_VIEW: "查看与校验审计日志",
+}
+
+_ALL = frozenset(Perm)
+_READ = frozenset({Perm.OWN_ACCOUNT, Perm.PEOPLE_VIEW})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: _ALL,
+    Role.QUALITY: _READ
+    | {Perm.PEOPLE_EDIT, Perm.DEPARTMENTS_EDIT, Perm.PEOPLE_IMPORT, Perm.PEOPLE_EXPORT, Perm.BACKUP_CREATE},
+    Role.LEADER: _READ | {Perm.PEOPLE_EXPORT},
+    Role.DEPT_HEAD: _READ | {Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT},
+    Role.CLINICIAN: _READ,
+    Role.READONLY: _READ | {Perm.PEOPLE_EXPORT},
+    Role.SYSTEM: _ALL,
+}
+
+# Roles whose permissions reach only their own department (and the departments under it).
+DEPARTMENT_SCOPED: frozenset[Role] = frozenset({Role.DEPT_HEAD})
+
+
+def has_permission(role: Role | str, perm: Perm) -> bool:
+    return perm in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def require(actor, perm: Perm) -> None:
+    if not has_permission(actor.role, perm):
+        raise PermissionDenied(
+            f"当前用户“{actor.display_name}”（{Role(actor.role).label}）没有“{perm.label}”的权限。"
+            "如需办理，请联系系统管理员。"
+        )
+
+
+# name -> permission, filled by @action as service modules are imported
+ACTIONS: dict[str, Perm] = {}
+
+
+def action(perm: Perm, name: str | None = None):
+    """Mark a service function ``fn(session, ...)`` as an action that needs ``perm``."""
+
+    def decorate(fn):
+        key = name or f"{fn.__module__.removeprefix('desktop_app.')}.{fn.__name__}"
+        if key in ACTIONS:
+            raise RuntimeError(f"duplicate service action {key}")
+        ACTIONS[key] = perm
+
+        @functools.wraps(fn)
+        def wrapper(session, *args, **kwargs):
+            require(session.actor, perm)
+            return fn(session, *args, **kwargs)
+
+        wrapper.permission = perm
+        wrapper.action_name = key
+        return wrapper
+
+    return decorate

@@ -1,0 +1,222 @@
+"""``qledger`` — the command line. With no subcommand it opens the window.
+
+Subcommands run as the system actor (they are for the machine's administrator and for
+scheduled tasks), and every change they make is audited like any other. Domain modules add
+their subcommands through a ``register(subparsers)`` function in their own ``cli.py``,
+listed in :data:`COMMAND_MODULES`; heavy libraries are imported only inside the handlers so
+that starting the window stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from desktop_app import APP_NAME, __version__
+
+COMMAND_MODULES = [
+    "desktop_app.people.cli",
+    "desktop_app.demo.cli",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _db_path(args) -> Path:
+    from desktop_app.paths import default_db_path
+
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_for_cli(args, *, check: str = "none"):
+    """Open the database named by ``--db`` (or the default one) as the command line."""
+    from desktop_app.session import CLI_ACTOR, Session
+    from desktop_app.storage.database import open_database
+
+    return Session(open_database(_db_path(args), check=check), CLI_ACTOR)
+
+
+def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Subcommands must not reset a --db given before the subcommand: SUPPRESS keeps it.
+    parser.add_argument("--db", metavar="文件", default=None if top else argparse.SUPPRESS,
+                        help="数据库文件（默认：本机数据文件夹中的 qledger.db）")
+
+
+def print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+# ----------------------------------------------------------------------------- built-in commands
+
+
+def cmd_gui(args) -> int:
+    from ui.app import run_gui  # the only place the GUI is imported
+
+    return run_gui(db_path=Path(args.db) if args.db else None)
+
+
+def cmd_info(args) -> int:
+    from desktop_app import paths
+    from desktop_app.storage.database import SCHEMA_VERSION
+
+    print_json({
+        "程序": APP_NAME, "版本": __version__, "数据版本": SCHEMA_VERSION,
+        "数据文件夹": str(paths.data_dir()), "数据库": str(_db_path(args)),
+        "便携模式": paths.is_portable(), "备份文件夹": str(paths.backup_dir(_db_path(args))),
+    })
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    session = open_for_cli(args)
+    problems = session.db.integrity_check()
+    session.db.close()
+    if problems:
+        print("数据库完整性检查未通过：\n" + "\n".join(problems[:20]), file=sys.stderr)
+        return EXIT_FAILED
+    print(f"数据库完整性检查通过：{_db_path(args)}")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from desktop_app.backup.service import make_backup, prune_backups
+    from desktop_app.settings import get_setting
+
+    session = open_for_cli(args)
+    try:
+        info = make_backup(session.db, reason=args.reason)
+        removed = prune_backups(session.db.path, int(get_setting(session.db, "backup.keep_days")), session.today())
+    finally:
+        session.db.close()
+    print(f"已备份并校验：{info.path}（{info.size / 1024 / 1024:.1f} MB）")
+    if removed:
+        print(f"已清理过期的自动备份 {len(removed)} 份。")
+    return EXIT_OK
+
+
+def cmd_backups(args) -> int:
+    from desktop_app.backup.service import list_backups
+
+    infos = list_backups(_db_path(args))
+    if args.json:
+        print_json([{"文件": str(i.path), "时间": i.created_at, "原因": i.reason, "大小": i.size,
+                     "已校验": i.verified} for i in infos])
+    elif not infos:
+        print("还没有备份。")
+    else:
+        for i in infos:
+            print(f"{i.path.name}\t{i.describe()}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from desktop_app.backup.service import list_backups, newest_good_backup, restore_backup, _read_info
+    from desktop_app.accounts import audit
+    from desktop_app.session import CLI_ACTOR, Session
+    from desktop_app.storage.database import open_database
+
+    db_path = _db_path(args)
+    if args.latest:
+        backup = newest_good_backup(db_path)
+        if backup is None:
+            print("没有找到可用的备份。", file=sys.stderr)
+            return EXIT_FAILED
+    elif args.file:
+        path = Path(args.file)
+        if not path.exists():
+            print(f"找不到备份文件“{path}”。可用的备份：", file=sys.stderr)
+            for i in list_backups(db_path)[:10]:
+                print(f"  {i.path}", file=sys.stderr)
+            return EXIT_FAILED
+        backup = _read_info(path)
+    else:
+        print("请指定备份文件，或使用 --latest 恢复最近的有效备份。", file=sys.stderr)
+        return EXIT_USAGE
+    saved = restore_backup(db_path, backup)
+    db = open_database(db_path)
+    with db.transaction():
+        audit.record(Session(db, CLI_ACTOR), "restore", "database", label=db_path.name,
+                     after={"backup": backup.path.name, "backup_time": backup.created_at,
+                            "saved_current_as": saved.path.name if saved else None})
+    db.close()
+    print(f"已从“{backup.path.name}”恢复。")
+    if saved:
+        print(f"恢复前的数据库已另存为“{saved.path}”。")
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from desktop_app.accounts.audit import verify_chain
+
+    session = open_for_cli(args)
+    try:
+        report = verify_chain(session.db)
+    finally:
+        session.db.close()
+    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qledger",
+        description=f"{APP_NAME}（QualityLedger）{__version__}。不带子命令时打开程序窗口。",
+    )
+    parser.add_argument("--version", action="version", version=f"qledger {__version__}")
+    add_db_option(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    p = sub.add_parser("gui", help="打开程序窗口（默认）")
+    add_db_option(p)
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("info", help="显示版本、数据文件夹与数据库位置")
+    add_db_option(p)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("check", help="完整性检查（PRAGMA integrity_check）")
+    add_db_option(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help="立即备份并校验（可用于计划任务）")
+    add_db_option(p)
+    p.add_argument("--reason", default="计划任务", help="备份原因（写入备份说明）")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("backups", help="列出备份")
+    add_db_option(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser("restore", help="从备份恢复（恢复前会自动另存当前数据库）")
+    add_db_option(p)
+    p.add_argument("file", nargs="?", help="备份文件（.db）")
+    p.add_argument("--latest", action="store_true", help="恢复最近一份有效备份")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("audit", help="审计日志")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="操作", required=True)
+    v = audit_sub.add_parser("verify", help="校验审计日志的哈希链，报告第一处断裂")
+    add_db_option(v)
+    v.set_defaults(func=cmd_audit)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from desktop_app import errors
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return func(args)
+    except (errors.UserError, errors.DatabaseOpenError, errors.StorageEnvironmentError) as exc:
+        print(f"{exc.title}：{exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,174 @@
+"""SQL for departments and staff. Small functions that take a Database; no rules here."""
+from __future__ import annotations
+
+from desktop_app.people.models import Department, Staff
+from desktop_app.people.pinyin import is_pinyin_query
+
+_DEPT_SQL = """
+SELECT d.*, p.name AS parent_name,
+       (SELECT count(*) FROM staff s WHERE s.department_id = d.id AND s.on_duty = 1) AS staff_count
+FROM departments d LEFT JOIN departments p ON p.id = d.parent_id
+"""
+
+_STAFF_SQL = """
+SELECT s.id, s.uid, s.employee_no, s.name, s.gender, s.department_id, d.name AS department_name,
+       s.category, s.title, s.licence_no, s.practice_category, s.registered_here,
+       s.non_registered_reason, s.hire_date, s.on_duty, s.leave_date, s.phone, s.notes
+FROM staff s JOIN departments d ON d.id = s.department_id
+"""
+
+
+def _department(row) -> Department:
+    return Department(
+        id=row["id"], uid=row["uid"], code=row["code"], name=row["name"], kind=row["kind"],
+        parent_id=row["parent_id"], parent_name=row["parent_name"], sort_order=row["sort_order"],
+        phone=row["phone"], active=bool(row["active"]), staff_count=row["staff_count"],
+    )
+
+
+def _staff(row) -> Staff:
+    return Staff(
+        id=row[0], uid=row[1], employee_no=row[2], name=row[3], gender=row[4], department_id=row[5],
+        department_name=row[6], category=row[7], title=row[8], licence_no=row[9],
+        practice_category=row[10], registered_here=bool(row[11]), non_registered_reason=row[12],
+        hire_date=row[13], on_duty=bool(row[14]), leave_date=row[15], phone=row[16], notes=row[17],
+    )
+
+
+def list_departments(db, *, include_inactive: bool = True) -> list[Department]:
+    where = "" if include_inactive else " WHERE d.active = 1"
+    return [_department(r) for r in db.query(_DEPT_SQL + where + " ORDER BY d.sort_order, d.id")]
+
+
+def get_department(db, department_id: int) -> Department | None:
+    row = db.query_one(_DEPT_SQL + " WHERE d.id = ?", (department_id,))
+    return None if row is None else _department(row)
+
+
+def department_name(db, department_id: int | None) -> str | None:
+    if department_id is None:
+        return None
+    return db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,))
+
+
+def insert_department(db, v: dict, pinyin: str, now: str) -> int:
+    cur = db.execute(
+        "INSERT INTO departments (code, name, kind, parent_id, sort_order, phone, active, pinyin, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (v["code"], v["name"], v["kind"], v["parent_id"], v["sort_order"], v["phone"], int(v["active"]), pinyin, now, now),
+    )
+    return cur.lastrowid
+
+
+def update_department(db, department_id: int, v: dict, pinyin: str, now: str) -> None:
+    db.execute(
+        "UPDATE departments SET code = ?, name = ?, kind = ?, parent_id = ?, sort_order = ?, phone = ?, active = ?,"
+        " pinyin = ?, updated_at = ? WHERE id = ?",
+        (v["code"], v["name"], v["kind"], v["parent_id"], v["sort_order"], v["phone"], int(v["active"]), pinyin, now,
+         department_id),
+    )
+
+
+def department_references(db, department_id: int) -> str:
+    """What still points at a department, in words ('' when nothing does)."""
+    parts = []
+    for sql, label in (
+        ("SELECT count(*) FROM staff WHERE department_id = ?", "人员 {} 名"),
+        ("SELECT count(*) FROM departments WHERE parent_id = ?", "下属科室 {} 个"),
+        ("SELECT count(*) FROM users WHERE department_id = ?", "用户账户 {} 个"),
+    ):
+        n = db.scalar(sql, (department_id,))
+        if n:
+            parts.append(label.format(n))
+    return "、".join(parts)
+
+
+def staff_references(db, staff_id: int) -> str:
+    n = db.scalar("SELECT count(*) FROM users WHERE staff_id = ?", (staff_id,))
+    return f"用户账户 {n} 个" if n else ""
+
+
+def get_staff(db, staff_id: int) -> Staff | None:
+    row = db.query_one(_STAFF_SQL + " WHERE s.id = ?", (staff_id,))
+    return None if row is None else _staff(row)
+
+
+def employee_numbers(db) -> dict[str, int]:
+    return {r[0]: r[1] for r in db.query("SELECT employee_no, id FROM staff")}
+
+
+def search_staff(
+    db,
+    *,
+    query: str = "",
+    departments: set[int] | None = None,
+    category: str | None = None,
+    registered_here: bool | None = None,
+    on_duty: bool | None = None,
+    limit: int | None = None,
+) -> list[Staff]:
+    clauses, params = [], []
+    if query:
+        like = f"%{query}%"
+        if is_pinyin_query(query):
+            clauses.append("(s.pinyin LIKE ? OR s.employee_no LIKE ? OR s.name LIKE ?)")
+            params += [f"% {query.lower()}%", like, like]
+        else:
+            clauses.append("(s.name LIKE ? OR s.employee_no LIKE ? OR s.phone LIKE ?)")
+            params += [like, like, like]
+    if departments is not None:
+        clauses.append(f"s.department_id IN ({','.join('?' * len(departments))})")
+        params += sorted(departments)
+    if category:
+        clauses.append("s.category = ?")
+        params.append(category)
+    if registered_here is not None:
+        clauses.append("s.registered_here = ?")
+        params.append(int(registered_here))
+    if on_duty is not None:
+        clauses.append("s.on_duty = ?")
+        params.append(int(on_duty))
+    sql = _STAFF_SQL + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY d.sort_order, s.employee_no"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [_staff(r) for r in db.execute(sql, params)]
+
+
+def staff_counts(db) -> dict[str, int]:
+    row = db.query_one(
+        "SELECT count(*) AS total, sum(on_duty) AS on_duty,"
+        " sum(CASE WHEN on_duty = 1 AND registered_here = 0 THEN 1 ELSE 0 END) AS not_registered"
+        " FROM staff"
+    )
+    return {k: int(row[k] or 0) for k in row.keys()}
+
+
+_STAFF_COLUMNS = [
+    "employee_no", "name", "gender", "department_id", "category", "title", "licence_no", "practice_category",
+    "registered_here", "non_registered_reason", "hire_date", "on_duty", "leave_date", "phone", "notes",
+]
+
+
+def _staff_params(v: dict) -> list:
+    out = []
+    for col in _STAFF_COLUMNS:
+        value = v[col]
+        out.append(int(value) if isinstance(value, bool) else value)
+    return out
+
+
+def insert_staff(db, v: dict, pinyin: str, now: str) -> int:
+    cols = _STAFF_COLUMNS + ["pinyin", "created_at", "updated_at"]
+    cur = db.execute(
+        f"INSERT INTO staff ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        _staff_params(v) + [pinyin, now, now],
+    )
+    return cur.lastrowid
+
+
+def update_staff(db, staff_id: int, v: dict, pinyin: str, now: str) -> None:
+    sets = ", ".join(f"{c} = ?" for c in _STAFF_COLUMNS)
+    db.execute(
+        f"UPDATE staff SET {sets}, pinyin = ?, updated_at = ? WHERE id = ?",
+        _staff_params(v) + [pinyin, now, staff_id],
+    )

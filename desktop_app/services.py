@@ -1,0 +1,7 @@
+"""Imports every service module, so that the registry of actions (and of audit entity labels
+and 工作台 providers) is complete. The GUI and the role-matrix test import this."""
+from desktop_app import dashboard  # noqa: F401
+from desktop_app.accounts import service as accounts  # noqa: F401
+from desktop_app.backup import actions as backup  # noqa: F401
+from desktop_app.hospital import service as hospital  # noqa: F401
+from desktop_app.people import service as people  # noqa: F401

@@ -1,0 +1,104 @@
+"""Hospital-wide settings: typed, with their defaults in one place, stored in the database.
+
+Rules that differ by hospital, province or year (deadlines, thresholds, cycles) are settings
+or data rows, never constants in code. Machine-local settings needed before a database is open
+(such as which database file to open) live in ``config.json`` (see :mod:`desktop_app.paths`).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app import errors
+from desktop_app.errors import Finding
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    label: str
+    type: type
+    default: Any
+    minimum: int | None = None
+    maximum: int | None = None
+    help: str = ""
+    group: str = "常规"
+
+
+SETTINGS: dict[str, SettingDef] = {
+    d.key: d
+    for d in [
+        SettingDef("backup.keep_days", "自动备份保留天数", int, 30, 3, 3650,
+                   "超过天数的自动备份会被清理；最近一份有效备份始终保留。", "备份"),
+        SettingDef("security.idle_lock_minutes", "无操作自动锁定（分钟）", int, 15, 0, 480,
+                   "0 表示不自动锁定。共用电脑建议 5–15 分钟。", "安全"),
+        SettingDef("security.password_max_age_days", "密码有效期（天）", int, 180, 0, 3650,
+                   "0 表示密码不过期。", "安全"),
+        SettingDef("security.password_warn_days", "密码到期前提醒（天）", int, 14, 0, 90,
+                   "到期前若干天在工作台提醒。", "安全"),
+    ]
+}
+
+
+def _coerce(d: SettingDef, value: Any) -> Any:
+    if d.type is bool:
+        if isinstance(value, str):
+            return value.strip().lower() in {"1", "true", "是", "yes", "on"}
+        return bool(value)
+    if d.type is int:
+        if isinstance(value, bool):
+            raise ValueError
+        return int(str(value).strip())
+    return d.type(value)
+
+
+def get_setting(db, key: str) -> Any:
+    d = SETTINGS[key]
+    raw = db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    if raw is None:
+        return d.default
+    try:
+        return _coerce(d, json.loads(raw))
+    except (ValueError, TypeError):
+        return d.default
+
+
+def all_settings(db) -> dict[str, Any]:
+    return {key: get_setting(db, key) for key in SETTINGS}
+
+
+def validate_setting(key: str, value: Any) -> tuple[Any, list[Finding]]:
+    d = SETTINGS.get(key)
+    if d is None:
+        return None, [Finding(f"未知的设置项“{key}”。")]
+    try:
+        coerced = _coerce(d, value)
+    except (ValueError, TypeError):
+        return None, [Finding("请输入整数。" if d.type is int else "取值无效。", field=d.label)]
+    if d.type is int:
+        if d.minimum is not None and coerced < d.minimum:
+            return None, [Finding(f"不能小于 {d.minimum}。", field=d.label)]
+        if d.maximum is not None and coerced > d.maximum:
+            return None, [Finding(f"不能大于 {d.maximum}。", field=d.label)]
+    return coerced, []
+
+
+def write_setting(session, key: str, value: Any) -> bool:
+    """Store one setting inside the caller's transaction (audited). Returns True if it changed."""
+    from desktop_app.accounts import audit
+
+    coerced, findings = validate_setting(key, value)
+    if findings:
+        raise errors.ValidationError(findings)
+    old = get_setting(session.db, key)
+    if old == coerced and session.db.scalar("SELECT 1 FROM settings WHERE key = ?", (key,)):
+        return False
+    session.db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, json.dumps(coerced, ensure_ascii=False), session.stamp()),
+    )
+    label = SETTINGS[key].label
+    audit.record(session, "update", "setting", uid=key, label=label, before={label: old}, after={label: coerced})
+    return True

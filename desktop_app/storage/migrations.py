@@ -1,0 +1,54 @@
+"""Step-by-step upgrades of older database files.
+
+``MIGRATIONS[n]`` upgrades a file from version ``n - 1`` to ``n``. Each step runs in its own
+transaction together with the ``PRAGMA user_version`` bump, after one verified backup of the
+file taken before the first step; if a step fails, the file stays at the last completed version
+and the backup is named in the error.
+
+When you change ``db_schema.sql``: bump its ``user_version``, add the matching step here, and
+add a database saved at the old version to ``tests/data/`` (the migration tests open every one).
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from desktop_app import errors
+
+Step = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: dict[int, Step] = {
+    # 2: step_2,
+}
+
+
+def upgrade(db, *, clock=None, target: int | None = None) -> list[int]:
+    """Upgrade ``db`` to ``target`` (default: this program's version). Returns the steps run."""
+    from desktop_app.backup.service import make_backup
+    from desktop_app.storage.database import SCHEMA_VERSION
+
+    target = SCHEMA_VERSION if target is None else target
+    current = db.user_version()
+    if current >= target:
+        return []
+    missing = [v for v in range(current + 1, target + 1) if v not in MIGRATIONS]
+    if missing:
+        raise errors.DatabaseOpenError(
+            f"无法把数据库从版本 {current} 升级到 {target}：缺少升级步骤 {missing}。请联系维护人员。",
+            path=db.path,
+        )
+    backup = make_backup(db, reason="升级前", clock=clock)
+    done = []
+    for version in range(current + 1, target + 1):
+        try:
+            with db.transaction():
+                MIGRATIONS[version](db.conn)
+                db.conn.execute(f"PRAGMA user_version = {version}")
+        except Exception as exc:
+            raise errors.DatabaseOpenError(
+                f"数据库升级到版本 {version} 时失败（{exc}）。文件仍保持在版本 {version - 1}，"
+                f"升级前的备份在“{backup.path}”。",
+                path=db.path,
+            ) from exc
+        done.append(version)
+    return done
