@@ -1,0 +1,1 @@
+"""The printing kit: PDF (reportlab) and XLSX (openpyxl) builders every module uses."""
