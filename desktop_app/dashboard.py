@@ -33,13 +33,34 @@ class StartupHealth:
     backup_error: str | None = None
 
 
+@dataclass(frozen=True)
+class Stat:
+    label: str
+    value: str
+    page: str | None = None
+    note: str = ""
+
+
 Provider = Callable[[Session, StartupHealth], list[TodoItem]]
 PROVIDERS: list[Provider] = []
+STAT_PROVIDERS: list[Callable[[Session], list[Stat]]] = []
 
 
 def provider(fn: Provider) -> Provider:
     PROVIDERS.append(fn)
     return fn
+
+
+def stat_provider(fn):
+    STAT_PROVIDERS.append(fn)
+    return fn
+
+
+def collect_stats(session: Session) -> list[Stat]:
+    stats: list[Stat] = []
+    for fn in STAT_PROVIDERS:
+        stats.extend(fn(session))
+    return stats
 
 
 def collect(session: Session, health: StartupHealth) -> list[TodoItem]:
@@ -103,6 +124,22 @@ def password_status(session: Session, health: StartupHealth) -> list[TodoItem]:
     if days <= warn:
         return [TodoItem("warning", f"您的密码将在 {days} 天后过期", "请及时修改密码。", page="password", module="账户")]
     return []
+
+
+@stat_provider
+def people_stats(session: Session) -> list[Stat]:
+    from desktop_app.people import service as people
+
+    if not session.actor.can(Perm.PEOPLE_VIEW):
+        return []
+    counts = people.staff_counts(session)
+    departments = [d for d in people.list_departments(session) if d.active]
+    return [
+        Stat("科室", str(len(departments)), page="departments"),
+        Stat("在岗人员", str(counts["on_duty"]), page="staff"),
+        Stat("非本机构执业（在岗）", str(counts["not_registered"]), page="staff",
+             note="进修、规培、实习、外院会诊人员不得单独值班"),
+    ]
 
 
 def days_until(target: dt.date, today: dt.date) -> int:

@@ -194,10 +194,10 @@ class AuditEntry:
     def summary(self) -> str:
         parts = []
         for name, old, new in self.changes():
-            if self.action == "create":
+            if not self.before:  # a creation or an event: just the values
                 if new not in (None, ""):
                     parts.append(f"{name}={new}")
-            elif self.action == "delete":
+            elif not self.after:  # a deletion: what was removed
                 if old not in (None, ""):
                     parts.append(f"{name}={old}")
             else:

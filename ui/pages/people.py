@@ -1,0 +1,227 @@
+"""人员 and 科室 pages."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+)
+
+from desktop_app.accounts.permissions import Perm
+from desktop_app.people import service as people
+from desktop_app.people.models import STAFF_CATEGORIES
+from ui.dialogs.staff_edit import DepartmentDialog, StaffDialog, department_items
+from ui.errors import attempt, guarded
+from ui.pages.base import Page, button_row
+from ui.table import Column, RecordTableModel, RecordTableView
+
+NOT_REGISTERED_COLOUR = "#b26a00"
+LEFT_COLOUR = "#888888"
+
+STAFF_COLUMNS = [
+    Column("工号", lambda s: s.employee_no, width=80),
+    Column("姓名", lambda s: s.name, width=90),
+    Column("性别", lambda s: s.gender, width=50),
+    Column("科室", lambda s: s.department_name, width=130),
+    Column("类别", lambda s: s.category, width=60),
+    Column("职称", lambda s: s.title, width=100),
+    Column("执业状态", lambda s: s.practice_status, width=90,
+           colour=lambda s: None if s.registered_here else NOT_REGISTERED_COLOUR,
+           tooltip=lambda s: None if s.registered_here else "非本机构执业：不得单独值班"),
+    Column("执业证书编号", lambda s: s.licence_no, width=140),
+    Column("入职日期", lambda s: s.hire_date, width=95),
+    Column("在岗", lambda s: "在岗" if s.on_duty else f"离岗 {s.leave_date or ''}".strip(), width=80,
+           colour=lambda s: None if s.on_duty else LEFT_COLOUR),
+    Column("联系电话", lambda s: s.phone, width=110),
+]
+
+
+class StaffPage(Page):
+    title = "人员"
+    domains = frozenset({"people"})
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        layout = self.page_layout("人员名册", "按姓名、工号或拼音首字母（如 zs 查找“张三”）搜索；双击一行可编辑。")
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：姓名 / 工号 / 拼音首字母")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self.department = QComboBox()
+        self.category = QComboBox()
+        self.category.addItem("全部类别", None)
+        for c in STAFF_CATEGORIES:
+            self.category.addItem(c, c)
+        self.practice = QComboBox()
+        for label, value in (("全部执业状态", None), ("本机构执业", True), ("非本机构执业", False)):
+            self.practice.addItem(label, value)
+        self.include_left = QCheckBox("含离岗人员")
+        for w in (self.search, self.department, self.category, self.practice, self.include_left):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        self.count = QLabel()
+        filters.addWidget(self.count)
+        layout.addLayout(filters)
+
+        self.model = RecordTableModel(STAFF_COLUMNS, self)
+        self.table = RecordTableView(self.model)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.table, 1)
+
+        self.add_button = QPushButton("新增人员")
+        self.edit_button = QPushButton("编辑")
+        self.delete_button = QPushButton("删除")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.actions_row = button_row(self.add_button, self.edit_button, self.delete_button)
+        layout.addLayout(self.actions_row)
+
+        self.search.textChanged.connect(lambda _t: self.reload_rows())
+        for box in (self.department, self.category, self.practice):
+            box.currentIndexChanged.connect(lambda _i: self.reload_rows())
+        self.include_left.toggled.connect(lambda _c: self.reload_rows())
+        self._apply_permissions()
+        self.ctx.session_replaced.connect(self._apply_permissions)
+
+    def _apply_permissions(self) -> None:
+        can_edit = self.ctx.can(Perm.PEOPLE_EDIT)
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            b.setVisible(can_edit)
+
+    def refresh(self) -> None:
+        self._fill_departments()
+        self.reload_rows()
+
+    def _fill_departments(self) -> None:
+        current = self.department.currentData()
+        self.department.blockSignals(True)
+        self.department.clear()
+        self.department.addItem("全部科室", None)
+        for label, dept_id in department_items(people.list_departments(self.ctx.session), active_only=False):
+            self.department.addItem(label, dept_id)
+        idx = self.department.findData(current)
+        self.department.setCurrentIndex(max(idx, 0))
+        self.department.blockSignals(False)
+
+    def current_filter(self) -> people.StaffFilter:
+        return people.StaffFilter(
+            query=self.search.text(),
+            department_id=self.department.currentData(),
+            category=self.category.currentData(),
+            registered_here=self.practice.currentData(),
+            on_duty=None if self.include_left.isChecked() else True,
+        )
+
+    def reload_rows(self) -> None:
+        rows = guarded(self, people.list_staff, self.ctx.session, self.current_filter())
+        if rows is None:
+            return
+        self.model.set_rows(rows)
+        self.count.setText(f"共 {len(rows)} 人")
+
+    def add(self) -> None:
+        dialog = StaffDialog(self.ctx, parent=self)
+        if self.department.currentData() is not None:
+            idx = dialog.department.findData(self.department.currentData())
+            if idx >= 0:
+                dialog.department.setCurrentIndex(idx)
+        dialog.exec()
+
+    def edit_selected(self) -> None:
+        staff = self.table.selected_record()
+        if staff is None:
+            return
+        StaffDialog(self.ctx, staff, parent=self).exec()
+
+    def delete_selected(self) -> None:
+        staff = self.table.selected_record()
+        if staff is None:
+            return
+        answer = QMessageBox.question(
+            self, "删除人员",
+            f"确定删除“{staff.label()}”吗？\n删除仅用于录入错误的记录；已离开本院的人员请改为“离岗”。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if attempt(self, people.delete_staff, self.ctx.session, staff.id):
+            self.ctx.notify("people")
+
+
+DEPARTMENT_COLUMNS = [
+    Column("科室名称", lambda d: d.name, width=180),
+    Column("类型", lambda d: d.kind, width=80),
+    Column("上级科室", lambda d: d.parent_name, width=150),
+    Column("科室编码", lambda d: d.code, width=90),
+    Column("在岗人数", lambda d: d.staff_count, sort=lambda d: d.staff_count, width=80, align_right=True),
+    Column("电话", lambda d: d.phone, width=100),
+    Column("状态", lambda d: "启用" if d.active else "停用", width=60,
+           colour=lambda d: None if d.active else LEFT_COLOUR),
+]
+
+
+class DepartmentsPage(Page):
+    title = "科室"
+    domains = frozenset({"people"})
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        layout = self.page_layout("科室", "临床科室、医技科室、护理单元（病区）和职能科室；病区挂在所属临床科室之下。")
+        top = QHBoxLayout()
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("筛选科室名称")
+        self.filter.setClearButtonEnabled(True)
+        top.addWidget(self.filter)
+        top.addStretch(1)
+        self.count = QLabel()
+        top.addWidget(self.count)
+        layout.addLayout(top)
+        self.model = RecordTableModel(DEPARTMENT_COLUMNS, self)
+        self.table = RecordTableView(self.model)
+        self.table.proxy.setFilterKeyColumn(0)
+        self.table.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter.textChanged.connect(self.table.proxy.setFilterFixedString)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.table, 1)
+        self.add_button = QPushButton("新增科室")
+        self.edit_button = QPushButton("编辑")
+        self.delete_button = QPushButton("删除")
+        self.add_button.clicked.connect(lambda: DepartmentDialog(self.ctx, parent=self).exec())
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.actions_row = button_row(self.add_button, self.edit_button, self.delete_button)
+        layout.addLayout(self.actions_row)
+        self._apply_permissions()
+        self.ctx.session_replaced.connect(self._apply_permissions)
+
+    def _apply_permissions(self) -> None:
+        can_edit = self.ctx.can(Perm.DEPARTMENTS_EDIT)
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            b.setVisible(can_edit)
+
+    def refresh(self) -> None:
+        rows = guarded(self, people.list_departments, self.ctx.session)
+        if rows is None:
+            return
+        self.model.set_rows(rows)
+        self.count.setText(f"共 {len(rows)} 个科室")
+
+    def edit_selected(self) -> None:
+        dept = self.table.selected_record()
+        if dept is not None and self.ctx.can(Perm.DEPARTMENTS_EDIT):
+            DepartmentDialog(self.ctx, dept, parent=self).exec()
+
+    def delete_selected(self) -> None:
+        dept = self.table.selected_record()
+        if dept is None:
+            return
+        if QMessageBox.question(self, "删除科室", f"确定删除科室“{dept.name}”吗？") != QMessageBox.StandardButton.Yes:
+            return
+        if attempt(self, people.delete_department, self.ctx.session, dept.id):
+            self.ctx.notify("people")
