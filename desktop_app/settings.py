@@ -92,7 +92,7 @@ def write_setting(session, key: str, value: Any) -> bool:
     if findings:
         raise errors.ValidationError(findings)
     old = get_setting(session.db, key)
-    if old == coerced and session.db.scalar("SELECT 1 FROM settings WHERE key = ?", (key,)):
+    if old == coerced:  # unchanged (or still the default): nothing to store or audit
         return False
     session.db.execute(
         "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"

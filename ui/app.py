@@ -75,19 +75,8 @@ def open_or_create(parent: QWidget | None, db_path: Path, clock: Clock) -> Datab
         except (errors.DatabaseOpenError, errors.StorageEnvironmentError) as exc:
             log.warning("cannot open %s: %s", db_path, exc)
             backup = newest_good_backup(db_path) if getattr(exc, "offer_backup", False) else None
-            box = QMessageBox(parent)
-            box.setIcon(QMessageBox.Icon.Critical)
-            box.setWindowTitle(getattr(exc, "title", "无法打开数据库"))
-            text = exc.message
-            if backup is not None:
-                text += f"\n\n找到最近的有效备份：{backup.describe()}。\n恢复前会把当前文件另存一份，不会覆盖任何备份。"
-            box.setText(text)
-            restore = box.addButton("从该备份恢复", QMessageBox.ButtonRole.AcceptRole) if backup else None
-            choose = box.addButton("选择其他数据库文件…", QMessageBox.ButtonRole.ActionRole)
-            box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            clicked = box.clickedButton()
-            if restore is not None and clicked is restore:
+            choice = ask_open_problem(parent, exc, backup)
+            if choice == "restore":
                 try:
                     restore_backup(db_path, backup, clock=clock)
                 except Exception as restore_exc:  # noqa: BLE001
@@ -95,7 +84,7 @@ def open_or_create(parent: QWidget | None, db_path: Path, clock: Clock) -> Datab
                     return None
                 _audit_restore(db_path, backup, clock)
                 continue
-            if clicked is choose:
+            if choice == "choose":
                 from PySide6.QtWidgets import QFileDialog
 
                 path, _ = QFileDialog.getOpenFileName(parent, "选择数据库文件", str(db_path.parent),
@@ -105,6 +94,27 @@ def open_or_create(parent: QWidget | None, db_path: Path, clock: Clock) -> Datab
                     save_config({"db_path": path})
                     continue
             return None
+
+
+def ask_open_problem(parent: QWidget | None, exc, backup) -> str:
+    """Explain why the database cannot be opened; returns "restore", "choose" or "quit"."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(getattr(exc, "title", "无法打开数据库"))
+    text = exc.message
+    if backup is not None:
+        text += f"\n\n找到最近的有效备份：{backup.describe()}。\n恢复前会把当前文件另存一份，不会覆盖任何备份。"
+    box.setText(text)
+    restore = box.addButton("从该备份恢复", QMessageBox.ButtonRole.AcceptRole) if backup else None
+    choose = box.addButton("选择其他数据库文件…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    if restore is not None and clicked is restore:
+        return "restore"
+    if clicked is choose:
+        return "choose"
+    return "quit"
 
 
 def _audit_restore(db_path: Path, backup, clock: Clock) -> None:

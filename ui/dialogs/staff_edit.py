@@ -154,7 +154,13 @@ class StaffDialog(QDialog):
             "notes": self.notes.text(),
         }
 
+    def done(self, result: int) -> None:  # noqa: D401 - Qt API
+        self._timer.stop()  # no validation after the dialog is gone
+        super().done(result)
+
     def validate_live(self) -> None:
+        if not self.isVisible():
+            return
         findings = people.check_staff(self.ctx.session, self.values(), staff_id=self.staff.id if self.staff else None)
         if not self._attempted:
             # Before the first 保存, only comment on fields that have something in them.

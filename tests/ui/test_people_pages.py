@@ -1,0 +1,126 @@
+"""人员 and 科室 pages as a user drives them."""
+from PySide6.QtCore import Qt
+
+from desktop_app.accounts.permissions import Role
+
+
+def shown_names(page):
+    return [page.model.record(i).name for i in range(page.model.rowCount())]
+
+
+def test_pinyin_search_as_you_type(window_for, qtbot):
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    assert len(shown_names(page)) == 7 and "共 7 人" in page.count.text()
+    qtbot.keyClicks(page.search, "zs")
+    assert shown_names(page) == ["张三"]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "czw")
+    assert shown_names(page) == ["曾志伟"]
+
+
+def test_filters_by_department_and_practice_status(window_for):
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    page.practice.setCurrentIndex(page.practice.findData(False))
+    assert sorted(shown_names(page)) == sorted(["赵敏", "曾志伟"])
+    page.practice.setCurrentIndex(0)
+    page.department.setCurrentIndex(page.department.findText("　内科一病区"))
+    assert sorted(shown_names(page)) == sorted(["王芳", "赵敏"])
+
+
+def test_non_registered_staff_are_highlighted(window_for):
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    col = [c.title for c in page.model.columns].index("执业状态")
+    for row in range(page.model.rowCount()):
+        staff = page.model.record(row)
+        brush = page.model.data(page.model.index(row, col), Qt.ItemDataRole.ForegroundRole)
+        assert (brush is not None) == (not staff.registered_here)
+
+
+def test_new_staff_dialog_shows_messages_beside_fields_then_saves(window_for, qtbot, db):
+    from ui.dialogs.staff_edit import StaffDialog
+
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    dialog = StaffDialog(window.ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.employee_no.setText("D001")  # already used by 张三
+    dialog.save()
+    messages = dialog.form.messages()
+    assert "已被其他人员使用" in messages["工号"] and "请填写姓名" in messages["姓名"]
+    assert dialog.result() != dialog.DialogCode.Accepted
+    dialog.employee_no.setText("D100")
+    dialog.name.setText("钱七")
+    dialog.category.setCurrentText("医师")
+    dialog.title.setCurrentText("主治医师")
+    dialog.licence.setText("110340000099999")
+    dialog.save()
+    assert dialog.saved is not None and dialog.saved.name == "钱七"
+    page = window.page("staff")
+    assert "钱七" in shown_names(page)  # the page redrew after the change notice
+
+
+def test_live_validation_while_typing(window_for, qtbot):
+    from ui.dialogs.staff_edit import StaffDialog
+
+    window = window_for(Role.QUALITY)
+    dialog = StaffDialog(window.ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.phone.setText("电话号码")
+    qtbot.waitUntil(lambda: "联系电话" in dialog.form.messages(), timeout=2000)
+    assert "只能包含数字" in dialog.form.messages()["联系电话"]
+    assert "姓名" not in dialog.form.messages()  # untouched fields are not nagged before 保存
+
+
+def test_reader_cannot_see_edit_buttons(window_for):
+    window = window_for(Role.READONLY)
+    window.navigate("staff")
+    page = window.page("staff")
+    assert page.add_button.isHidden() and page.delete_button.isHidden()
+
+
+def test_department_head_edit_outside_department_is_refused_with_message(window_for, hospital, messages, qtbot):
+    from desktop_app.people import service as people
+    from ui.dialogs.staff_edit import StaffDialog
+
+    window = window_for(Role.DEPT_HEAD, "内科")
+    other = people.get_staff(window.ctx.session, hospital.staff["李四"])
+    dialog = StaffDialog(window.ctx, other, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.phone.setText("13911112222")
+    dialog.save()
+    assert messages and messages[-1][0] == "warning" and "只能修改本科室" in messages[-1][2]
+
+
+def test_delete_staff_asks_then_removes(window_for, messages):
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    page.search.setText("周明")
+    page.table.selectRow(0)
+    page.delete_selected()
+    assert messages[0][0] == "question"
+    page.search.setText("")
+    assert "周明" not in shown_names(page)
+
+
+def test_department_dialog_creates_ward_under_department(window_for, qtbot, hospital):
+    from ui.dialogs.staff_edit import DepartmentDialog
+
+    window = window_for(Role.QUALITY)
+    window.navigate("departments")
+    dialog = DepartmentDialog(window.ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("外科一病区")
+    dialog.kind.setCurrentText("护理单元")
+    dialog.parent_box.setCurrentIndex(dialog.parent_box.findData(hospital.departments["外科"]))
+    dialog.save()
+    page = window.page("departments")
+    rows = {page.model.record(i).name: page.model.record(i) for i in range(page.model.rowCount())}
+    assert rows["外科一病区"].parent_name == "外科"
