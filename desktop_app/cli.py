@@ -24,7 +24,7 @@ COMMAND_MODULES = [
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _db_path(args) -> Path:
+def db_path_from_args(args) -> Path:
     from desktop_app.paths import default_db_path
 
     return Path(args.db) if getattr(args, "db", None) else default_db_path()
@@ -35,7 +35,7 @@ def open_for_cli(args, *, check: str = "none"):
     from desktop_app.session import CLI_ACTOR, Session
     from desktop_app.storage.database import open_database
 
-    return Session(open_database(_db_path(args), check=check), CLI_ACTOR)
+    return Session(open_database(db_path_from_args(args), check=check), CLI_ACTOR)
 
 
 def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -63,8 +63,8 @@ def cmd_info(args) -> int:
 
     print_json({
         "程序": APP_NAME, "版本": __version__, "数据版本": SCHEMA_VERSION,
-        "数据文件夹": str(paths.data_dir()), "数据库": str(_db_path(args)),
-        "便携模式": paths.is_portable(), "备份文件夹": str(paths.backup_dir(_db_path(args))),
+        "数据文件夹": str(paths.data_dir()), "数据库": str(db_path_from_args(args)),
+        "便携模式": paths.is_portable(), "备份文件夹": str(paths.backup_dir(db_path_from_args(args))),
     })
     return EXIT_OK
 
@@ -76,7 +76,7 @@ def cmd_check(args) -> int:
     if problems:
         print("数据库完整性检查未通过：\n" + "\n".join(problems[:20]), file=sys.stderr)
         return EXIT_FAILED
-    print(f"数据库完整性检查通过：{_db_path(args)}")
+    print(f"数据库完整性检查通过：{db_path_from_args(args)}")
     return EXIT_OK
 
 
@@ -99,7 +99,7 @@ def cmd_backup(args) -> int:
 def cmd_backups(args) -> int:
     from desktop_app.backup.service import list_backups
 
-    infos = list_backups(_db_path(args))
+    infos = list_backups(db_path_from_args(args))
     if args.json:
         print_json([{"文件": str(i.path), "时间": i.created_at, "原因": i.reason, "大小": i.size,
                      "已校验": i.verified} for i in infos])
@@ -117,7 +117,7 @@ def cmd_restore(args) -> int:
     from desktop_app.session import CLI_ACTOR, Session
     from desktop_app.storage.database import open_database
 
-    db_path = _db_path(args)
+    db_path = db_path_from_args(args)
     if args.latest:
         backup = newest_good_backup(db_path)
         if backup is None:

@@ -38,6 +38,17 @@ def clean_optional(value: Any) -> str | None:
     return text or None
 
 
+def clean_prose(value: Any) -> str | None:
+    """Free text (备注, 描述, 意见): trimmed, but Chinese punctuation such as （），：； is kept —
+    NFKC would silently turn it into ASCII."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\r\n", "\n").strip()
+    return text or None
+
+
 def parse_date(value: Any) -> dt.date | None:
     """A date from a cell or a field; ``None`` for empty; raises ValueError when unreadable."""
     if value is None or value == "":

@@ -48,7 +48,12 @@ class StartupProbe:
 
 def demo_hint(db: Database) -> str:
     """The demo database's accounts, shown on its login dialog (never on a real hospital's)."""
-    return ""
+    from desktop_app.demo.hospital import DEMO_ACCOUNTS, demo_info
+
+    if demo_info(db) is None:
+        return ""
+    lines = [f"{a.username} / {a.password}　{a.role.label}" for a in DEMO_ACCOUNTS]
+    return "这是演示数据库（青山县人民医院，虚构），可用以下账户体验各角色：\n" + "\n".join(lines)
 
 
 def open_or_create(parent: QWidget | None, db_path: Path, clock: Clock) -> Database | None:

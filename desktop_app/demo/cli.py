@@ -6,10 +6,10 @@ from pathlib import Path
 
 
 def cmd_demo(args) -> int:
-    from desktop_app.cli import EXIT_FAILED, EXIT_OK, _db_path
+    from desktop_app.cli import EXIT_FAILED, EXIT_OK, db_path_from_args
     from desktop_app.demo.hospital import build_demo
 
-    path = Path(_db_path(args))
+    path = Path(db_path_from_args(args))
     if path.exists() and path.stat().st_size > 0 and not args.force:
         if args.if_missing:
             print(f"数据库已存在，未生成演示数据：{path}")

@@ -26,7 +26,7 @@ from desktop_app.people.models import (
 )
 from desktop_app.people.pinyin import search_keys
 from desktop_app.session import Session
-from desktop_app.textnorm import clean_optional, clean_text, parse_bool, parse_date
+from desktop_app.textnorm import clean_optional, clean_prose, clean_text, parse_bool, parse_date
 
 audit.register_entity("staff", "人员", STAFF_FIELD_LABELS)
 audit.register_entity("department", "科室", DEPARTMENT_FIELD_LABELS)
@@ -355,7 +355,7 @@ class StaffValidator:
         c["phone"] = clean_optional(values.get("phone"))
         if c["phone"] and not _PHONE_RE.match(c["phone"]):
             f.append(Finding("联系电话只能包含数字和“-”，如 13800000000 或 0564-5012345。", field=L["phone"]))
-        c["notes"] = clean_optional(values.get("notes"))
+        c["notes"] = clean_prose(values.get("notes"))
         if c["notes"] and len(c["notes"]) > 200:
             f.append(Finding("备注不能超过 200 字。", field=L["notes"]))
         for key in ("hire_date", "leave_date"):

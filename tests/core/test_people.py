@@ -99,3 +99,8 @@ def test_department_in_use_cannot_be_deleted_or_made_its_own_parent(system, hosp
 def test_department_with_staff_on_duty_cannot_be_deactivated(system, hospital):
     with pytest.raises(errors.ValidationError, match="在岗人员"):
         people.update_department(system, hospital.departments["检验科"], {"active": False})
+
+
+def test_notes_keep_chinese_punctuation(system, hospital):
+    s = people.update_staff(system, hospital.staff["张三"], {"notes": "科主任（兼），返聘：2025年；"})
+    assert s.notes == "科主任（兼），返聘：2025年；"

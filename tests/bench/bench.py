@@ -1,0 +1,151 @@
+"""Benchmark on the large synthetic hospital (not part of the normal test run).
+
+    .venv/bin/python tests/bench/bench.py              # 10-year demo hospital, 5 runs each
+    .venv/bin/python tests/bench/bench.py --years 1 --runs 3
+
+Builds the demo hospital once (cached under the system temp folder, rebuilt when the schema
+version changes) and prints medians of several runs:
+
+* cold start — a fresh ``qledger`` process until the login dialog is usable, and until the
+  main window is shown and usable after logging in (offscreen Qt);
+* opening the 人员 page (building it and loading every row);
+* one pinyin-search keystroke on the 人员 page.
+
+Targets on a 2-core machine (issue 3): start ≤ 1.5 s, page ≤ 200 ms, keystroke ≤ 50 ms.
+Later modules add their own measurements to ``MEASUREMENTS``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ADMIN = ("admin", "Admin2026")
+
+
+def demo_database(years: int, rebuild: bool) -> Path:
+    from desktop_app.demo.hospital import build_demo
+    from desktop_app.storage.database import SCHEMA_VERSION
+
+    folder = Path(tempfile.gettempdir()) / "qledger-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}.db"
+    if rebuild:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    if not path.exists():
+        t = time.perf_counter()
+        print(f"building the {years}-year demo hospital into {path} …", flush=True)
+        build_demo(path, years=years)
+        print(f"  built in {time.perf_counter() - t:.1f} s", flush=True)
+    return path
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:7.1f} ms  (min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f}, n={len(samples)})"
+
+
+# ----------------------------------------------------------------------------- cold start
+
+
+def cold_start(db: Path, runs: int) -> dict[str, list[float]]:
+    """Start the real program in a new process; it reports its milestones to a probe file."""
+    results: dict[str, list[float]] = {"login": [], "usable": [], "after_login": []}
+    home = Path(tempfile.mkdtemp(prefix="qledger-bench-home-"))
+    for _ in range(runs):
+        probe = home / "probe.jsonl"
+        probe.unlink(missing_ok=True)
+        env = dict(os.environ, QLEDGER_STARTUP_PROBE=str(probe), QLEDGER_PROBE_LOGIN=":".join(ADMIN),
+                   QLEDGER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+        t0 = time.time()
+        subprocess.run([sys.executable, "-m", "desktop_app", "gui", "--db", str(db)], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        events = {e["event"]: e["t"] for e in map(json.loads, probe.read_text().splitlines())}
+        results["login"].append(events["login_shown"] - t0)
+        results["usable"].append(events["main_window_usable"] - t0)
+        results["after_login"].append(events["main_window_usable"] - events["login_shown"])
+    return results
+
+
+# ----------------------------------------------------------------------------- in-process UI timings
+
+
+def ui_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.accounts.service import authenticate
+    from desktop_app.clock import SystemClock
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.qt_setup import setup_application
+
+    app = QApplication.instance() or QApplication([])
+    setup_application(app)
+    db = open_database(db_path)
+    clock = SystemClock()
+    actor = authenticate(db, *ADMIN, clock).actor
+    out: dict[str, list[float]] = {"staff_page": [], "keystroke": []}
+    for _ in range(runs):
+        window = MainWindow(AppContext(Session(db, actor, clock)))
+        window.show()
+        app.processEvents()
+        t = time.perf_counter()
+        window.navigate("staff")
+        app.processEvents()
+        out["staff_page"].append(time.perf_counter() - t)
+        page = window.page("staff")
+        assert page.model.rowCount() > 0
+        for text in ("z", "zh", "zha", "zhan", "w", "wa", "l", "li", "c", "ch", "zs", "wf", "", "0", "01"):
+            t = time.perf_counter()
+            page.search.setText(text)
+            app.processEvents()
+            out["keystroke"].append(time.perf_counter() - t)
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    db.close()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the demo database")
+    args = parser.parse_args()
+    db = demo_database(args.years, args.rebuild)
+    from desktop_app.storage.database import open_database
+
+    with open_database(db) as d:
+        staff_total = d.scalar("SELECT count(*) FROM staff")
+        on_duty = d.scalar("SELECT count(*) FROM staff WHERE on_duty = 1")
+    size_mb = db.stat().st_size / 1024 / 1024
+    print(f"\n{args.years}-year demo hospital: {staff_total} staff ({on_duty} on duty), {size_mb:.1f} MB\n")
+    start = cold_start(db, args.runs)
+    ui = ui_timings(db, args.runs)
+    rows = [
+        ("cold start → login dialog usable", start["login"], "≤ 1.5 s (with the main window)"),
+        ("cold start → main window usable (incl. login)", start["usable"], "≤ 1.5 s"),
+        ("  of which: login → main window usable", start["after_login"], ""),
+        ("open 人员 page", ui["staff_page"], "≤ 200 ms"),
+        ("pinyin search keystroke (人员)", ui["keystroke"], "≤ 50 ms"),
+    ]
+    for label, samples, target in rows:
+        print(f"{label:<48} {median_ms(samples)}  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
