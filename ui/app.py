@@ -236,5 +236,9 @@ def run_gui(db_path: Path | None = None, *, clock: Clock | None = None) -> int:
 
         QTimer.singleShot(0, finish_probe)
     code = app.exec()
+    # Let background work (the daily backup, an export) finish before the connections close.
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()
     ctx.db.close()
     return code
