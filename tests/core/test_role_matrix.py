@@ -31,6 +31,17 @@ EXPECTED = {
 def samples(ctx):
     """action name -> a call with realistic arguments (ctx gives ids from the template)."""
     h = ctx["hospital"]
+    people_excel = desktop_app.services.people_excel
+
+    def staff_file(s):
+        """The roster exported by the system into the template's folder, for the import samples."""
+        path = ctx["path"].parent / "人员名册.xlsx"
+        people_excel.export_staff_xlsx(s.as_actor(desktop_app.session.SYSTEM_ACTOR), path)
+        return path
+
+    def staff_plan(s):
+        return people_excel.preview_staff_import(s.as_actor(desktop_app.session.SYSTEM_ACTOR), staff_file(s))
+
     return {
         "accounts.service.change_own_password": lambda s: accounts.change_own_password(s, "Passw0rd1", "Newpass2026"),
         "accounts.service.list_users": lambda s: accounts.list_users(s),
@@ -66,6 +77,12 @@ def samples(ctx):
         "people.service.update_staff": lambda s: desktop_app.services.people.update_staff(
             s, h.staff["王芳"], {"phone": "13500000000"}),
         "people.service.delete_staff": lambda s: desktop_app.services.people.delete_staff(s, h.staff["赵敏"]),
+        "people.excel_io.write_staff_template": lambda s: people_excel.write_staff_template(
+            s, ctx["path"].parent / "人员导入模板.xlsx"),
+        "people.excel_io.export_staff_xlsx": lambda s: people_excel.export_staff_xlsx(
+            s, ctx["path"].parent / "导出.xlsx"),
+        "people.excel_io.preview_staff_import": lambda s: people_excel.preview_staff_import(s, staff_file(s)),
+        "people.excel_io.apply_staff_import": lambda s: people_excel.apply_staff_import(s, staff_plan(s)),
     }
 
 

@@ -256,3 +256,25 @@ def test_missing_and_empty_files(tmp_path):
     with pytest.raises(ExcelFileError, match="找不到文件"):
         read_table(tmp_path / "没有.xlsx", SPEC)
     assert "是空的（0 字节）" in refused(tmp_path, "零.xlsx", b"")
+
+
+def test_oversize_sheet_is_refused_before_its_rows_are_read(tmp_path, monkeypatch):
+    path = write_xlsx(tmp_path / "大.xlsx", [["工号", "姓名"]] + [[f"D{i}", "张三"] for i in range(30)])
+    monkeypatch.setattr(reader._Reader, "_rows", lambda *a: pytest.fail("rows were read"))
+    with pytest.raises(ExcelFileError, match="超过 10 行"):
+        read_table(path, SPEC, limits=Limits(max_rows=10))
+
+
+def test_wrong_sheet_size_written_by_another_program_is_ignored(tmp_path):
+    import re
+    import zipfile
+
+    good = write_xlsx(tmp_path / "ok.xlsx", [["工号", "姓名", "科室"], ["D1", "张三", "内科"], ["D2", "李四", "外科"]])
+    with zipfile.ZipFile(good) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    members["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1"', sheet).encode()
+    path = tmp_path / "他处导出.xlsx"
+    path.write_bytes(zip_bytes(members))
+    t = read_table(path, SPEC)
+    assert [(r.values["employee_no"], r.values["department"]) for r in t.rows] == [("D1", "内科"), ("D2", "外科")]
