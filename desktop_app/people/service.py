@@ -280,7 +280,7 @@ class StaffValidator:
                 f.append(Finding("请选择科室。", field=L["department_id"]))
         elif dept_id not in self.departments:
             f.append(Finding("所选科室不存在。", field=L["department_id"]))
-        elif not self.departments[dept_id].active:
+        elif not self.departments[dept_id].active and self._current_department(staff_id) != dept_id:
             f.append(Finding(f"科室“{self.departments[dept_id].name}”已停用，不能再加入人员。", field=L["department_id"]))
         c["department_id"] = dept_id
 
@@ -361,6 +361,12 @@ class StaffValidator:
         for key in ("hire_date", "leave_date"):
             c[key] = c[key].isoformat() if c[key] else None
         return c, f
+
+    def _current_department(self, staff_id: int | None) -> int | None:
+        """Someone already in a stopped department may still be edited (e.g. marked 离岗)."""
+        if staff_id is None:
+            return None
+        return self.db.scalar("SELECT department_id FROM staff WHERE id = ?", (staff_id,))
 
     def remember(self, employee_no: str, staff_id: int) -> None:
         """After a row is accepted in a batch, later rows must not reuse its 工号."""

@@ -104,3 +104,14 @@ def test_department_with_staff_on_duty_cannot_be_deactivated(system, hospital):
 def test_notes_keep_chinese_punctuation(system, hospital):
     s = people.update_staff(system, hospital.staff["张三"], {"notes": "科主任（兼），返聘：2025年；"})
     assert s.notes == "科主任（兼），返聘：2025年；"
+
+
+def test_staff_in_a_stopped_department_can_still_be_edited(system, hospital):
+    dept = people.create_department(system, {"name": "旧科室", "kind": "临床"})
+    s = people.create_staff(system, {"employee_no": "OLD1", "name": "老人", "department_id": dept.id,
+                                     "category": "其他"})
+    people.update_staff(system, s.id, {"on_duty": False, "leave_date": "2026-01-01"})
+    people.update_department(system, dept.id, {"active": False})
+    assert people.update_staff(system, s.id, {"notes": "已退休"}).notes == "已退休"
+    with pytest.raises(errors.ValidationError, match="已停用"):
+        people.update_staff(system, hospital.staff["张三"], {"department_id": dept.id})
