@@ -1,5 +1,41 @@
-"""XLSX helpers shared by every export and template."""
+"""XLSX helpers shared by every export and template, and the report workbook builder.
+
+Usage (the same :class:`ReportInfo` and :class:`Column` specs as the PDF builder)::
+
+    report = XlsxReport(path, info, landscape=True)
+    report.table(columns, rows)            # one sheet per call; rows are sequences of values
+    report.build(progress=callback)        # writes ``path`` atomically, returns it
+
+Each sheet: the title (merged, bold, larger), the hospital and period, "筛选条件：…",
+"制表：… 打印时间：…", the header (two levels when columns have a ``group``), then the data —
+dates as real dates, text wrapped, thin borders. The header is frozen and has an autofilter;
+printing is A4, fit to page width, header rows repeated, "第 n 页 共 m 页" in the footer.
+``info.internal`` prints "内部资料" in the page header and ``info.verification`` in the footer.
+Raising :class:`desktop_app.errors.Cancelled` from ``progress`` leaves no file behind.
+"""
 from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from desktop_app import APP_NAME
+from desktop_app.reports.base import (
+    Column, Progress, ProgressCallback, ReportInfo, atomic_output, group_runs, header_rows,
+)
+
+__all__ = ["Column", "ReportInfo", "XlsxReport", "apply_print_setup"]
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def apply_print_setup(ws, *, landscape: bool = False, title_rows: str | None = None, footer: bool = True) -> None:
@@ -19,3 +55,113 @@ def apply_print_setup(ws, *, landscape: bool = False, title_rows: str | None = N
         ws.print_title_rows = title_rows
     if footer:
         ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+
+def _excel_value(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _date_format(value) -> str | None:
+    if isinstance(value, dt.datetime):
+        return "yyyy-mm-dd hh:mm"
+    if isinstance(value, dt.date):
+        return "yyyy-mm-dd"
+    return None
+
+
+class XlsxReport:
+    """Collects sheets; :meth:`build` writes the workbook."""
+
+    def __init__(self, path: Path | str, info: ReportInfo, *, landscape: bool = False):
+        self.path = Path(path)
+        self.info = info
+        self.landscape = landscape
+        self._sheets: list[tuple[str, list[Column], list]] = []
+
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_title: str | None = None) -> None:
+        self._sheets.append((sheet_title or self.info.title, list(columns), list(rows)))
+
+    def build(self, progress: ProgressCallback | None = None) -> Path:
+        ticker = Progress(progress, sum(len(rows) for _, _, rows in self._sheets) + 1)
+        wb = Workbook()
+        wb.remove(wb.active)
+        wb.properties.title = self.info.title
+        wb.properties.creator = self.info.author or APP_NAME
+        used: set[str] = set()
+        for title, columns, rows in self._sheets:
+            base = name = _BAD_SHEET_CHARS.sub("_", title)[:31] or "Sheet"
+            k = 1
+            while name in used:
+                k += 1
+                name = f"{base[:27]}_{k}"
+            used.add(name)
+            self._write_sheet(wb.create_sheet(name), columns, rows, ticker)
+        with atomic_output(self.path) as tmp:
+            wb.save(tmp)
+            ticker.finish()
+        return self.path
+
+    def _write_sheet(self, ws, columns: list[Column], rows: list, ticker: Progress) -> None:
+        info, n = self.info, len(columns)
+        last_col = get_column_letter(n)
+        total_width = sum(c.width for c in columns)
+
+        def merged_line(row: int, text: str, *, font: Font, align: str, height: float) -> None:
+            ws.merge_cells(f"A{row}:{last_col}{row}")
+            cell = ws.cell(row, 1, text)
+            cell.font = font
+            cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+            lines = max(1, math.ceil(len(text) * 2 / max(total_width, 1)))  # a CJK character ≈ 2 units
+            ws.row_dimensions[row].height = height * lines
+
+        r = 1
+        merged_line(r, info.title, font=Font(bold=True, size=16), align="center", height=30)
+        for text, align in ((info.hospital_line(), "center"), (info.filter_line(), "left"),
+                            (info.author_line(), "left")):
+            if text:
+                r += 1
+                merged_line(r, text, font=Font(size=10), align=align, height=16)
+
+        first_header = r + 1
+        hdr = header_rows(columns)
+        head_font, head_align = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for first, last, group in group_runs(columns):
+            if group:
+                ws.cell(first_header, first + 1, group)
+                ws.merge_cells(start_row=first_header, start_column=first + 1, end_row=first_header, end_column=last + 1)
+                for i in range(first, last + 1):
+                    ws.cell(first_header + 1, i + 1, columns[i].label)
+            else:
+                ws.cell(first_header, first + 1, columns[first].label)
+                if hdr == 2:
+                    ws.merge_cells(start_row=first_header, start_column=first + 1,
+                                   end_row=first_header + 1, end_column=first + 1)
+        last_header = first_header + hdr - 1
+        for row in ws.iter_rows(min_row=first_header, max_row=last_header, max_col=n):
+            for cell in row:
+                cell.font, cell.alignment, cell.fill, cell.border = head_font, head_align, _HEADER_FILL, _BORDER
+
+        aligns = [Alignment(horizontal=c.align, vertical="center", wrap_text=True) for c in columns]
+        r = last_header
+        for values in rows:
+            r += 1
+            for i, (col, value) in enumerate(zip(columns, values), start=1):
+                cell = ws.cell(r, i, _excel_value(value))
+                cell.alignment, cell.border = aligns[i - 1], _BORDER
+                fmt = col.number_format or _date_format(value)
+                if fmt:
+                    cell.number_format = fmt
+            ticker.advance()
+
+        for i, col in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = col.width + 1
+        ws.freeze_panes = ws.cell(last_header + 1, 1)
+        if rows:
+            ws.auto_filter.ref = f"A{last_header}:{last_col}{r}"
+        apply_print_setup(ws, landscape=self.landscape, title_rows=f"{first_header}:{last_header}")
+        if info.internal:
+            ws.oddHeader.right.text = "内部资料"
+        if info.verification:
+            ws.oddFooter.left.text = info.verification
