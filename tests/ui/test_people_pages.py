@@ -124,3 +124,47 @@ def test_department_dialog_creates_ward_under_department(window_for, qtbot, hosp
     page = window.page("departments")
     rows = {page.model.record(i).name: page.model.record(i) for i in range(page.model.rowCount())}
     assert rows["外科一病区"].parent_name == "外科"
+
+
+def test_import_with_errors_shows_rows_and_columns_and_writes_nothing(window_for, qtbot, tmp_path, monkeypatch, db):
+    from tests.excel.files import write_xlsx
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.jobs import active_jobs
+
+    path = write_xlsx(tmp_path / "名单.xlsx", [
+        ["人员名单"],
+        ["工号", "姓名", "科室", "人员类别"],
+        ["X01", "新同事", "不存在的科", "医师"],
+        ["X02", "另一位", "外科", "医生"],
+    ])
+    seen = []
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: seen.append(self) or 0)
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    before = db.scalar("SELECT count(*) FROM staff")
+    window.page("staff").import_file(str(path))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and bool(seen), timeout=5000)
+    dialog = seen[0]
+    assert not dialog.apply_button.isEnabled()
+    assert "第 3 行 C 列" in dialog.problem_text() and "不存在的科" in dialog.problem_text()
+    assert db.scalar("SELECT count(*) FROM staff") == before
+
+
+def test_import_good_file_after_confirmation(window_for, qtbot, tmp_path, monkeypatch, messages):
+    from tests.excel.files import write_xlsx
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.jobs import active_jobs
+
+    path = write_xlsx(tmp_path / "名单.xlsx", [
+        ["工号", "姓名", "科室", "人员类别", "职称"],
+        ["X01", "新同事", "外科", "医师", "医师"],
+        ["D001", "张三", "内科", "医师", "副主任医师"],  # an update of an existing person
+    ])
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: 1)
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    page.import_file(str(path))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导入完成" for _k, t, _x in messages), timeout=5000)
+    assert "新增 1 人，更新 1 人" in messages[-1][2]
+    assert "新同事" in shown_names(page)

@@ -1,10 +1,13 @@
 """人员 and 科室 pages."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -13,10 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.accounts.permissions import Perm
+from desktop_app.people import excel_io
 from desktop_app.people import service as people
 from desktop_app.people.models import STAFF_CATEGORIES
+from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import DepartmentDialog, StaffDialog, department_items
 from ui.errors import attempt, guarded
+from ui.jobs import run_job
+from ui.pdf_preview import export_xlsx
 from ui.pages.base import Page, button_row
 from ui.table import Column, RecordTableModel, RecordTableView
 
@@ -80,7 +87,16 @@ class StaffPage(Page):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button = QPushButton("从 Excel 导入…")
+        self.template_button = QPushButton("下载导入模板…")
+        self.export_button = QPushButton("导出 Excel…")
+        self.import_button.clicked.connect(self.import_file)
+        self.template_button.clicked.connect(self.save_template)
+        self.export_button.clicked.connect(self.export_excel)
         self.actions_row = button_row(self.add_button, self.edit_button, self.delete_button)
+        self.actions_row.addWidget(self.import_button)
+        self.actions_row.addWidget(self.template_button)
+        self.actions_row.addWidget(self.export_button)
         layout.addLayout(self.actions_row)
 
         self.search.textChanged.connect(lambda _t: self.reload_rows())
@@ -94,6 +110,9 @@ class StaffPage(Page):
         can_edit = self.ctx.can(Perm.PEOPLE_EDIT)
         for b in (self.add_button, self.edit_button, self.delete_button):
             b.setVisible(can_edit)
+        self.import_button.setVisible(self.ctx.can(Perm.PEOPLE_IMPORT))
+        for b in (self.template_button, self.export_button):
+            b.setVisible(self.ctx.can(Perm.PEOPLE_EXPORT))
 
     def refresh(self) -> None:
         self._fill_departments()
@@ -125,6 +144,48 @@ class StaffPage(Page):
             return
         self.model.set_rows(rows)
         self.count.setText(f"共 {len(rows)} 人")
+
+    # -- Excel
+    def save_template(self) -> None:
+        export_xlsx(self, self.ctx, "人员导入模板", "人员导入模板.xlsx",
+                    lambda session, path, _progress: excel_io.write_staff_template(session, path))
+
+    def export_excel(self) -> None:
+        flt = self.current_filter()
+        export_xlsx(self, self.ctx, "人员名册", f"人员名册-{self.ctx.session.today():%Y%m%d}.xlsx",
+                    lambda session, path, _progress: excel_io.export_staff_xlsx(session, path, flt))
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "选择要导入的 Excel 文件", str(Path.home()),
+                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            if not path:
+                return
+        run_job(self, self.ctx, "正在读取并检查 Excel 文件…",
+                lambda session, _p: excel_io.preview_staff_import(session, path), self._show_import_plan)
+
+    def _show_import_plan(self, plan) -> None:
+        columns = [
+            Column("行", lambda r: r.row, sort=lambda r: r.row, width=50, align_right=True),
+            Column("处理", lambda r: r.action, width=70,
+                   colour=lambda r: "#c62828" if r.action == excel_io.INVALID else None),
+            Column("工号", lambda r: r.employee_no, width=80),
+            Column("姓名", lambda r: r.name, width=90),
+            Column("变更内容", lambda r: "；".join(c.text() for c in r.changes), width=500),
+        ]
+        dialog = ImportPreviewDialog("导入人员", plan.file_name, plan.summary(), plan.findings, columns,
+                                     plan.rows, plan.can_apply, self)
+        self._last_import_dialog = dialog
+        if not dialog.exec():
+            return
+
+        def done(result) -> None:
+            self.ctx.notify("people")
+            QMessageBox.information(self, "导入完成",
+                                    f"已导入：新增 {result.created} 人，更新 {result.updated} 人，"
+                                    f"无变化 {result.unchanged} 人。每条变更均已记入审计日志。")
+
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: excel_io.apply_staff_import(session, plan), done)
 
     def add(self) -> None:
         dialog = StaffDialog(self.ctx, parent=self)
