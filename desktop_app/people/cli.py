@@ -1,5 +1,14 @@
-"""``qledger staff …`` — the staff registry from the command line."""
+"""``qledger staff …`` and ``qledger departments …`` — the people registry from the command line."""
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _filter(args):
+    from desktop_app.people import service
+
+    return service.StaffFilter(query=getattr(args, "query", None) or "", on_duty=None if args.all else True)
 
 
 def cmd_staff_list(args) -> int:
@@ -8,11 +17,84 @@ def cmd_staff_list(args) -> int:
 
     session = open_for_cli(args)
     try:
-        rows = service.list_staff(session, service.StaffFilter(query=args.query or "", on_duty=None if args.all else True))
+        rows = service.list_staff(session, _filter(args))
     finally:
         session.db.close()
     print_json([{"工号": s.employee_no, "姓名": s.name, "科室": s.department_name, "类别": s.category,
                  "职称": s.title, "执业": s.practice_status, "在岗": s.on_duty} for s in rows])
+    return 0
+
+
+def cmd_staff_export(args) -> int:
+    from desktop_app.cli import open_for_cli
+    from desktop_app.people import excel_io
+
+    out = Path(args.output)
+    session = open_for_cli(args)
+    try:
+        if out.suffix.lower() == ".pdf":
+            from desktop_app.reports import people_reports
+
+            people_reports.write_staff_list_pdf(session, out, _filter(args))
+        else:
+            count = excel_io.export_staff_xlsx(session, out, _filter(args))
+            print(f"已导出 {count} 人。", file=sys.stderr)
+    finally:
+        session.db.close()
+    print(f"已写入：{out}")
+    return 0
+
+
+def cmd_staff_template(args) -> int:
+    from desktop_app.cli import open_for_cli
+    from desktop_app.people import excel_io
+
+    session = open_for_cli(args)
+    try:
+        path = excel_io.write_staff_template(session, Path(args.output))
+    finally:
+        session.db.close()
+    print(f"已写入导入模板：{path}")
+    return 0
+
+
+def cmd_staff_import(args) -> int:
+    from desktop_app.cli import open_for_cli
+    from desktop_app.people import excel_io
+
+    session = open_for_cli(args)
+    try:
+        plan = excel_io.preview_staff_import(session, Path(args.file))
+        print(f"{plan.file_name}：{plan.summary()}")
+        for finding in plan.findings:
+            print(("错误　" if finding.is_error else "提醒　") + finding.text(), file=sys.stderr)
+        if not plan.can_apply:
+            print("文件有错误，未写入任何数据。", file=sys.stderr)
+            return 1
+        if not args.apply:
+            print("这是预览，未写入数据；确认无误后加 --apply 导入。")
+            return 0
+        result = excel_io.apply_staff_import(session, plan)
+    finally:
+        session.db.close()
+    print(f"已导入：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人。")
+    return 0
+
+
+def cmd_departments_export(args) -> int:
+    from desktop_app.cli import open_for_cli
+    from desktop_app.reports import people_reports
+
+    out = Path(args.output)
+    session = open_for_cli(args)
+    try:
+        if out.suffix.lower() == ".pdf":
+            people_reports.write_department_list_pdf(session, out)
+        else:
+            people_reports.write_department_list_xlsx(session, out)
+    finally:
+        session.db.close()
+    print(f"已写入：{out}")
     return 0
 
 
@@ -21,8 +103,34 @@ def register(sub) -> None:
 
     p = sub.add_parser("staff", help="人员名册：查询、导入、导出")
     staff_sub = p.add_subparsers(dest="staff_command", metavar="操作", required=True)
+
     q = staff_sub.add_parser("list", help="查询人员（JSON 输出）")
     add_db_option(q)
     q.add_argument("query", nargs="?", help="姓名、工号或拼音首字母")
     q.add_argument("--all", action="store_true", help="包括离岗人员")
     q.set_defaults(func=cmd_staff_list)
+
+    e = staff_sub.add_parser("export", help="导出人员名册：.xlsx（可再导入）或 .pdf（打印用）")
+    add_db_option(e)
+    e.add_argument("-o", "--output", required=True, help="输出文件，扩展名决定格式（.xlsx 或 .pdf）")
+    e.add_argument("--query", help="只导出姓名、工号或拼音首字母匹配的人员")
+    e.add_argument("--all", action="store_true", help="包括离岗人员")
+    e.set_defaults(func=cmd_staff_export)
+
+    t = staff_sub.add_parser("template", help="生成人员导入模板（含下拉列表）")
+    add_db_option(t)
+    t.add_argument("-o", "--output", required=True)
+    t.set_defaults(func=cmd_staff_template)
+
+    i = staff_sub.add_parser("import", help="从 Excel 导入人员：先检查并列出问题，加 --apply 才写入")
+    add_db_option(i)
+    i.add_argument("file")
+    i.add_argument("--apply", action="store_true", help="没有错误时写入（一个事务，全部或全不）")
+    i.set_defaults(func=cmd_staff_import)
+
+    d = sub.add_parser("departments", help="科室名册")
+    dept_sub = d.add_subparsers(dest="departments_command", metavar="操作", required=True)
+    de = dept_sub.add_parser("export", help="导出科室名册（.xlsx 或 .pdf）")
+    add_db_option(de)
+    de.add_argument("-o", "--output", required=True)
+    de.set_defaults(func=cmd_departments_export)
