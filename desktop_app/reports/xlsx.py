@@ -50,7 +50,9 @@ def apply_print_setup(ws, *, landscape: bool = False, title_rows: str | None = N
     ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # inches; the header/footer text sits 0.3 in from the edge, clear of the body (0.75 in)
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
     if footer:

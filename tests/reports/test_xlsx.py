@@ -67,6 +67,9 @@ def test_print_setup_frozen_header_and_filter(sheet):
     assert sheet.freeze_panes == "A7"
     assert sheet.auto_filter.ref == "A6:F36"
     assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+    # the page number and the mark get their own strip, clear of the table (else they are clipped)
+    assert sheet.page_margins.bottom - sheet.page_margins.footer >= 0.3
+    assert sheet.page_margins.top - sheet.page_margins.header >= 0.3
     assert sheet.oddFooter.left.text == "校验码：3F9A"
     assert sheet.oddHeader.right.text == "内部资料"
     assert sheet.column_dimensions["F"].width > sheet.column_dimensions["A"].width
