@@ -4,5 +4,6 @@ from desktop_app import dashboard  # noqa: F401
 from desktop_app.accounts import service as accounts  # noqa: F401
 from desktop_app.backup import actions as backup  # noqa: F401
 from desktop_app.hospital import service as hospital  # noqa: F401
-from desktop_app.people import service as people  # noqa: F401
 from desktop_app.people import excel_io as people_excel  # noqa: F401
+from desktop_app.people import service as people  # noqa: F401
+from desktop_app.reports import people_reports  # noqa: F401

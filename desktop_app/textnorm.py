@@ -22,13 +22,20 @@ YES = {"是", "有", "√", "✓", "y", "yes", "true", "1", "在岗", "在职", 
 NO = {"否", "无", "×", "x", "n", "no", "false", "0", "离岗", "停用", "离职"}
 
 
+# Chinese punctuation that NFKC would turn into ASCII; names such as 重症医学科（ICU） keep it.
+_KEEP = "（），；：？！"
+_PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_KEEP)})
+_RESTORE = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_KEEP)})
+
+
 def clean_text(value: Any) -> str:
-    """NFKC (full-width → half-width), trimmed, inner whitespace collapsed; None → ''."""
+    """Full-width letters and digits → half-width (NFKC, but Chinese punctuation is kept),
+    trimmed, inner whitespace collapsed; None → ''."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", str(value).translate(_PROTECT)).translate(_RESTORE)
     text = text.replace("\u3000", " ").replace("\u00a0", " ")
     return _SPACES.sub(" ", text).strip()
 

@@ -35,7 +35,7 @@ def cmd_staff_export(args) -> int:
         if out.suffix.lower() == ".pdf":
             from desktop_app.reports import people_reports
 
-            people_reports.write_staff_list_pdf(session, out, _filter(args))
+            people_reports.write_staff_list_pdf(people_reports.staff_list_snapshot(session, _filter(args)), out)
         else:
             count = excel_io.export_staff_xlsx(session, out, _filter(args))
             print(f"已导出 {count} 人。", file=sys.stderr)
@@ -88,10 +88,11 @@ def cmd_departments_export(args) -> int:
     out = Path(args.output)
     session = open_for_cli(args)
     try:
+        snapshot = people_reports.department_list_snapshot(session)
         if out.suffix.lower() == ".pdf":
-            people_reports.write_department_list_pdf(session, out)
+            people_reports.write_department_list_pdf(snapshot, out)
         else:
-            people_reports.write_department_list_xlsx(session, out)
+            people_reports.write_department_list_xlsx(snapshot, out)
     finally:
         session.db.close()
     print(f"已写入：{out}")

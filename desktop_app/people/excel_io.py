@@ -43,7 +43,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
 from desktop_app.errors import Finding
 from desktop_app.excel.reader import Column, Limits, read_table
-from desktop_app.excel.writer import save_workbook
+from desktop_app.reports.base import atomic_output
 from desktop_app.hospital.service import get_profile
 from desktop_app.people import repo
 from desktop_app.people.models import (
@@ -484,7 +484,9 @@ def _active_department_names(session: Session) -> list[str]:
 def write_staff_template(session: Session, path: Path | str) -> Path:
     """The empty import template, with drop-down lists of this hospital's active departments."""
     wb = _workbook(_active_department_names(session), [], TEMPLATE_SHEET, "")
-    return save_workbook(wb, path)
+    with atomic_output(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
 
 
 @action(Perm.PEOPLE_EXPORT)
@@ -494,5 +496,7 @@ def export_staff_xlsx(session: Session, path: Path | str, flt: StaffFilter = Sta
     profile = get_profile(session.db)
     hospital = profile.name if profile else ""
     header = f"{hospital}人员名册（导出日期 {session.today().isoformat()}）"
-    save_workbook(_workbook(_active_department_names(session), staff, EXPORT_SHEET, header), path)
+    wb = _workbook(_active_department_names(session), staff, EXPORT_SHEET, header)
+    with atomic_output(path) as tmp:
+        wb.save(tmp)
     return len(staff)

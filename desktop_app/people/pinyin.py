@@ -10,8 +10,6 @@ from __future__ import annotations
 import itertools
 import re
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 MAX_COMBINATIONS = 8
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -20,6 +18,9 @@ def search_keys(text: str) -> str:
     text = (text or "").strip()
     if not text:
         return ""
+    # pypinyin loads its dictionaries on import (~0.2 s): only when a name is saved.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     chars = [c for c in text if not c.isspace()]
     contextual = lazy_pinyin(chars, errors=lambda s: [c.lower() for c in s])
     options: list[list[str]] = []

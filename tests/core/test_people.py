@@ -115,3 +115,8 @@ def test_staff_in_a_stopped_department_can_still_be_edited(system, hospital):
     assert people.update_staff(system, s.id, {"notes": "已退休"}).notes == "已退休"
     with pytest.raises(errors.ValidationError, match="已停用"):
         people.update_staff(system, hospital.staff["张三"], {"department_id": dept.id})
+
+
+def test_department_name_keeps_chinese_brackets_but_digits_are_normalised(system):
+    d = people.create_department(system, {"name": "重症医学科（ICU）", "kind": "临床", "code": "０９"})
+    assert d.name == "重症医学科（ICU）" and d.code == "09"

@@ -1,4 +1,6 @@
 """人员 and 科室 pages as a user drives them."""
+import subprocess
+
 from PySide6.QtCore import Qt
 
 from desktop_app.accounts.permissions import Role
@@ -168,3 +170,40 @@ def test_import_good_file_after_confirmation(window_for, qtbot, tmp_path, monkey
     qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导入完成" for _k, t, _x in messages), timeout=5000)
     assert "新增 1 人，更新 1 人" in messages[-1][2]
     assert "新同事" in shown_names(page)
+
+
+def test_print_staff_list_opens_preview_with_pages(window_for, qtbot):
+    from ui.jobs import active_jobs
+
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    page.search.setText("n00")  # the printout follows the filter on screen
+    page.print_list()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=15000)
+    preview = page._last_preview
+    assert preview.document.pageCount() >= 1
+    text = subprocess.run(["pdftotext", "-layout", str(preview.pdf_path), "-"], capture_output=True, text=True).stdout
+    assert "王芳" in text and "赵敏" in text and "张三" not in text and "n00" in text
+    preview.close()
+
+
+def test_export_menu_writes_both_kinds_of_excel(window_for, qtbot, tmp_path, monkeypatch, messages):
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+    from ui.jobs import active_jobs
+
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    targets = iter([tmp_path / "可编辑.xlsx", tmp_path / "打印版.xlsx"])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(next(targets)), ""))
+    monkeypatch.setattr("ui.pdf_preview.QDesktopServices.openUrl", lambda url: True)
+    page.export_excel()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and (tmp_path / "可编辑.xlsx").exists(), timeout=10000)
+    page.export_print_xlsx()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and (tmp_path / "打印版.xlsx").exists(), timeout=10000)
+    editable = openpyxl.load_workbook(tmp_path / "可编辑.xlsx").active
+    printed = openpyxl.load_workbook(tmp_path / "打印版.xlsx").active
+    assert any(c.value == "张三" for row in editable.iter_rows() for c in row)
+    assert "人员名册" in str(printed["A1"].value) and printed.print_title_rows

@@ -11,23 +11,37 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
 )
 
 from desktop_app.accounts.permissions import Perm
-from desktop_app.people import excel_io
 from desktop_app.people import service as people
 from desktop_app.people.models import STAFF_CATEGORIES
 from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import DepartmentDialog, StaffDialog, department_items
 from ui.errors import attempt, guarded
 from ui.jobs import run_job
-from ui.pdf_preview import export_xlsx
+from ui.pdf_preview import export_xlsx, preview_pdf
 from ui.pages.base import Page, button_row
 from ui.table import Column, RecordTableModel, RecordTableView
 
 NOT_REGISTERED_COLOUR = "#b26a00"
+
+
+def _reports():
+    # reportlab and openpyxl take a third of a second to import: only when printing/exporting.
+    from desktop_app.reports import people_reports
+
+    return people_reports
+
+
+def _excel():
+    from desktop_app.people import excel_io
+
+    return excel_io
+
 LEFT_COLOUR = "#888888"
 
 STAFF_COLUMNS = [
@@ -89,14 +103,20 @@ class StaffPage(Page):
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button = QPushButton("从 Excel 导入…")
         self.template_button = QPushButton("下载导入模板…")
-        self.export_button = QPushButton("导出 Excel…")
+        self.export_button = QPushButton("导出 Excel")
+        self.print_button = QPushButton("打印名册…")
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction("可编辑名册（与导入模板同格式，改后可再导入）…", self.export_excel)
+        export_menu.addAction("打印版名册（含标题、筛选条件，表头每页重复）…", self.export_print_xlsx)
+        self.export_button.setMenu(export_menu)
         self.import_button.clicked.connect(self.import_file)
         self.template_button.clicked.connect(self.save_template)
-        self.export_button.clicked.connect(self.export_excel)
+        self.print_button.clicked.connect(self.print_list)
         self.actions_row = button_row(self.add_button, self.edit_button, self.delete_button)
         self.actions_row.addWidget(self.import_button)
         self.actions_row.addWidget(self.template_button)
         self.actions_row.addWidget(self.export_button)
+        self.actions_row.addWidget(self.print_button)
         layout.addLayout(self.actions_row)
 
         self.search.textChanged.connect(lambda _t: self.reload_rows())
@@ -111,7 +131,7 @@ class StaffPage(Page):
         for b in (self.add_button, self.edit_button, self.delete_button):
             b.setVisible(can_edit)
         self.import_button.setVisible(self.ctx.can(Perm.PEOPLE_IMPORT))
-        for b in (self.template_button, self.export_button):
+        for b in (self.template_button, self.export_button, self.print_button):
             b.setVisible(self.ctx.can(Perm.PEOPLE_EXPORT))
 
     def refresh(self) -> None:
@@ -148,12 +168,24 @@ class StaffPage(Page):
     # -- Excel
     def save_template(self) -> None:
         export_xlsx(self, self.ctx, "人员导入模板", "人员导入模板.xlsx",
-                    lambda session, path, _progress: excel_io.write_staff_template(session, path))
+                    lambda session, path, _progress: _excel().write_staff_template(session, path))
 
     def export_excel(self) -> None:
         flt = self.current_filter()
         export_xlsx(self, self.ctx, "人员名册", f"人员名册-{self.ctx.session.today():%Y%m%d}.xlsx",
-                    lambda session, path, _progress: excel_io.export_staff_xlsx(session, path, flt))
+                    lambda session, path, _progress: _excel().export_staff_xlsx(session, path, flt))
+
+    def export_print_xlsx(self) -> None:
+        flt = self.current_filter()
+        export_xlsx(self, self.ctx, "人员名册（打印版）", f"人员名册-打印版-{self.ctx.session.today():%Y%m%d}.xlsx",
+                    lambda session, path, progress: _reports().write_staff_list_xlsx(
+                        _reports().staff_list_snapshot(session, flt), path, progress=progress))
+
+    def print_list(self) -> None:
+        flt = self.current_filter()
+        preview_pdf(self, self.ctx, "人员名册", f"人员名册-{self.ctx.session.today():%Y%m%d}.pdf",
+                    lambda session, path, progress: _reports().write_staff_list_pdf(
+                        _reports().staff_list_snapshot(session, flt), path, progress=progress))
 
     def import_file(self, path: str | None = None) -> None:
         if not path:
@@ -162,13 +194,13 @@ class StaffPage(Page):
             if not path:
                 return
         run_job(self, self.ctx, "正在读取并检查 Excel 文件…",
-                lambda session, _p: excel_io.preview_staff_import(session, path), self._show_import_plan)
+                lambda session, _p: _excel().preview_staff_import(session, path), self._show_import_plan)
 
     def _show_import_plan(self, plan) -> None:
         columns = [
             Column("行", lambda r: r.row, sort=lambda r: r.row, width=50, align_right=True),
             Column("处理", lambda r: r.action, width=70,
-                   colour=lambda r: "#c62828" if r.action == excel_io.INVALID else None),
+                   colour=lambda r: "#c62828" if r.action == _excel().INVALID else None),
             Column("工号", lambda r: r.employee_no, width=80),
             Column("姓名", lambda r: r.name, width=90),
             Column("变更内容", lambda r: "；".join(c.text() for c in r.changes), width=500),
@@ -185,7 +217,7 @@ class StaffPage(Page):
                                     f"已导入：新增 {result.created} 人，更新 {result.updated} 人，"
                                     f"无变化 {result.unchanged} 人。每条变更均已记入审计日志。")
 
-        run_job(self, self.ctx, "正在导入…", lambda session, _p: excel_io.apply_staff_import(session, plan), done)
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: _excel().apply_staff_import(session, plan), done)
 
     def add(self) -> None:
         dialog = StaffDialog(self.ctx, parent=self)
@@ -256,7 +288,13 @@ class DepartmentsPage(Page):
         self.add_button.clicked.connect(lambda: DepartmentDialog(self.ctx, parent=self).exec())
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.print_button = QPushButton("打印科室名册…")
+        self.export_button = QPushButton("导出 Excel…")
+        self.print_button.clicked.connect(self.print_list)
+        self.export_button.clicked.connect(self.export_excel)
         self.actions_row = button_row(self.add_button, self.edit_button, self.delete_button)
+        self.actions_row.addWidget(self.export_button)
+        self.actions_row.addWidget(self.print_button)
         layout.addLayout(self.actions_row)
         self._apply_permissions()
         self.ctx.session_replaced.connect(self._apply_permissions)
@@ -265,6 +303,18 @@ class DepartmentsPage(Page):
         can_edit = self.ctx.can(Perm.DEPARTMENTS_EDIT)
         for b in (self.add_button, self.edit_button, self.delete_button):
             b.setVisible(can_edit)
+        for b in (self.print_button, self.export_button):
+            b.setVisible(self.ctx.can(Perm.PEOPLE_EXPORT))
+
+    def print_list(self) -> None:
+        preview_pdf(self, self.ctx, "科室名册", f"科室名册-{self.ctx.session.today():%Y%m%d}.pdf",
+                    lambda session, path, progress: _reports().write_department_list_pdf(
+                        _reports().department_list_snapshot(session), path, progress=progress))
+
+    def export_excel(self) -> None:
+        export_xlsx(self, self.ctx, "科室名册", f"科室名册-{self.ctx.session.today():%Y%m%d}.xlsx",
+                    lambda session, path, progress: _reports().write_department_list_xlsx(
+                        _reports().department_list_snapshot(session), path, progress=progress))
 
     def refresh(self) -> None:
         rows = guarded(self, people.list_departments, self.ctx.session)
