@@ -107,6 +107,10 @@ _LABEL = {c.key: c.label for c in STAFF_COLUMNS}
 # ----------------------------------------------------------------------------- the plan
 
 
+def _text(value) -> str:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str
@@ -129,6 +133,17 @@ class PlannedRow:
     findings: tuple[Finding, ...]
     source: dict  # the row's values as read from the file (re-planned before writing)
     values: dict  # the validated values that will be written
+
+    def describe(self) -> str:
+        """One line for the preview: the problems, the changes, or what will be created."""
+        if self.action == INVALID:
+            return "；".join(f.message.rstrip("。") for f in self.findings if f.is_error) + "。"
+        if self.changes:
+            return "；".join(c.text() for c in self.changes)
+        if self.action == NEW:
+            return "；".join(f"{_LABEL[k]}：{_text(v)}" for k, v in self.source.items()
+                            if k in _LABEL and k not in ("employee_no", "name") and v not in (None, ""))
+        return ""
 
 
 @dataclass(frozen=True)

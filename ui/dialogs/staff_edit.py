@@ -66,6 +66,7 @@ class StaffDialog(QDialog):
         self._attempted = False
         self.setWindowTitle("编辑人员" if staff else "新增人员")
         self.setMinimumWidth(560)
+        self.resize(620, 760)
         outer = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -1,8 +1,6 @@
 """工作台: today's to-dos from every module, and a few figures."""
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -29,16 +27,25 @@ WEEKDAYS = "一二三四五六日"
 
 
 class StatCard(QPushButton):
+    """A figure with its label; clicking it opens the page behind the figure."""
+
     def __init__(self, stat: dashboard.Stat):
         super().__init__()
         self.setObjectName("statCard")
-        self.setFlat(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor if stat.page else Qt.CursorShape.ArrowCursor)
-        self.setText(f"{stat.value}\n{stat.label}")
+        inner = QVBoxLayout(self)
+        inner.setContentsMargins(14, 8, 14, 8)
+        value = QLabel(stat.value)
+        value.setObjectName("statValue")
+        label = QLabel(stat.label)
+        label.setObjectName("statLabel")
+        for w in (value, label):
+            w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            inner.addWidget(w)
         if stat.note:
             self.setToolTip(stat.note)
         self.page = stat.page
-        self.setMinimumHeight(72)
+        self.setMinimumHeight(84)
 
 
 class DashboardPage(Page):

@@ -203,7 +203,7 @@ class StaffPage(Page):
                    colour=lambda r: "#c62828" if r.action == _excel().INVALID else None),
             Column("工号", lambda r: r.employee_no, width=80),
             Column("姓名", lambda r: r.name, width=90),
-            Column("变更内容", lambda r: "；".join(c.text() for c in r.changes), width=500),
+            Column("内容", lambda r: r.describe(), width=560),
         ]
         dialog = ImportPreviewDialog("导入人员", plan.file_name, plan.summary(), plan.findings, columns,
                                      plan.rows, plan.can_apply, self)

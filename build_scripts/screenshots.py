@@ -1,0 +1,138 @@
+"""Refresh the README's screenshots from a fresh demo hospital (offscreen Qt).
+
+    .venv/bin/python build_scripts/screenshots.py            # writes docs/screenshots/*.png
+
+Every screen a module adds should get a shot here, so the README stays current.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QLEDGER_HOME", tempfile.mkdtemp(prefix="qledger-shots-"))
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.accounts.service import authenticate
+    from desktop_app.backup.service import make_backup
+    from desktop_app.clock import SystemClock
+    from desktop_app.demo.hospital import build_demo
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.qt_setup import setup_application
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    db_path = Path(tempfile.mkdtemp(prefix="qledger-shots-db-")) / "qledger.db"
+    build_demo(db_path)
+    app = QApplication.instance() or QApplication([])
+    setup_application(app)
+    clock = SystemClock()
+    db = open_database(db_path)
+    make_backup(db, reason="每日自动", clock=clock)
+
+    def shot(widget, name: str) -> None:
+        app.processEvents()
+        widget.grab().save(str(OUT / f"{name}.png"))
+        print("wrote", OUT / f"{name}.png")
+
+    from ui.app import demo_hint
+    from ui.dialogs.login import LoginDialog
+
+    login = LoginDialog(db, clock, hospital_name="青山县人民医院", hint=demo_hint(db))
+    login.show()
+    shot(login, "login")
+    login.close()
+
+    actor = authenticate(db, "zhikong", "Demo2026", clock).actor
+    ctx = AppContext(Session(db, actor, clock))
+    ctx.health.integrity_checked = True
+    window = MainWindow(ctx)
+    window.resize(1366, 800)
+    window.show()
+    shot(window, "dashboard")
+    window.navigate("staff")
+    page = window.page("staff")
+    shot(window, "staff")
+    page.search.setText("zh")
+    shot(window, "staff-search")
+    page.search.setText("")
+
+    from ui.dialogs.staff_edit import StaffDialog
+
+    dialog = StaffDialog(ctx, parent=window)
+    dialog.show()
+    dialog.employee_no.setText("N0015")
+    dialog.name.setText("张")
+    dialog.category.setCurrentText("护士")
+    dialog.title.setCurrentText("主治医师")
+    dialog.phone.setText("138-abc")
+    dialog.save()
+    shot(dialog, "staff-dialog-errors")
+    dialog.close()
+
+    from tests.excel.files import write_xlsx
+    from desktop_app.people import excel_io
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    messy = write_xlsx(Path(tempfile.mkdtemp()) / "2026年新入职人员.xlsx", [
+        ["2026 年新入职人员名单"],
+        ["序号", "工号", "姓 名", "所在科室", "人员类别", "职称", "入职时间"],
+        [1, "N2601", "刘婷", "骨科病区", "护士", "护士", "2026.7.1"],
+        [2, "N2602", "陈静", "骨科病区", "护理", "护师", "2026年7月1日"],
+        [3, "D2601", "王磊", "骨外科", "医师", "医师", "2026-07-01"],
+        [4, "N2601", "赵雪", "儿科病区", "护士", "主治医师", "2026-13-01"],
+    ])
+    plan = excel_io.preview_staff_import(ctx.session, messy)
+    from ui.table import Column
+
+    columns = [Column("行", lambda r: r.row, width=50), Column("处理", lambda r: r.action, width=70),
+               Column("工号", lambda r: r.employee_no, width=80), Column("姓名", lambda r: r.name, width=90),
+               Column("内容", lambda r: r.describe(), width=560)]
+    preview = ImportPreviewDialog("导入人员", plan.file_name, plan.summary(), plan.findings, columns, plan.rows,
+                                  plan.can_apply, window)
+    preview.show()
+    shot(preview, "import-preview")
+    preview.close()
+
+    window.navigate("departments")
+    shot(window, "departments")
+
+    from desktop_app.reports import people_reports
+    from ui.pdf_preview import PdfPreviewDialog
+
+    pdf = Path(tempfile.mkdtemp()) / "人员名册.pdf"
+    people_reports.write_staff_list_pdf(people_reports.staff_list_snapshot(ctx.session), pdf)
+    pv = PdfPreviewDialog(pdf, "人员名册", "人员名册.pdf", window)
+    pv.resize(1000, 760)
+    pv.show()
+    import time
+
+    for _ in range(60):  # QPdfView renders pages in a background thread
+        app.processEvents()
+        time.sleep(0.03)
+    shot(pv, "print-preview")
+    pv.close()
+
+    admin = authenticate(db, "admin", "Admin2026", clock).actor
+    ctx.replace_session(Session(db, admin, clock))
+    for key in ("users", "audit", "backup", "settings"):
+        window.navigate(key)
+        shot(window, key)
+    window.close()
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

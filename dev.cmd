@@ -1,0 +1,34 @@
+@echo off
+chcp 65001 >nul
+rem 医疗质量安全台账 — Windows 10/11 development set-up (python.org Python 3.11 on PATH).
+rem   dev.cmd run    set up, build the demo hospital once, open the program
+rem   dev.cmd test   set up and run the whole test suite
+setlocal
+cd /d "%~dp0"
+set ACTION=%1
+if "%ACTION%"=="" set ACTION=run
+if not exist .venv\Scripts\python.exe (
+  echo ==^> 创建虚拟环境 .venv
+  py -3.11 -m venv .venv || python -m venv .venv || goto :nopython
+)
+if not exist .venv\.installed (
+  echo ==^> 安装依赖
+  .venv\Scripts\python -m pip install -q --upgrade pip
+  .venv\Scripts\python -m pip install -q -e ".[test]" || exit /b 1
+  echo done> .venv\.installed
+)
+if /i "%ACTION%"=="run" (
+  .venv\Scripts\qledger demo --if-missing
+  .venv\Scripts\qledger
+  exit /b %ERRORLEVEL%
+)
+if /i "%ACTION%"=="test" (
+  set QT_QPA_PLATFORM=offscreen
+  .venv\Scripts\python -m pytest -q
+  exit /b %ERRORLEVEL%
+)
+echo 用法：dev.cmd run ^| dev.cmd test
+exit /b 2
+:nopython
+echo 需要 Python 3.11：请从 https://www.python.org 安装，并勾选 “Add python.exe to PATH”。
+exit /b 1
