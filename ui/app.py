@@ -101,8 +101,8 @@ def open_or_create(parent: QWidget | None, db_path: Path, clock: Clock) -> Datab
             return None
 
 
-def ask_open_problem(parent: QWidget | None, exc, backup) -> str:
-    """Explain why the database cannot be opened; returns "restore", "choose" or "quit"."""
+def ask_open_problem(parent: QWidget | None, exc, backup, *, allow_choose: bool = True) -> str:
+    """Explain why the database cannot be used; returns "restore", "choose" or "quit"."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(getattr(exc, "title", "无法打开数据库"))
@@ -111,13 +111,13 @@ def ask_open_problem(parent: QWidget | None, exc, backup) -> str:
         text += f"\n\n找到最近的有效备份：{backup.describe()}。\n恢复前会把当前文件另存一份，不会覆盖任何备份。"
     box.setText(text)
     restore = box.addButton("从该备份恢复", QMessageBox.ButtonRole.AcceptRole) if backup else None
-    choose = box.addButton("选择其他数据库文件…", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    choose = box.addButton("选择其他数据库文件…", QMessageBox.ButtonRole.ActionRole) if allow_choose else None
+    box.addButton("退出" if allow_choose else "暂不恢复", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
     if restore is not None and clicked is restore:
         return "restore"
-    if clicked is choose:
+    if choose is not None and clicked is choose:
         return "choose"
     return "quit"
 
@@ -164,6 +164,41 @@ def login(parent: QWidget | None, db: Database, clock: Clock, *, locked_user: st
     return session
 
 
+def offer_restore_after_damage(ctx: AppContext, problems: list[str]) -> None:
+    """The start-up check found damage: say so plainly and offer the newest good backup."""
+    from desktop_app.accounts.permissions import Perm
+    from desktop_app.backup import actions as backup_actions
+    from desktop_app.backup.service import newest_good_backup
+
+    log.error("integrity check failed: %s", problems[:5])
+    backup = newest_good_backup(ctx.db.path)
+    message = (f"数据库“{ctx.db.path.name}”的完整性检查未通过（{problems[0]}）。"
+               "为避免问题扩大，请暂停录入。")
+    if backup is None:
+        QMessageBox.critical(None, "数据库完整性检查未通过",
+                             message + "\n\n没有找到有效的备份。请立即联系信息科，不要删除或覆盖数据库文件。")
+        return
+    if not ctx.can(Perm.BACKUP_RESTORE):
+        QMessageBox.critical(None, "数据库完整性检查未通过",
+                             message + f"\n\n最近的有效备份：{backup.describe()}。"
+                             "请通知系统管理员登录后在“备份与恢复”页恢复。")
+        return
+    if ask_open_problem(None, errors.DatabaseDamaged(message), backup, allow_choose=False) != "restore":
+        return
+    try:
+        db, saved = backup_actions.restore_from_backup(ctx.session, backup)
+    except Exception as exc:  # noqa: BLE001
+        show_error(None, exc)
+        reopened = ctx.session.db.reopen()
+        ctx.replace_session(ctx.session.on(reopened))
+        return
+    ctx.replace_session(ctx.session.on(db))
+    ctx.health = StartupHealth(integrity_checked=True)
+    ctx.notify("*")
+    QMessageBox.information(None, "恢复完成", f"已从 {backup.created_at} 的备份恢复。\n"
+                            f"损坏的数据库已另存：{saved.path.name if saved else '（无法读取，已按原样保留副本）'}")
+
+
 def start_background_checks(ctx: AppContext) -> None:
     """Integrity check and the daily backup, off the GUI thread, reported to the 工作台."""
     from PySide6.QtCore import QThreadPool
@@ -174,7 +209,10 @@ def start_background_checks(ctx: AppContext) -> None:
 
     def work(session, _progress):
         health = StartupHealth(integrity_checked=True)
-        health.integrity_problems = session.db.quick_check()
+        try:
+            health.integrity_problems = session.db.quick_check()
+        except errors.DatabaseOpenError as exc:  # damage bad enough that the check itself fails
+            health.integrity_problems = [exc.message]
         if not health.integrity_problems:
             try:
                 made = run_daily_backup(session.db, int(get_setting(session.db, "backup.keep_days")), session.clock)
@@ -187,8 +225,7 @@ def start_background_checks(ctx: AppContext) -> None:
         ctx.health = health
         ctx.notify("health", "backup")
         if health.integrity_problems:
-            QMessageBox.critical(None, "数据库完整性检查未通过",
-                                 f"{health.integrity_problems[0]}\n\n请尽快到“备份与恢复”页从最近的有效备份恢复。")
+            offer_restore_after_damage(ctx, health.integrity_problems)
 
     def failed(exc) -> None:
         ctx.health = StartupHealth(integrity_checked=True, backup_error=str(exc))

@@ -158,3 +158,25 @@ def test_permission_message_is_chinese_and_names_the_right(session_as):
     reader = session_as(Role.READONLY)
     with pytest.raises(errors.PermissionDenied, match="没有“管理用户账户”的权限"):
         accounts.list_users(reader)
+
+
+def test_readme_role_table_matches_the_code():
+    """The table users read in the README is the table the code enforces."""
+    from pathlib import Path
+
+    from desktop_app.accounts.permissions import PERM_LABELS, ROLE_PERMISSIONS
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## 角色与权限", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    roles = [next(r for r in USER_ROLES if r.label == name) for name in header[1:]]
+    by_label = {label: perm for perm, label in PERM_LABELS.items()}
+    seen = set()
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        perm = by_label[cells[0]]
+        seen.add(perm)
+        for role, cell in zip(roles, cells[1:]):
+            assert (cell != "") == (perm in ROLE_PERMISSIONS[role]), f"{cells[0]} / {role.label}"
+    assert seen == set(PERM_LABELS)

@@ -77,3 +77,50 @@ def test_newer_file_is_refused(messages, db, db_path, clock):
     db.close()
     assert app.open_or_create(None, db_path, clock) is None
     assert messages[0][0] == "critical" and "更新版本" in messages[0][2]
+
+
+def _corrupt_pages(path, start_page=3, pages=4, page_size=4096):
+    data = bytearray(path.read_bytes())
+    for i in range(start_page * page_size, min(len(data), (start_page + pages) * page_size), 7):
+        data[i] = 0xA5
+    path.write_bytes(bytes(data))
+
+
+def test_damage_found_after_start_offers_restore_to_admin(qtbot, monkeypatch, db, db_path, clock, hospital,
+                                                          messages):
+    from desktop_app.accounts.service import authenticate
+    from desktop_app.session import Session
+    from ui import app
+    from ui.context import AppContext
+    from ui.jobs import active_jobs
+
+    backups.make_backup(db, clock=clock)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    actor = authenticate(db, "admin", "Admin2026", clock).actor
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    _corrupt_pages(db_path)
+    from desktop_app.storage.database import open_database
+
+    ctx = AppContext(Session(open_database(db_path), actor, clock))
+    asked = []
+    monkeypatch.setattr(app, "ask_open_problem", lambda parent, exc, backup, **kw: asked.append(backup) or "restore")
+    app.start_background_checks(ctx)
+    qtbot.waitUntil(lambda: active_jobs() == 0 and bool(asked), timeout=10000)
+    qtbot.waitUntil(lambda: any(t == "恢复完成" for _k, t, _x in messages), timeout=10000)
+    assert ctx.db.quick_check() == []
+    assert ctx.db.scalar("SELECT count(*) FROM staff") == 7
+    ctx.db.close()
+
+
+def test_damage_found_by_a_nurse_tells_whom_to_call(qtbot, db, db_path, clock, system, messages):
+    from desktop_app.accounts import service as accounts
+    from desktop_app.session import Session
+    from ui import app
+    from ui.context import AppContext
+
+    nurse = accounts.create_user(system, {"username": "nurse", "display_name": "护士", "role": "clinician"}, "Passw0rd1")
+    backups.make_backup(db, clock=clock)
+    ctx = AppContext(Session(db, nurse.actor(), clock))
+    app.offer_restore_after_damage(ctx, ["*** in database main ***"])
+    assert messages[-1][0] == "critical" and "请通知系统管理员" in messages[-1][2]
