@@ -9,6 +9,7 @@ that starting the window stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
@@ -30,12 +31,17 @@ def db_path_from_args(args) -> Path:
     return Path(args.db) if getattr(args, "db", None) else default_db_path()
 
 
-def open_for_cli(args, *, check: str = "none"):
-    """Open the database named by ``--db`` (or the default one) as the command line."""
+@contextlib.contextmanager
+def cli_session(args, *, check: str = "none"):
+    """The database named by ``--db`` (or the default one), opened as the command line."""
     from desktop_app.session import CLI_ACTOR, Session
     from desktop_app.storage.database import open_database
 
-    return Session(open_database(db_path_from_args(args), check=check), CLI_ACTOR)
+    db = open_database(db_path_from_args(args), check=check)
+    try:
+        yield Session(db, CLI_ACTOR)
+    finally:
+        db.close()
 
 
 def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -70,9 +76,8 @@ def cmd_info(args) -> int:
 
 
 def cmd_check(args) -> int:
-    session = open_for_cli(args)
-    problems = session.db.integrity_check()
-    session.db.close()
+    with cli_session(args) as session:
+        problems = session.db.integrity_check()
     if problems:
         print("数据库完整性检查未通过：\n" + "\n".join(problems[:20]), file=sys.stderr)
         return EXIT_FAILED
@@ -84,12 +89,9 @@ def cmd_backup(args) -> int:
     from desktop_app.backup.service import make_backup, prune_backups
     from desktop_app.settings import get_setting
 
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         info = make_backup(session.db, reason=args.reason)
         removed = prune_backups(session.db.path, int(get_setting(session.db, "backup.keep_days")), session.today())
-    finally:
-        session.db.close()
     print(f"已备份并校验：{info.path}（{info.size / 1024 / 1024:.1f} MB）")
     if removed:
         print(f"已清理过期的自动备份 {len(removed)} 份。")
@@ -150,11 +152,8 @@ def cmd_restore(args) -> int:
 def cmd_audit(args) -> int:
     from desktop_app.accounts.audit import verify_chain
 
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         report = verify_chain(session.db)
-    finally:
-        session.db.close()
     print(report.text(), file=sys.stdout if report.ok else sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 

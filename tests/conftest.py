@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop_app.accounts.permissions import Role  # noqa: E402
 from desktop_app.clock import FixedClock  # noqa: E402
-from desktop_app.session import SYSTEM_ACTOR, Actor, Session  # noqa: E402
+from desktop_app.session import SYSTEM_ACTOR, Session  # noqa: E402
 
 TODAY = dt.datetime(2026, 11, 23, 9, 30, 0)
 ADMIN_PASSWORD = "Admin2026"

@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import Finding
+from typing import Any
+
+from desktop_app.errors import Finding, ValidationError
+from ui.errors import show_error
 
 ERROR_COLOUR = "#c62828"
 WARNING_COLOUR = "#b26a00"
@@ -106,6 +109,20 @@ class ValidatedForm(QWidget):
             self.banner.show()
         if first_bad is not None:
             first_bad.setFocus()
+
+    def submit(self, fn, *args, **kwargs) -> tuple[bool, Any]:
+        """Run the service call behind this form. Its validation findings appear beside the
+        fields; any other error is shown the usual way. Returns (succeeded, result)."""
+        try:
+            result = fn(*args, **kwargs)
+        except ValidationError as exc:
+            self.show_findings(exc.findings)
+            return False, None
+        except Exception as exc:  # noqa: BLE001 - every error reaches the user, by kind
+            show_error(self.window(), exc)
+            return False, None
+        self.clear_findings()
+        return True, result
 
     def messages(self) -> dict[str, str]:
         """Visible messages by field (used by tests and screenshots)."""

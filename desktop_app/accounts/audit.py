@@ -7,7 +7,6 @@ broken link. Rows are written by :func:`record` inside the same transaction as t
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass

@@ -12,26 +12,22 @@ def _filter(args):
 
 
 def cmd_staff_list(args) -> int:
-    from desktop_app.cli import open_for_cli, print_json
+    from desktop_app.cli import cli_session, print_json
     from desktop_app.people import service
 
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         rows = service.list_staff(session, _filter(args))
-    finally:
-        session.db.close()
     print_json([{"工号": s.employee_no, "姓名": s.name, "科室": s.department_name, "类别": s.category,
                  "职称": s.title, "执业": s.practice_status, "在岗": s.on_duty} for s in rows])
     return 0
 
 
 def cmd_staff_export(args) -> int:
-    from desktop_app.cli import open_for_cli
+    from desktop_app.cli import cli_session
     from desktop_app.people import excel_io
 
     out = Path(args.output)
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         if out.suffix.lower() == ".pdf":
             from desktop_app.reports import people_reports
 
@@ -39,31 +35,25 @@ def cmd_staff_export(args) -> int:
         else:
             count = excel_io.export_staff_xlsx(session, out, _filter(args))
             print(f"已导出 {count} 人。", file=sys.stderr)
-    finally:
-        session.db.close()
     print(f"已写入：{out}")
     return 0
 
 
 def cmd_staff_template(args) -> int:
-    from desktop_app.cli import open_for_cli
+    from desktop_app.cli import cli_session
     from desktop_app.people import excel_io
 
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         path = excel_io.write_staff_template(session, Path(args.output))
-    finally:
-        session.db.close()
     print(f"已写入导入模板：{path}")
     return 0
 
 
 def cmd_staff_import(args) -> int:
-    from desktop_app.cli import open_for_cli
+    from desktop_app.cli import cli_session
     from desktop_app.people import excel_io
 
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         plan = excel_io.preview_staff_import(session, Path(args.file))
         print(f"{plan.file_name}：{plan.summary()}")
         for finding in plan.findings:
@@ -75,26 +65,21 @@ def cmd_staff_import(args) -> int:
             print("这是预览，未写入数据；确认无误后加 --apply 导入。")
             return 0
         result = excel_io.apply_staff_import(session, plan)
-    finally:
-        session.db.close()
     print(f"已导入：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人。")
     return 0
 
 
 def cmd_departments_export(args) -> int:
-    from desktop_app.cli import open_for_cli
+    from desktop_app.cli import cli_session
     from desktop_app.reports import people_reports
 
     out = Path(args.output)
-    session = open_for_cli(args)
-    try:
+    with cli_session(args) as session:
         snapshot = people_reports.department_list_snapshot(session)
         if out.suffix.lower() == ".pdf":
             people_reports.write_department_list_pdf(snapshot, out)
         else:
             people_reports.write_department_list_xlsx(snapshot, out)
-    finally:
-        session.db.close()
     print(f"已写入：{out}")
     return 0
 

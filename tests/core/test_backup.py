@@ -1,10 +1,7 @@
-import datetime as dt
 import subprocess
 import sys
 
-import pytest
 
-from desktop_app import errors
 from desktop_app.backup import actions, service
 from desktop_app.people import service as people
 from desktop_app.storage.database import open_database

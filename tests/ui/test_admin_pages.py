@@ -1,6 +1,4 @@
 """用户管理, 审计日志, 备份与恢复, 系统设置."""
-import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.accounts.permissions import Role
 from ui.jobs import active_jobs

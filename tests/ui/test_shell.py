@@ -2,8 +2,6 @@
 import logging
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
 
 from desktop_app.accounts.permissions import Role
 from tests.conftest import ADMIN_PASSWORD

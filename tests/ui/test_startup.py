@@ -1,7 +1,6 @@
 """First start, opening a damaged or foreign file, and the upgrade of an old file."""
 import sqlite3
 
-import pytest
 
 from desktop_app.backup import service as backups
 from tests.conftest import PROFILE

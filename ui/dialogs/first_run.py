@@ -13,11 +13,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app import APP_NAME, errors
+from desktop_app import APP_NAME
 from desktop_app.hospital.service import HOSPITAL_LEVELS, initialize_database, validate_profile
 from desktop_app.accounts.passwords import check_password_rules
 from desktop_app.errors import Finding
-from ui.errors import show_error
 from ui.forms import ValidatedForm, combo, line_edit
 
 
@@ -130,12 +129,8 @@ class FirstRunWizard(QWizard):
 
     def accept(self) -> None:
         if self.opened_existing is None:
-            try:
-                self.db = initialize_database(self.db_path, self.profile.values(), self.admin.values(), clock=self.clock)
-            except errors.ValidationError as exc:
-                self.admin.form.show_findings(exc.findings)
-                return
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, exc)
+            ok, self.db = self.admin.form.submit(
+                initialize_database, self.db_path, self.profile.values(), self.admin.values(), clock=self.clock)
+            if not ok:
                 return
         super().accept()

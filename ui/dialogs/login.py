@@ -125,12 +125,6 @@ class ChangePasswordDialog(QDialog):
         if self.new.text() != self.again.text():
             self.form.show_findings([Finding("两次输入的新密码不一致。", field="再次输入")])
             return
-        try:
-            accounts.change_own_password(self.session, self.old.text(), self.new.text())
-        except errors.ValidationError as exc:
-            self.form.show_findings(exc.findings)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
-        self.accept()
+        ok, _ = self.form.submit(accounts.change_own_password, self.session, self.old.text(), self.new.text())
+        if ok:
+            self.accept()

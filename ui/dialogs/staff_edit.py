@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import errors
 from desktop_app.accounts.permissions import Perm
 from desktop_app.people import service as people
 from desktop_app.people.models import (
@@ -25,7 +24,6 @@ from desktop_app.people.models import (
     Department,
     Staff,
 )
-from ui.errors import show_error
 from ui.forms import OptionalDateEdit, ValidatedForm, combo, combo_value, line_edit
 
 PRACTICE_STATUSES = ["本机构执业", *NON_REGISTERED_REASONS]
@@ -171,16 +169,11 @@ class StaffDialog(QDialog):
 
     def save(self) -> None:
         self._attempted = True
-        try:
-            if self.staff is None:
-                self.saved = people.create_staff(self.ctx.session, self.values())
-            else:
-                self.saved = people.update_staff(self.ctx.session, self.staff.id, self.values())
-        except errors.ValidationError as exc:
-            self.form.show_findings(exc.findings)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if self.staff is None:
+            ok, self.saved = self.form.submit(people.create_staff, self.ctx.session, self.values())
+        else:
+            ok, self.saved = self.form.submit(people.update_staff, self.ctx.session, self.staff.id, self.values())
+        if not ok:
             return
         self.ctx.notify("people")
         self.accept()
@@ -239,16 +232,12 @@ class DepartmentDialog(QDialog):
         }
 
     def save(self) -> None:
-        try:
-            if self.department is None:
-                self.saved = people.create_department(self.ctx.session, self.values())
-            else:
-                self.saved = people.update_department(self.ctx.session, self.department.id, self.values())
-        except errors.ValidationError as exc:
-            self.form.show_findings(exc.findings)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if self.department is None:
+            ok, self.saved = self.form.submit(people.create_department, self.ctx.session, self.values())
+        else:
+            ok, self.saved = self.form.submit(people.update_department, self.ctx.session, self.department.id,
+                                              self.values())
+        if not ok:
             return
         self.ctx.notify("people")
         self.accept()

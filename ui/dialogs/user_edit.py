@@ -13,13 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import errors
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.passwords import temporary_password
 from desktop_app.accounts.permissions import ROLE_DESCRIPTIONS, USER_ROLES, Role
 from desktop_app.people import service as people
 from ui.dialogs.staff_edit import department_items
-from ui.errors import show_error
 from ui.forms import ValidatedForm, line_edit
 
 
@@ -99,19 +97,14 @@ class UserDialog(QDialog):
         }
 
     def save(self) -> None:
-        try:
-            if self.user is None:
-                self.password = self.initial.text()
-                self.saved = accounts.create_user(self.ctx.session, self.values(), self.password)
-            else:
-                values = self.values()
-                values.pop("username")
-                self.saved = accounts.update_user(self.ctx.session, self.user.id, values)
-        except errors.ValidationError as exc:
-            self.form.show_findings(exc.findings)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        values = self.values()
+        if self.user is None:
+            self.password = self.initial.text()
+            ok, self.saved = self.form.submit(accounts.create_user, self.ctx.session, values, self.password)
+        else:
+            values.pop("username")
+            ok, self.saved = self.form.submit(accounts.update_user, self.ctx.session, self.user.id, values)
+        if not ok:
             return
         self.ctx.notify("accounts")
         self.accept()

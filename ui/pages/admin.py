@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from desktop_app import paths
@@ -449,31 +448,16 @@ class SettingsPage(Page):
     def save_profile(self) -> None:
         values = {"name": self.name.text(), "level": self.level.currentText(), "region": self.region.text(),
                   "credit_code": self.credit.text(), "address": self.address.text(), "phone": self.phone.text()}
-        try:
-            hospital.save_profile(self.ctx.session, values)
-        except Exception as exc:  # noqa: BLE001
-            from desktop_app.errors import ValidationError
-
-            if isinstance(exc, ValidationError):
-                self.profile.show_findings(exc.findings)
-                return
-            show_error(self, exc)
+        ok, _ = self.profile.submit(hospital.save_profile, self.ctx.session, values)
+        if not ok:
             return
-        self.profile.clear_findings()
         self.ctx.notify("hospital")
         self.ctx.status_message.emit("医院基本信息已保存")
 
     def save_settings(self) -> None:
         values = {key: spin.value() for key, spin in self.setting_inputs.items()}
-        try:
-            changed = hospital.save_settings(self.ctx.session, values)
-        except Exception as exc:  # noqa: BLE001
-            from desktop_app.errors import ValidationError
-
-            if isinstance(exc, ValidationError):
-                self.settings_form.show_findings(exc.findings)
-                return
-            show_error(self, exc)
+        ok, changed = self.settings_form.submit(hospital.save_settings, self.ctx.session, values)
+        if not ok:
             return
         self.ctx.notify("settings")
         self.ctx.status_message.emit(f"设置已保存（{len(changed)} 项有变化）")
