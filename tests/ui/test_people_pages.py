@@ -207,3 +207,21 @@ def test_export_menu_writes_both_kinds_of_excel(window_for, qtbot, tmp_path, mon
     printed = openpyxl.load_workbook(tmp_path / "打印版.xlsx").active
     assert any(c.value == "张三" for row in editable.iter_rows() for c in row)
     assert "人员名册" in str(printed["A1"].value) and printed.print_title_rows
+
+
+def test_keyboard_search_then_enter_opens_the_person(window_for, qtbot, monkeypatch):
+    from ui.dialogs.staff_edit import StaffDialog
+
+    opened = []
+    monkeypatch.setattr(StaffDialog, "exec", lambda self: opened.append(self.staff.name) or 0)
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    page = window.page("staff")
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "wf")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)   # to the list, first row selected
+    assert page.table.hasFocus() and page.table.selected_record().name == "王芳"
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)    # open it
+    assert opened == ["王芳"]

@@ -467,5 +467,14 @@ class SettingsPage(Page):
                                               "数据库文件 (*.db);;所有文件 (*)")
         if not path:
             return
+        from desktop_app import errors
+        from desktop_app.storage.database import open_database
+
+        try:  # only remember a file this program can really open
+            open_database(path, migrate=False).close()
+        except errors.DatabaseOpenError as exc:
+            if "需要先升级" not in exc.message:  # an older file is fine: it is upgraded at start
+                QMessageBox.warning(self, exc.title, exc.message)
+                return
         paths.save_config({"db_path": path})
         QMessageBox.information(self, "已更改", f"下次启动程序时将打开：\n{path}\n（本次仍使用当前数据库。）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -71,7 +72,7 @@ class StaffPage(Page):
         layout = self.page_layout("人员名册", "按姓名、工号或拼音首字母（如 zs 查找“张三”）搜索；双击一行可编辑。")
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名 / 工号 / 拼音首字母")
+        self.search.setPlaceholderText("搜索：姓名 / 工号 / 拼音首字母（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(240)
         self.department = QComboBox()
@@ -125,6 +126,24 @@ class StaffPage(Page):
         self.include_left.toggled.connect(lambda _c: self.reload_rows())
         self._apply_permissions()
         self.ctx.session_replaced.connect(self._apply_permissions)
+        # Keyboard: Ctrl+F search, Ctrl+N new, Enter edit, Del delete.
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, lambda: self.add_button.isVisible() and self.add())
+        for key, slot in ((QKeySequence(Qt.Key.Key_Return), self.edit_selected),
+                          (QKeySequence.StandardKey.Delete,
+                           lambda: self.delete_button.isVisible() and self.delete_selected())):
+            shortcut = QShortcut(key, self.table, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # only while the list has focus
+        self.search.returnPressed.connect(self._to_table)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _to_table(self) -> None:
+        self.table.setFocus()
+        if not self.table.selectionModel().hasSelection():
+            self.table.select_first()
 
     def _apply_permissions(self) -> None:
         can_edit = self.ctx.can(Perm.PEOPLE_EDIT)
