@@ -45,6 +45,7 @@ class User:
     department_id: int | None
     department_name: str | None
     staff_id: int | None
+    staff_label: str | None
     active: bool
     must_change_password: bool
     password_changed_at: str
@@ -67,8 +68,9 @@ class LoginResult:
 
 
 _USER_SQL = """
-SELECT u.*, d.name AS department_name FROM users u
+SELECT u.*, d.name AS department_name, s.name || '（' || s.employee_no || '）' AS staff_label FROM users u
 LEFT JOIN departments d ON d.id = u.department_id
+LEFT JOIN staff s ON s.id = u.staff_id
 """
 
 
@@ -82,6 +84,7 @@ def _user(row) -> User:
         department_id=row["department_id"],
         department_name=row["department_name"],
         staff_id=row["staff_id"],
+        staff_label=row["staff_label"],
         active=bool(row["active"]),
         must_change_password=bool(row["must_change_password"]),
         password_changed_at=row["password_changed_at"],
@@ -96,7 +99,7 @@ def _audit_values(user: User) -> dict:
         "display_name": user.display_name,
         "role": user.role.label,
         "department_id": user.department_name,
-        "staff_id": user.staff_id,
+        "staff_id": user.staff_label,
         "active": "是" if user.active else "否",
         "must_change_password": "是" if user.must_change_password else "否",
     }

@@ -30,6 +30,7 @@ audit.register_entity("setting", "系统设置", {})
 audit.register_entity("database", "数据库", {
     "hospital": "医院", "admin": "管理员账户", "user_id": "用户编号", "backup": "备份文件",
     "backup_time": "备份时间", "saved_current_as": "恢复前另存为", "reason": "原因",
+    "built_for": "演示数据日期", "seed": "随机种子", "years": "模拟年数",
 })
 
 
