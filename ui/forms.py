@@ -129,6 +129,19 @@ class ValidatedForm(QWidget):
         return {name: msg.text() for name, (_w, msg) in self.fields.items() if not msg.isHidden()}
 
 
+def save_cancel_buttons(dialog, on_save, *, save_text: str = "保存", cancel_text: str = "取消"):
+    """The 保存/取消 row every edit dialog ends with."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    buttons = QDialogButtonBox()
+    save = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    buttons.save_button = save
+    return buttons
+
+
 def line_edit(text: str | None = "", placeholder: str = "", max_length: int = 0) -> QLineEdit:
     edit = QLineEdit(text or "")
     if placeholder:

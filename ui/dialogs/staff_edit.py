@@ -5,7 +5,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from desktop_app.people.models import (
     Department,
     Staff,
 )
-from ui.forms import OptionalDateEdit, ValidatedForm, combo, combo_value, line_edit
+from ui.forms import save_cancel_buttons, OptionalDateEdit, ValidatedForm, combo, combo_value, line_edit
 
 PRACTICE_STATUSES = ["本机构执业", *NON_REGISTERED_REASONS]
 
@@ -100,11 +99,8 @@ class StaffDialog(QDialog):
         self._fill_category_lists(s.title if s else None, s.practice_category if s else None)
         self.category.currentIndexChanged.connect(lambda _i: self._fill_category_lists(None, None))
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
+        self.save_button = buttons.save_button
         outer.addWidget(buttons)
 
         # Live validation: messages appear beside fields shortly after typing stops.
@@ -217,11 +213,7 @@ class DepartmentDialog(QDialog):
         self.active = f.add("启用", QCheckBox("启用"))
         self.active.setChecked(d.active if d else True)
         outer.addWidget(self.form)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         outer.addWidget(buttons)
 
     def values(self) -> dict:

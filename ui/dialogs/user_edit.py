@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -18,7 +17,7 @@ from desktop_app.accounts.passwords import temporary_password
 from desktop_app.accounts.permissions import ROLE_DESCRIPTIONS, USER_ROLES, Role
 from desktop_app.people import service as people
 from ui.dialogs.staff_edit import department_items
-from ui.forms import ValidatedForm, line_edit
+from ui.forms import save_cancel_buttons, ValidatedForm, line_edit
 
 
 class UserDialog(QDialog):
@@ -73,11 +72,7 @@ class UserDialog(QDialog):
                                  hint="请把初始密码告知本人；首次登录时必须修改。")
         self.role.currentIndexChanged.connect(self._show_role_help)
         self._show_role_help()
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         layout.addWidget(buttons)
 
     def _show_role_help(self) -> None:
