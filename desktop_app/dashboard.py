@@ -57,13 +57,19 @@ def stat_provider(fn):
 
 
 def collect_stats(session: Session) -> list[Stat]:
+    _load_all_modules()
     stats: list[Stat] = []
     for fn in STAT_PROVIDERS:
         stats.extend(fn(session))
     return stats
 
 
+def _load_all_modules() -> None:
+    import desktop_app.services  # noqa: F401 - every module registers its providers on import
+
+
 def collect(session: Session, health: StartupHealth) -> list[TodoItem]:
+    _load_all_modules()
     items: list[TodoItem] = []
     for fn in PROVIDERS:
         try:

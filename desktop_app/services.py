@@ -4,6 +4,11 @@ from desktop_app import dashboard  # noqa: F401
 from desktop_app.accounts import service as accounts  # noqa: F401
 from desktop_app.backup import actions as backup  # noqa: F401
 from desktop_app.hospital import service as hospital  # noqa: F401
+from desktop_app.ledger import checklists as ledger_checklists  # noqa: F401
+from desktop_app.ledger import inspections as ledger_inspections  # noqa: F401
+from desktop_app.ledger import service as ledger  # noqa: F401
+from desktop_app.ledger import stats as ledger_stats  # noqa: F401
+from desktop_app.ledger import todos as ledger_todos  # noqa: F401
 from desktop_app.people import excel_io as people_excel  # noqa: F401
 from desktop_app.people import service as people  # noqa: F401
 from desktop_app.reports import people_reports  # noqa: F401

@@ -37,6 +37,12 @@ SETTINGS: dict[str, SettingDef] = {
                    "0 表示密码不过期。", "安全"),
         SettingDef("security.password_warn_days", "密码到期前提醒（天）", int, 14, 0, 90,
                    "到期前若干天在工作台提醒。", "安全"),
+        SettingDef("ledger.default_deadline_days", "默认整改时限（天）", int, 30, 1, 365,
+                   "登记问题时，整改时限默认为发现日期加上这个天数。", "问题台账"),
+        SettingDef("ledger.due_soon_days", "即将到期提醒（天）", int, 7, 1, 60,
+                   "整改时限在这个天数以内的未销号问题显示在工作台并标色。", "问题台账"),
+        SettingDef("inspection.base_score", "科室检查基础分", int, 100, 1, 1000,
+                   "科室得分 = 基础分 − 不符合项扣分之和。", "问题台账"),
     ]
 }
 

@@ -39,12 +39,12 @@ ROLE_LABELS = {
 }
 
 ROLE_DESCRIPTIONS = {
-    Role.ADMIN: "信息科/系统管理：用户与权限、系统设置、备份与恢复、审计日志，以及人员科室维护",
-    Role.QUALITY: "质控科/医务科/护理部：维护人员与科室、导入导出，开展质控各项工作",
-    Role.LEADER: "院长/分管院长：查看全院情况，审核、签发、打印报送材料",
-    Role.DEPT_HEAD: "科主任/护士长：查看全院名册，维护本科室（含下属病区）人员，负责本科室问题整改",
+    Role.ADMIN: "信息科/系统管理：用户与权限、系统设置、备份与恢复、审计日志；拥有全部权限（小医院常由质控人员兼任）",
+    Role.QUALITY: "质控科/医务科/护理部：开展检查、登记问题、复查销号，维护检查表、人员与科室",
+    Role.LEADER: "院长/分管院长：查看全院问题台账与统计，审核、签发、打印报送材料",
+    Role.DEPT_HEAD: "科主任/护士长：本科室（含下属病区）的问题整改、科室自查和人员维护；可查看全院名册",
     Role.CLINICIAN: "医师/护士：查看名册，填写本人工作记录（如交接班）",
-    Role.READONLY: "只读：查看与打印，不能修改",
+    Role.READONLY: "只读：查看与打印名册、台账，不能修改",
 }
 
 USER_ROLES = [Role.ADMIN, Role.QUALITY, Role.LEADER, Role.DEPT_HEAD, Role.CLINICIAN, Role.READONLY]
@@ -63,6 +63,14 @@ class Perm(StrEnum):
     BACKUP_CREATE = "backup.create"
     BACKUP_RESTORE = "backup.restore"
     AUDIT_VIEW = "audit.view"
+    LEDGER_VIEW = "ledger.view"
+    LEDGER_REGISTER = "ledger.register"
+    LEDGER_RECTIFY = "ledger.rectify"
+    LEDGER_VERIFY = "ledger.verify"
+    LEDGER_MANAGE = "ledger.manage"
+    LEDGER_EXPORT = "ledger.export"
+    INSPECTIONS_RECORD = "inspections.record"
+    CHECKLISTS_MANAGE = "checklists.manage"
 
     @property
     def label(self) -> str:
@@ -82,19 +90,33 @@ PERM_LABELS = {
     Perm.BACKUP_CREATE: "立即备份",
     Perm.BACKUP_RESTORE: "从备份恢复",
     Perm.AUDIT_VIEW: "查看与校验审计日志",
+    Perm.LEDGER_VIEW: "查看问题台账与检查",
+    Perm.LEDGER_REGISTER: "登记问题",
+    Perm.LEDGER_RECTIFY: "填写整改（原因分析、措施、整改情况、佐证）",
+    Perm.LEDGER_VERIFY: "复查、销号、重新打开",
+    Perm.LEDGER_MANAGE: "修改与删除问题、导入台账",
+    Perm.LEDGER_EXPORT: "打印/导出台账与整改通知书",
+    Perm.INSPECTIONS_RECORD: "开展检查、录入检查结果",
+    Perm.CHECKLISTS_MANAGE: "维护检查表",
 }
 
 _ALL = frozenset(Perm)
 _READ = frozenset({Perm.OWN_ACCOUNT, Perm.PEOPLE_VIEW})
 
+_LEDGER_ALL = frozenset({Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_VERIFY,
+                         Perm.LEDGER_MANAGE, Perm.LEDGER_EXPORT, Perm.INSPECTIONS_RECORD, Perm.CHECKLISTS_MANAGE})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    # 系统管理员 holds every right: in a county hospital it is often the same person as 质控.
     Role.ADMIN: _ALL,
-    Role.QUALITY: _READ
+    Role.QUALITY: _READ | _LEDGER_ALL
     | {Perm.PEOPLE_EDIT, Perm.DEPARTMENTS_EDIT, Perm.PEOPLE_IMPORT, Perm.PEOPLE_EXPORT, Perm.BACKUP_CREATE},
-    Role.LEADER: _READ | {Perm.PEOPLE_EXPORT},
-    Role.DEPT_HEAD: _READ | {Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT},
+    Role.LEADER: _READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
+    # 科室负责人: only their own department and the wards under it (see DEPARTMENT_SCOPED).
+    Role.DEPT_HEAD: _READ | {Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER,
+                             Perm.LEDGER_RECTIFY, Perm.LEDGER_EXPORT, Perm.INSPECTIONS_RECORD},
     Role.CLINICIAN: _READ,
-    Role.READONLY: _READ | {Perm.PEOPLE_EXPORT},
+    Role.READONLY: _READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
     Role.SYSTEM: _ALL,
 }
 

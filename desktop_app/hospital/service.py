@@ -174,6 +174,9 @@ def initialize_database(
                 " password_changed_at, created_at, updated_at) VALUES (?, ?, 'admin', ?, 0, ?, ?, ?)",
                 (username, admin["display_name"].strip(), hash_password(admin["password"]), now, now, now),
             )
+            from desktop_app.ledger.checklists import install_builtin_checklists
+
+            install_builtin_checklists(db.conn, now)
             audit.record(session, "initialize", "database", label=str(Path(path).name),
                          after={"hospital": profile.name, "admin": username, "user_id": cur.lastrowid})
     except BaseException:

@@ -12,13 +12,48 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from desktop_app import errors
 
 Step = Callable[[sqlite3.Connection], None]
+STEPS_DIR = Path(__file__).with_name("steps")
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one inside the caller's transaction.
+
+    (``executescript`` would COMMIT first, breaking the one-transaction-per-step rule.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if statement.strip():
+                conn.execute(statement)
+            statement = ""
+    if statement.strip() and not statement.strip().startswith("--"):
+        raise ValueError(f"incomplete SQL statement: {statement[:80]}")
+
+
+def sql_step(file_name: str, then: Step | None = None) -> Step:
+    def step(conn: sqlite3.Connection) -> None:
+        run_script(conn, (STEPS_DIR / file_name).read_text(encoding="utf-8"))
+        if then is not None:
+            then(conn)
+
+    step.__name__ = f"step_{file_name}"
+    return step
+
+
+def _install_checklists(conn: sqlite3.Connection) -> None:
+    from desktop_app.ledger.checklists import install_builtin_checklists
+
+    install_builtin_checklists(conn)
+
 
 MIGRATIONS: dict[int, Step] = {
-    # 2: step_2,
+    2: sql_step("0002_ledger.sql", then=_install_checklists),  # 自查自纠 · 问题台账
 }
 
 

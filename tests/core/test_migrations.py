@@ -30,6 +30,29 @@ def test_old_database_opens_upgraded_and_sound(saved, tmp_path, clock):
         assert db.integrity_check() == []
         assert verify_chain(db).ok
         assert db.scalar("SELECT count(*) FROM staff") == 7
+        if int(saved.stem.split("-v")[1]) >= 2:  # files from the ledger's version on keep their problems
+            assert db.scalar("SELECT count(*) FROM ledger_items") == 4
         assert authenticate(db, "admin", "Admin2026", clock).actor.role == "admin"
     finally:
         db.close()
+
+
+def test_upgraded_schema_equals_new_schema(tmp_path, clock):
+    """A file upgraded step by step ends with exactly the tables a new file gets."""
+    from desktop_app.storage.database import create_database
+
+    def schema(db):
+        rows = db.query("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        return [(r[0], r[1], r[2], " ".join((r[3] or "").split())) for r in rows]
+
+    fresh = create_database(tmp_path / "fresh.db")
+    copy = tmp_path / "old.db"
+    shutil.copyfile(SAVED[0], copy)
+    upgraded = open_database(copy, clock=clock)
+    try:
+        assert schema(upgraded) == schema(fresh)
+        types = lambda db: db.query("SELECT name, source FROM inspection_types ORDER BY name")  # noqa: E731
+        assert [tuple(r) for r in types(upgraded)] == [tuple(r) for r in types(fresh)]
+    finally:
+        fresh.close()
+        upgraded.close()

@@ -15,16 +15,19 @@ from desktop_app.backup import service as backups
 from desktop_app.session import Session
 from desktop_app.storage.database import open_database
 
+LEDGER = {"ledger.view", "ledger.register", "ledger.rectify", "ledger.verify", "ledger.manage", "ledger.export",
+          "inspections.record", "checklists.manage"}
 EXPECTED = {
     Role.ADMIN: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
                  "people.export", "users.manage", "hospital.edit", "settings.edit", "backup.create",
-                 "backup.restore", "audit.view"},
+                 "backup.restore", "audit.view"} | LEDGER,
     Role.QUALITY: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
-                   "people.export", "backup.create"},
-    Role.LEADER: {"account.self", "people.view", "people.export"},
-    Role.DEPT_HEAD: {"account.self", "people.view", "people.edit", "people.export"},
+                   "people.export", "backup.create"} | LEDGER,
+    Role.LEADER: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export"},
+    Role.DEPT_HEAD: {"account.self", "people.view", "people.edit", "people.export", "ledger.view",
+                     "ledger.register", "ledger.rectify", "ledger.export", "inspections.record"},
     Role.CLINICIAN: {"account.self", "people.view"},
-    Role.READONLY: {"account.self", "people.view", "people.export"},
+    Role.READONLY: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export"},
 }
 
 
@@ -89,7 +92,100 @@ def samples(ctx):
             s, ctx["path"].parent / "导出.xlsx"),
         "people.excel_io.preview_staff_import": lambda s: people_excel.preview_staff_import(s, staff_file(s)),
         "people.excel_io.apply_staff_import": lambda s: people_excel.apply_staff_import(s, staff_plan(s)),
+        **ledger_samples(ctx),
     }
+
+
+def ledger_samples(ctx):
+    from desktop_app.ledger import checklists, inspections, service as ledger, stats
+    from desktop_app.ledger.models import LedgerFilter
+
+    h, lg = ctx["hospital"], ctx["ledger"]
+    done = {"recheck_opinion": "已落实", "rechecker": "周明", "recheck_on": "2026-11-23"}
+    answer = {"cause_analysis": "制度培训不到位", "measures": "重新培训并考核", "responsible_person": "张三"}
+    return {
+        "ledger.checklists.list_checklists": lambda s: checklists.list_checklists(s),
+        "ledger.checklists.get_checklist": lambda s: checklists.get_checklist(s, lg["checklist"]),
+        "ledger.checklists.list_categories": lambda s: checklists.list_categories(s, lg["checklist"]),
+        "ledger.checklists.list_items": lambda s: checklists.list_items(s, lg["checklist"]),
+        "ledger.checklists.create_checklist": lambda s: checklists.create_checklist(
+            s, {"name": "院感专项检查表", "version": "2026"}, ["手卫生", "医疗废物"]),
+        "ledger.checklists.new_version": lambda s: checklists.new_version(s, lg["checklist"], "2027"),
+        "ledger.checklists.add_item": lambda s: checklists.add_item(
+            s, lg["own_checklist"], {"category_id": lg["own_category"], "text": "是否按规定洗手", "deduction": 1}),
+        "ledger.checklists.update_item": lambda s: checklists.update_item(s, lg["own_item"], {"deduction": 2}),
+        "ledger.checklists.set_checklist_active": lambda s: checklists.set_checklist_active(s, lg["own_checklist"], False),
+        "ledger.service.list_items": lambda s: ledger.list_items(s),
+        "ledger.service.count_items": lambda s: ledger.count_items(s, LedgerFilter(overdue=True)),
+        "ledger.service.get_item": lambda s: ledger.get_item(s, lg["pending"]),
+        "ledger.service.timeline": lambda s: ledger.timeline(s, lg["pending"]),
+        "ledger.service.list_attachments": lambda s: ledger.list_attachments(s, lg["in_progress"]),
+        "ledger.service.attachment_content": lambda s: ledger.attachment_content(s, lg["attachment"]),
+        "ledger.service.register_item": lambda s: ledger.register_item(s, {
+            "found_on": "2026-11-20", "deadline": "2026-12-20", "source": "科室自查", "category": "查对制度",
+            "description": "输液前未双人核对", "department_id": h.departments["内科一病区"]}),
+        "ledger.service.update_registration": lambda s: ledger.update_registration(
+            s, lg["pending"], {"severity": "严重"}),
+        "ledger.service.delete_item": lambda s: ledger.delete_item(s, lg["pending"]),
+        "ledger.service.save_rectification": lambda s: ledger.save_rectification(s, lg["pending"], answer),
+        "ledger.service.submit_for_recheck": lambda s: ledger.submit_for_recheck(
+            s, lg["in_progress"], {"progress": "已培训 32 人"}),
+        "ledger.service.recheck": lambda s: ledger.recheck(s, lg["awaiting"], done, passed=True),
+        "ledger.service.reopen": lambda s: ledger.reopen(s, lg["closed"], "再次发现"),
+        "ledger.service.add_attachment": lambda s: ledger.add_attachment(s, lg["in_progress"], lg["photo"]),
+        "ledger.service.remove_attachment": lambda s: ledger.remove_attachment(s, lg["attachment"]),
+        "ledger.inspections.list_types": lambda s: inspections.list_types(s),
+        "ledger.inspections.add_type": lambda s: inspections.add_type(s, "院长行政查房", "自查"),
+        "ledger.inspections.list_inspections": lambda s: inspections.list_inspections(s),
+        "ledger.inspections.get_inspection": lambda s: inspections.get_inspection(s, lg["inspection"]),
+        "ledger.inspections.create_inspection": lambda s: inspections.create_inspection(s, {
+            "type": "科室月度自查", "inspected_on": "2026-11-20", "inspectors": "张三",
+            "checklist_id": lg["checklist"], "department_ids": [h.departments["内科"]]}),
+        "ledger.inspections.results_for": lambda s: inspections.results_for(s, lg["inspection"], h.departments["内科"]),
+        "ledger.inspections.record_results": lambda s: inspections.record_results(
+            s, lg["inspection"], h.departments["内科"], [{"item_id": lg["checklist_item"], "result": "不符合"}]),
+        "ledger.inspections.complete_inspection": lambda s: inspections.complete_inspection(s, lg["ward_inspection"]),
+        "ledger.inspections.department_scores": lambda s: inspections.department_scores(s, lg["inspection"]),
+        "ledger.stats.ledger_stats": lambda s: stats.ledger_stats(s),
+    }
+
+
+def build_ledger(system, h, folder) -> dict:
+    """Items of 内科 in every status, an inspection of 内科, an attachment, a checklist of our own."""
+    from desktop_app.ledger import checklists, inspections, service as ledger
+
+    def item(description):
+        return ledger.register_item(system, {
+            "found_on": "2026-11-01", "deadline": "2026-11-30", "source": "自查", "category": "查对制度",
+            "description": description, "department_id": h.departments["内科"]}).id
+
+    answer = {"cause_analysis": "a", "measures": "b", "responsible_person": "c"}
+    out = {"pending": item("待整改的问题"), "in_progress": item("整改中的问题"), "awaiting": item("待复查的问题"),
+           "closed": item("已销号的问题")}
+    for key in ("in_progress", "awaiting", "closed"):
+        ledger.save_rectification(system, out[key], answer)
+    for key in ("awaiting", "closed"):
+        ledger.submit_for_recheck(system, out[key], {"progress": "done"})
+    ledger.recheck(system, out["closed"], {"recheck_opinion": "ok", "rechecker": "r", "recheck_on": "2026-11-23"},
+                   passed=True)
+    photo = folder / "整改照片.png"
+    photo.write_bytes(b"\x89PNG\r\n" + b"0" * 64)
+    out["photo"] = photo
+    out["attachment"] = ledger.add_attachment(system, out["in_progress"], photo).id
+    core = next(c for c in checklists.list_checklists(system) if c.kind == "核心制度")
+    out["checklist"] = core.id
+    out["checklist_item"] = checklists.list_items(system, core.id)[0].id
+    out["inspection"] = inspections.create_inspection(system, {
+        "type": "全院半年自查", "inspected_on": "2026-11-10", "inspectors": "周明", "checklist_id": core.id,
+        "department_ids": [h.departments["内科"], h.departments["外科"]]}).id
+    out["ward_inspection"] = inspections.create_inspection(system, {
+        "type": "科室月度自查", "inspected_on": "2026-11-12", "inspectors": "王芳", "checklist_id": core.id,
+        "department_ids": [h.departments["内科一病区"]]}).id
+    own = checklists.create_checklist(system, {"name": "本院院感检查表", "version": "2026"}, ["手卫生"])
+    out["own_checklist"] = own.id
+    out["own_category"] = checklists.list_categories(system, own.id)[0].id
+    out["own_item"] = checklists.add_item(system, own.id, {"category_id": out["own_category"], "text": "洗手"})
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -117,11 +213,12 @@ def template(tmp_path_factory):
             "department_id": h.departments["内科"] if role == Role.DEPT_HEAD else None,
         }, "Passw0rd1")
         users[role] = user.actor()
+    ledger = build_ledger(system, h, folder)
     backups.make_backup(db, clock=clock)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return {"path": path, "clock": clock, "hospital": h, "users": users, "empty_department": empty,
-            "reader_id": users[Role.READONLY].user_id}
+            "reader_id": users[Role.READONLY].user_id, "ledger": ledger}
 
 
 def test_every_action_has_a_sample(template):

@@ -98,19 +98,21 @@ def test_older_file_is_backed_up_then_upgraded_step_by_step(db_path, db, monkeyp
     db.close()
     steps_run = []
 
-    def step_2(conn):
-        steps_run.append(2)
+    v = SCHEMA_VERSION
+
+    def step_a(conn):
+        steps_run.append(v + 1)
         conn.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
 
-    def step_3(conn):
-        steps_run.append(3)
+    def step_b(conn):
+        steps_run.append(v + 2)
         conn.execute("ALTER TABLE extra ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", {2: step_2, 3: step_3})
-    monkeypatch.setattr("desktop_app.storage.database.SCHEMA_VERSION", 3)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {v + 1: step_a, v + 2: step_b})
+    monkeypatch.setattr("desktop_app.storage.database.SCHEMA_VERSION", v + 2)
     upgraded = open_database(db_path)
-    assert steps_run == [2, 3]
-    assert upgraded.user_version() == 3
+    assert steps_run == [v + 1, v + 2]
+    assert upgraded.user_version() == v + 2
     assert "note" in upgraded.utils["extra"].columns_dict
     backups = list_backups(db_path)
     assert [b.reason for b in backups] == ["升级前"] and backups[0].user_version == SCHEMA_VERSION
@@ -127,12 +129,13 @@ def test_failed_upgrade_step_keeps_last_good_version(db_path, db, monkeypatch):
         conn.execute("CREATE TABLE half (id INTEGER)")
         raise ValueError("broken step")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", {2: good, 3: bad})
-    monkeypatch.setattr("desktop_app.storage.database.SCHEMA_VERSION", 3)
-    with pytest.raises(errors.DatabaseOpenError, match="升级到版本 3 时失败"):
+    v = SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "MIGRATIONS", {v + 1: good, v + 2: bad})
+    monkeypatch.setattr("desktop_app.storage.database.SCHEMA_VERSION", v + 2)
+    with pytest.raises(errors.DatabaseOpenError, match=f"升级到版本 {v + 2} 时失败"):
         open_database(db_path)
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == v + 1
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half'").fetchone()
     conn.close()
 

@@ -1,0 +1,163 @@
+"""SQL for the problem ledger. Small functions taking a Database; no rules here."""
+from __future__ import annotations
+
+import datetime as dt
+
+from desktop_app.ledger.models import (
+    CLOSED,
+    Attachment,
+    LedgerEvent,
+    LedgerFilter,
+    LedgerItem,
+    LedgerRow,
+    due_state,
+)
+
+_ROW_SQL = """
+SELECT l.id, l.number, l.found_on, l.source, l.category, l.description, l.department_id, d.name,
+       l.severity, l.responsible_person, l.deadline, l.status, l.closed_on
+FROM ledger_items l JOIN departments d ON d.id = l.department_id
+"""
+
+_ITEM_SQL = """
+SELECT l.*, d.name AS department_name, i.number || ' ' || i.title AS inspection_label
+FROM ledger_items l JOIN departments d ON d.id = l.department_id
+LEFT JOIN inspections i ON i.id = l.inspection_id
+"""
+
+ITEM_COLUMNS = [
+    "found_on", "source", "inspection_id", "result_id", "checklist_item_id", "category", "check_point",
+    "description", "department_id", "severity", "deduction", "cause_analysis", "measures", "responsible_person",
+    "deadline", "progress", "status", "rectified_on", "rechecker", "recheck_on", "recheck_opinion", "closed_on",
+    "closed_by", "remarks",
+]
+
+
+def where_clause(flt: LedgerFilter, today: dt.date, departments: set[int] | None,
+                 due_soon_days: int) -> tuple[str, list]:
+    clauses, params = [], []
+    if flt.date_from:
+        clauses.append("l.found_on >= ?")
+        params.append(flt.date_from.isoformat())
+    if flt.date_to:
+        clauses.append("l.found_on <= ?")
+        params.append(flt.date_to.isoformat())
+    if flt.inspection_id:
+        clauses.append("l.inspection_id = ?")
+        params.append(flt.inspection_id)
+    if flt.category:
+        clauses.append("l.category = ?")
+        params.append(flt.category)
+    if departments is not None:
+        clauses.append(f"l.department_id IN ({','.join('?' * len(departments))})")
+        params += sorted(departments)
+    if flt.status == "未销号":
+        clauses.append("l.status <> ?")
+        params.append(CLOSED)
+    elif flt.status:
+        clauses.append("l.status = ?")
+        params.append(flt.status)
+    if flt.source:
+        clauses.append("l.source = ?")
+        params.append(flt.source)
+    if flt.severity:
+        clauses.append("l.severity = ?")
+        params.append(flt.severity)
+    if flt.overdue:
+        clauses.append("l.status <> ? AND l.deadline < ?")
+        params += [CLOSED, today.isoformat()]
+    if flt.due_soon:
+        clauses.append("l.status <> ? AND l.deadline >= ? AND l.deadline <= ?")
+        params += [CLOSED, today.isoformat(), (today + dt.timedelta(days=due_soon_days)).isoformat()]
+    if flt.text:
+        like = f"%{flt.text}%"
+        clauses.append("(l.description LIKE ? OR l.number LIKE ? OR l.check_point LIKE ? OR l.responsible_person LIKE ?)")
+        params += [like] * 4
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def search(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int,
+           limit: int | None = None) -> list[LedgerRow]:
+    where, params = where_clause(flt, today, departments, due_soon_days)
+    sql = _ROW_SQL + where + " ORDER BY l.found_on DESC, l.number DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [
+        LedgerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                  due_state(r[11], r[10], today, due_soon_days))
+        for r in db.execute(sql, params)
+    ]
+
+
+def count(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int) -> int:
+    where, params = where_clause(flt, today, departments, due_soon_days)
+    return int(db.scalar("SELECT count(*) FROM ledger_items l" + where, params))
+
+
+def get(db, item_id: int, today: dt.date, due_soon_days: int) -> LedgerItem | None:
+    r = db.query_one(_ITEM_SQL + " WHERE l.id = ?", (item_id,))
+    if r is None:
+        return None
+    return LedgerItem(
+        id=r["id"], uid=r["uid"], number=r["number"], found_on=r["found_on"], source=r["source"],
+        inspection_id=r["inspection_id"], inspection_label=r["inspection_label"],
+        checklist_item_id=r["checklist_item_id"], category=r["category"], check_point=r["check_point"],
+        description=r["description"], department_id=r["department_id"], department_name=r["department_name"],
+        severity=r["severity"], deduction=r["deduction"], cause_analysis=r["cause_analysis"],
+        measures=r["measures"], responsible_person=r["responsible_person"], deadline=r["deadline"],
+        progress=r["progress"], status=r["status"], rectified_on=r["rectified_on"], rechecker=r["rechecker"],
+        recheck_on=r["recheck_on"], recheck_opinion=r["recheck_opinion"], closed_on=r["closed_on"],
+        closed_by=r["closed_by"], remarks=r["remarks"], created_at=r["created_at"], updated_at=r["updated_at"],
+        due=due_state(r["status"], r["deadline"], today, due_soon_days),
+    )
+
+
+def next_number(db, year: int) -> str:
+    last = db.scalar("SELECT max(number) FROM ledger_items WHERE number LIKE ?", (f"{year}-%",))
+    seq = int(last.split("-")[1]) + 1 if last else 1
+    return f"{year}-{seq:04d}"
+
+
+def insert(db, values: dict, number: str, now: str) -> int:
+    cols = [c for c in ITEM_COLUMNS if c in values]
+    cur = db.execute(
+        f"INSERT INTO ledger_items (number, {', '.join(cols)}, created_at, updated_at)"
+        f" VALUES (?, {', '.join('?' * len(cols))}, ?, ?)",
+        [number, *[values[c] for c in cols], now, now],
+    )
+    return cur.lastrowid
+
+
+def update(db, item_id: int, values: dict, now: str) -> None:
+    cols = [c for c in ITEM_COLUMNS if c in values]
+    if not cols:
+        return
+    db.execute(
+        f"UPDATE ledger_items SET {', '.join(f'{c} = ?' for c in cols)}, updated_at = ? WHERE id = ?",
+        [*[values[c] for c in cols], now, item_id],
+    )
+
+
+def add_event(db, item_id: int, ts: str, actor: str, event: str, from_status: str | None, to_status: str | None,
+              note: str | None) -> None:
+    db.execute(
+        "INSERT INTO ledger_events (item_id, ts, actor_name, event, from_status, to_status, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (item_id, ts, actor, event, from_status, to_status, note),
+    )
+
+
+def events(db, item_id: int) -> list[LedgerEvent]:
+    return [LedgerEvent(r["id"], r["ts"], r["actor_name"], r["event"], r["from_status"], r["to_status"], r["note"])
+            for r in db.query("SELECT * FROM ledger_events WHERE item_id = ? ORDER BY id", (item_id,))]
+
+
+def attachments(db, item_id: int) -> list[Attachment]:
+    rows = db.query(
+        "SELECT id, uid, item_id, file_name, kind, size, sha256, note, added_by, added_at"
+        " FROM ledger_attachments WHERE item_id = ? ORDER BY id", (item_id,))
+    return [Attachment(*tuple(r)) for r in rows]
+
+
+def attachment_count(db, item_id: int) -> int:
+    return int(db.scalar("SELECT count(*) FROM ledger_attachments WHERE item_id = ?", (item_id,)))

@@ -1,0 +1,475 @@
+"""问题台账: registering problems and the rectification loop (书面交办、立账督办、对账销号).
+
+Life cycle: 待整改 → 整改中 (the department fills cause analysis and measures) → 已整改待复查
+(progress and evidence) → 已销号 (a quality administrator's re-check passes: opinion, re-checker
+and date). A failed re-check returns the item to 整改中 with the reason; a closed item can be
+reopened with a reason. Every step is one transaction with a timeline event and an audit row.
+Department heads see and work on their own department's items only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from desktop_app import errors
+from desktop_app.accounts import audit
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.errors import Finding
+from desktop_app.ledger import repo
+from desktop_app.ledger.models import (
+    AWAITING_RECHECK,
+    CLOSED,
+    EV_ATTACHED,
+    EV_DETACHED,
+    EV_EDITED,
+    EV_FAILED,
+    EV_PASSED,
+    EV_REGISTERED,
+    EV_REOPENED,
+    EV_STARTED,
+    EV_SUBMITTED,
+    EV_UPDATED_RECTIFICATION,
+    FIELD_LABELS,
+    IN_PROGRESS,
+    PENDING,
+    SEVERITIES,
+    SOURCES,
+    Attachment,
+    LedgerEvent,
+    LedgerFilter,
+    LedgerItem,
+    LedgerRow,
+)
+from desktop_app.people.service import department_subtree
+from desktop_app.session import Session
+from desktop_app.settings import get_setting
+from desktop_app.textnorm import clean_prose, clean_text, parse_date
+
+audit.register_entity("ledger_item", "问题台账", FIELD_LABELS | {"attachment": "附件", "event": "操作"})
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_KINDS = {
+    ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片", ".webp": "图片",
+    ".pdf": "PDF", ".doc": "文档", ".docx": "文档", ".xls": "表格", ".xlsx": "表格", ".wps": "文档",
+    ".et": "表格", ".txt": "文本", ".ofd": "文档",
+}
+_MAGIC = {
+    "图片": (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"RIFF"),
+    "PDF": (b"%PDF",),
+}
+
+
+# ----------------------------------------------------------------------------- scope
+
+
+def visible_departments(session: Session) -> set[int] | None:
+    """None for roles that see every department; a department head's own subtree otherwise."""
+    actor = session.actor
+    if Role(actor.role) not in DEPARTMENT_SCOPED:
+        return None
+    return department_subtree(session.db, actor.department_id) if actor.department_id else set()
+
+
+def _require_scope(session: Session, department_id: int, doing: str) -> None:
+    allowed = visible_departments(session)
+    if allowed is not None and department_id not in allowed:
+        raise errors.PermissionDenied(f"科室负责人只能{doing}本科室（含下属病区）的问题。")
+
+
+def _due_soon_days(db) -> int:
+    return int(get_setting(db, "ledger.due_soon_days"))
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _departments_for(session: Session, flt: LedgerFilter) -> set[int] | None:
+    departments = visible_departments(session)
+    if flt.department_id is not None:
+        chosen = department_subtree(session.db, flt.department_id)
+        departments = chosen if departments is None else departments & chosen
+    return departments
+
+
+@action(Perm.LEDGER_VIEW)
+def list_items(session: Session, flt: LedgerFilter = LedgerFilter(), *, limit: int | None = None) -> list[LedgerRow]:
+    return repo.search(session.db, flt, session.today(), _departments_for(session, flt), _due_soon_days(session.db),
+                       limit)
+
+
+@action(Perm.LEDGER_VIEW)
+def count_items(session: Session, flt: LedgerFilter = LedgerFilter()) -> int:
+    return repo.count(session.db, flt, session.today(), _departments_for(session, flt), _due_soon_days(session.db))
+
+
+@action(Perm.LEDGER_VIEW)
+def get_item(session: Session, item_id: int) -> LedgerItem:
+    item = repo.get(session.db, item_id, session.today(), _due_soon_days(session.db))
+    if item is None:
+        raise errors.NotFound(f"问题（编号 {item_id}）不存在，可能已被删除。")
+    _require_scope(session, item.department_id, "查看")
+    return item
+
+
+@action(Perm.LEDGER_VIEW)
+def timeline(session: Session, item_id: int) -> list[LedgerEvent]:
+    get_item(session, item_id)
+    return repo.events(session.db, item_id)
+
+
+@action(Perm.LEDGER_VIEW)
+def list_attachments(session: Session, item_id: int) -> list[Attachment]:
+    get_item(session, item_id)
+    return repo.attachments(session.db, item_id)
+
+
+@action(Perm.LEDGER_VIEW)
+def attachment_content(session: Session, attachment_id: int) -> tuple[str, bytes]:
+    row = session.db.query_one("SELECT item_id, file_name, content, sha256 FROM ledger_attachments WHERE id = ?",
+                               (attachment_id,))
+    if row is None:
+        raise errors.NotFound("该附件不存在，可能已被删除。")
+    get_item(session, row["item_id"])
+    content = bytes(row["content"])
+    if hashlib.sha256(content).hexdigest() != row["sha256"]:
+        raise errors.DatabaseDamaged(f"附件“{row['file_name']}”的内容与登记时的校验值不符，请从备份恢复。")
+    return row["file_name"], content
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def _date(values: dict, key: str, findings: list[Finding], *, required: bool) -> str | None:
+    try:
+        value = parse_date(values.get(key))
+    except (ValueError, TypeError):
+        findings.append(Finding("日期无法识别，请写成 2026-03-05 或 2026年3月5日。", field=FIELD_LABELS[key]))
+        return None
+    if value is None and required:
+        findings.append(Finding(f"请填写{FIELD_LABELS[key]}。", field=FIELD_LABELS[key]))
+    return value.isoformat() if value else None
+
+
+def validate_registration(session: Session, values: dict) -> tuple[dict, list[Finding]]:
+    """The fields of a problem as registered (not the rectification fields)."""
+    db = session.db
+    L = FIELD_LABELS
+    f: list[Finding] = []
+    c: dict = {}
+    c["found_on"] = _date(values, "found_on", f, required=True)
+    if c["found_on"] and c["found_on"] > session.today().isoformat():
+        f.append(Finding("发现日期不能晚于今天。", field=L["found_on"]))
+    c["deadline"] = _date(values, "deadline", f, required=True)
+    if c["found_on"] and c["deadline"] and c["deadline"] < c["found_on"]:
+        f.append(Finding("整改时限不能早于发现日期。", field=L["deadline"]))
+    c["source"] = clean_text(values.get("source"))
+    if c["source"] not in SOURCES:
+        f.append(Finding("来源须为：" + "、".join(SOURCES) + "。", field=L["source"]))
+    c["category"] = clean_text(values.get("category"))
+    if not c["category"]:
+        f.append(Finding("请选择问题类别（检查表类别或核心制度）。", field=L["category"]))
+    c["check_point"] = clean_prose(values.get("check_point"))
+    c["description"] = clean_prose(values.get("description")) or ""
+    if not c["description"]:
+        f.append(Finding("请填写问题描述。", field=L["description"]))
+    elif len(c["description"]) > 2000:
+        f.append(Finding("问题描述不能超过 2000 字。", field=L["description"]))
+    dept = values.get("department_id")
+    if dept is None and values.get("department"):
+        dept = db.scalar("SELECT id FROM departments WHERE name = ?", (clean_text(values.get("department")),))
+        if dept is None:
+            f.append(Finding(f"科室“{clean_text(values.get('department'))}”不存在。", field=L["department_id"]))
+    if dept is None:
+        if not values.get("department"):
+            f.append(Finding("请选择责任科室。", field=L["department_id"]))
+    elif not db.scalar("SELECT 1 FROM departments WHERE id = ?", (dept,)):
+        f.append(Finding("所选责任科室不存在。", field=L["department_id"]))
+    c["department_id"] = dept
+    c["severity"] = clean_text(values.get("severity")) or "一般"
+    if c["severity"] not in SEVERITIES:
+        f.append(Finding("严重程度须为：一般、较重、严重。", field=L["severity"]))
+    try:
+        c["deduction"] = float(values.get("deduction") or 0)
+        if c["deduction"] < 0 or c["deduction"] > 100:
+            raise ValueError
+    except (TypeError, ValueError):
+        f.append(Finding("扣分须为 0–100 之间的数字。", field=L["deduction"]))
+        c["deduction"] = 0.0
+    c["responsible_person"] = clean_text(values.get("responsible_person")) or None
+    c["remarks"] = clean_prose(values.get("remarks"))
+    c["inspection_id"] = values.get("inspection_id")
+    c["checklist_item_id"] = values.get("checklist_item_id")
+    return c, f
+
+
+def check_registration(session: Session, values: dict) -> list[Finding]:
+    """Validation only, for live messages in the form."""
+    return validate_registration(session, values)[1]
+
+
+def _audit_values(item: LedgerItem) -> dict:
+    return {
+        "number": item.number, "found_on": item.found_on, "source": item.source, "category": item.category,
+        "check_point": item.check_point, "description": item.description, "department_id": item.department_name,
+        "severity": item.severity, "deduction": item.deduction, "cause_analysis": item.cause_analysis,
+        "measures": item.measures, "responsible_person": item.responsible_person, "deadline": item.deadline,
+        "progress": item.progress, "status": item.status, "rectified_on": item.rectified_on,
+        "rechecker": item.rechecker, "recheck_on": item.recheck_on, "recheck_opinion": item.recheck_opinion,
+        "closed_on": item.closed_on, "closed_by": item.closed_by, "remarks": item.remarks,
+        "inspection_id": item.inspection_label,
+    }
+
+
+def _reload(session: Session, item_id: int) -> LedgerItem:
+    return repo.get(session.db, item_id, session.today(), _due_soon_days(session.db))
+
+
+def _step(session: Session, before: LedgerItem, changes: dict, event: str, note: str | None) -> LedgerItem:
+    """Write ``changes``, the timeline event and the audit row (caller holds the transaction)."""
+    db = session.db
+    repo.update(db, before.id, changes, session.stamp())
+    after = _reload(session, before.id)
+    repo.add_event(db, before.id, session.stamp(), session.actor.display_name, event, before.status, after.status, note)
+    old, new = audit.diff(_audit_values(before), _audit_values(after))
+    audit.record(session, "update", "ledger_item", uid=after.uid, label=after.label(),
+                 before={"event": None, **old}, after={"event": event, **new})
+    return after
+
+
+# ----------------------------------------------------------------------------- registering
+
+
+def insert_item(session: Session, clean: dict, *, status: str = PENDING, note: str | None = None) -> LedgerItem:
+    """Insert validated values with a new number, its 登记 event and audit row (caller's transaction)."""
+    db = session.db
+    number = repo.next_number(db, int(clean["found_on"][:4]))
+    item_id = repo.insert(db, {**clean, "status": status}, number, session.stamp())
+    item = _reload(session, item_id)
+    repo.add_event(db, item_id, session.stamp(), session.actor.display_name, EV_REGISTERED, None, item.status, note)
+    audit.record(session, "create", "ledger_item", uid=item.uid, label=item.label(), after=_audit_values(item))
+    return item
+
+
+@action(Perm.LEDGER_REGISTER)
+def register_item(session: Session, values: dict) -> LedgerItem:
+    """Enter a problem directly (a complaint, an adverse event, a letter from an inspection)."""
+    clean, findings = validate_registration(session, values)
+    if findings:
+        raise errors.ValidationError(findings)
+    _require_scope(session, clean["department_id"], "登记")
+    with session.db.transaction():
+        return insert_item(session, clean)
+
+
+def default_deadline(session: Session, found_on: dt.date) -> dt.date:
+    return found_on + dt.timedelta(days=int(get_setting(session.db, "ledger.default_deadline_days")))
+
+
+@action(Perm.LEDGER_MANAGE)
+def update_registration(session: Session, item_id: int, values: dict) -> LedgerItem:
+    """Correct what was registered (description, department, deadline …); not for closed items."""
+    before = get_item(session, item_id)
+    if before.status == CLOSED:
+        raise errors.Conflict("已销号的问题不能修改；如需更正，请先“重新打开”。")
+    merged = {k: getattr(before, k) for k in ("found_on", "deadline", "source", "category", "check_point",
+                                              "description", "department_id", "severity", "deduction",
+                                              "responsible_person", "remarks", "inspection_id",
+                                              "checklist_item_id")}
+    merged.update(values)
+    clean, findings = validate_registration(session, merged)
+    if findings:
+        raise errors.ValidationError(findings)
+    with session.db.transaction():
+        changed = {k: v for k, v in clean.items() if getattr(before, k, None) != v}
+        if not changed:
+            return before
+        return _step(session, before, changed, EV_EDITED, "、".join(FIELD_LABELS.get(k, k) for k in changed))
+
+
+@action(Perm.LEDGER_MANAGE)
+def delete_item(session: Session, item_id: int) -> None:
+    """Only for problems registered by mistake that nobody has started to rectify."""
+    item = get_item(session, item_id)
+    if item.status != PENDING:
+        raise errors.Conflict(f"问题 {item.number} 已进入整改流程（{item.status}），不能删除；如登记有误，请在备注中说明。")
+    db = session.db
+    with db.transaction():
+        db.execute("DELETE FROM ledger_items WHERE id = ?", (item_id,))
+        audit.record(session, "delete", "ledger_item", uid=item.uid, label=item.label(), before=_audit_values(item))
+
+
+# ----------------------------------------------------------------------------- the rectification loop
+
+
+def _need(values: dict, key: str, findings: list[Finding], message: str) -> str | None:
+    text = clean_prose(values.get(key))
+    if not text:
+        findings.append(Finding(message, field=FIELD_LABELS[key]))
+    return text
+
+
+@action(Perm.LEDGER_RECTIFY)
+def save_rectification(session: Session, item_id: int, values: dict) -> LedgerItem:
+    """The department's answer: 原因分析, 整改措施, 责任人 (and 整改情况 so far).
+
+    On a 待整改 item this starts the rectification (→ 整改中); on an item already 整改中 it
+    updates the answer. Items awaiting re-check or closed cannot be changed here.
+    """
+    before = get_item(session, item_id)
+    _require_scope(session, before.department_id, "整改")
+    if before.status not in (PENDING, IN_PROGRESS):
+        raise errors.Conflict(f"问题 {before.number} 当前为“{before.status}”，不能再修改整改内容。")
+    findings: list[Finding] = []
+    changes = {
+        "cause_analysis": _need(values, "cause_analysis", findings, "请填写原因分析。"),
+        "measures": _need(values, "measures", findings, "请填写整改措施。"),
+        "responsible_person": clean_text(values.get("responsible_person")) or None,
+    }
+    if not changes["responsible_person"]:
+        findings.append(Finding("请填写整改责任人。", field=FIELD_LABELS["responsible_person"]))
+    if "progress" in values:
+        changes["progress"] = clean_prose(values.get("progress"))
+    if findings:
+        raise errors.ValidationError(findings)
+    with session.db.transaction():
+        if before.status == PENDING:
+            return _step(session, before, {**changes, "status": IN_PROGRESS}, EV_STARTED, None)
+        changed = {k: v for k, v in changes.items() if getattr(before, k) != v}
+        return _step(session, before, changed, EV_UPDATED_RECTIFICATION, None) if changed else before
+
+
+@action(Perm.LEDGER_RECTIFY)
+def submit_for_recheck(session: Session, item_id: int, values: dict) -> LedgerItem:
+    """整改中 → 已整改待复查: the progress and its evidence (text, or at least one attachment)."""
+    before = get_item(session, item_id)
+    _require_scope(session, before.department_id, "整改")
+    if before.status != IN_PROGRESS:
+        raise errors.Conflict(f"只有“整改中”的问题才能提交复查（问题 {before.number} 当前为“{before.status}”）。")
+    findings: list[Finding] = []
+    progress = clean_prose(values.get("progress")) or before.progress
+    if not progress:
+        findings.append(Finding("请填写整改情况（做了什么、佐证材料是什么）。", field=FIELD_LABELS["progress"]))
+    rectified_on = _date(values, "rectified_on", findings, required=False) or session.today().isoformat()
+    if rectified_on > session.today().isoformat():
+        findings.append(Finding("完成整改日期不能晚于今天。", field=FIELD_LABELS["rectified_on"]))
+    if rectified_on < before.found_on:
+        findings.append(Finding("完成整改日期不能早于发现日期。", field=FIELD_LABELS["rectified_on"]))
+    if findings:
+        raise errors.ValidationError(findings)
+    with session.db.transaction():
+        return _step(session, before, {"progress": progress, "rectified_on": rectified_on,
+                                       "status": AWAITING_RECHECK}, EV_SUBMITTED, None)
+
+
+@action(Perm.LEDGER_VERIFY)
+def recheck(session: Session, item_id: int, values: dict, *, passed: bool) -> LedgerItem:
+    """The quality administrator's re-check: passed → 已销号; failed → back to 整改中 with the reason."""
+    before = get_item(session, item_id)
+    if before.status != AWAITING_RECHECK:
+        raise errors.Conflict(f"只有“已整改待复查”的问题才能复查（问题 {before.number} 当前为“{before.status}”）。")
+    findings: list[Finding] = []
+    opinion = _need(values, "recheck_opinion", findings,
+                    "请填写复查意见。" if passed else "请写明复查不通过的原因，科室将据此继续整改。")
+    rechecker = clean_text(values.get("rechecker")) or None
+    if not rechecker:
+        findings.append(Finding("请填写复查人。", field=FIELD_LABELS["rechecker"]))
+    recheck_on = _date(values, "recheck_on", findings, required=True)
+    if recheck_on and recheck_on > session.today().isoformat():
+        findings.append(Finding("复查日期不能晚于今天。", field=FIELD_LABELS["recheck_on"]))
+    if recheck_on and recheck_on < (before.rectified_on or before.found_on):
+        findings.append(Finding("复查日期不能早于科室完成整改的日期。", field=FIELD_LABELS["recheck_on"]))
+    if findings:
+        raise errors.ValidationError(findings)
+    changes = {"rechecker": rechecker, "recheck_on": recheck_on, "recheck_opinion": opinion}
+    with session.db.transaction():
+        if passed:
+            changes |= {"status": CLOSED, "closed_on": recheck_on, "closed_by": session.actor.display_name}
+            return _step(session, before, changes, EV_PASSED, opinion)
+        changes |= {"status": IN_PROGRESS, "rectified_on": None}
+        return _step(session, before, changes, EV_FAILED, opinion)
+
+
+@action(Perm.LEDGER_VERIFY)
+def reopen(session: Session, item_id: int, reason: str) -> LedgerItem:
+    before = get_item(session, item_id)
+    if before.status != CLOSED:
+        raise errors.Conflict(f"只有已销号的问题才需要重新打开（问题 {before.number} 当前为“{before.status}”）。")
+    reason = clean_prose(reason)
+    if not reason:
+        raise errors.ValidationError("请写明重新打开的原因。", field="原因")
+    with session.db.transaction():
+        return _step(session, before, {"status": IN_PROGRESS, "closed_on": None, "closed_by": None,
+                                       "rectified_on": None}, EV_REOPENED, reason)
+
+
+# ----------------------------------------------------------------------------- attachments
+
+
+def read_attachment_file(path: Path | str) -> tuple[str, str, bytes]:
+    """(file name, kind, content) of a file the user picked, or a clear error saying what is wrong."""
+    path = Path(path)
+    kind = ATTACHMENT_KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise errors.ValidationError(
+            f"“{path.name}”不是可作为附件的文件类型。可以添加：图片（jpg、png）、PDF、Word/WPS 文档、Excel 表格、文本。",
+            field="附件")
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise errors.ValidationError(f"“{path.name}”是空文件，请选择拍摄或扫描好的文件。", field="附件")
+        if size > MAX_ATTACHMENT_BYTES:
+            raise errors.ValidationError(
+                f"“{path.name}”有 {size / 1024 / 1024:.1f} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。"
+                "请压缩图片或分成几个文件。", field="附件")
+        content = path.read_bytes()
+    except errors.ValidationError:
+        raise
+    except OSError as exc:
+        raise errors.ValidationError(f"无法读取“{path.name}”（{exc.strerror or exc}）。请确认文件存在且没有被其他程序占用。",
+                                     field="附件") from exc
+    magic = _MAGIC.get(kind)
+    if magic and not content.startswith(magic):
+        raise errors.ValidationError(f"“{path.name}”的内容不是有效的{kind}文件（可能已损坏或扩展名不对）。", field="附件")
+    return path.name, kind, content
+
+
+@action(Perm.LEDGER_RECTIFY)
+def add_attachment(session: Session, item_id: int, path: Path | str, note: str | None = None) -> Attachment:
+    item = get_item(session, item_id)
+    _require_scope(session, item.department_id, "整改")
+    if item.status == CLOSED:
+        raise errors.Conflict("已销号的问题不能再添加附件；如需补充，请先重新打开。")
+    name, kind, content = read_attachment_file(path)
+    digest = hashlib.sha256(content).hexdigest()
+    db = session.db
+    with db.transaction():
+        cur = db.execute(
+            "INSERT INTO ledger_attachments (item_id, file_name, kind, size, sha256, content, note, added_by, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (item_id, name, kind, len(content), digest, content, clean_prose(note), session.actor.display_name,
+             session.stamp()),
+        )
+        repo.add_event(db, item_id, session.stamp(), session.actor.display_name, EV_ATTACHED, item.status,
+                       item.status, name)
+        audit.record(session, "update", "ledger_item", uid=item.uid, label=item.label(),
+                     after={"attachment": f"{name}（{len(content)} 字节，sha256 {digest[:12]}…）"})
+    return next(a for a in repo.attachments(db, item_id) if a.id == cur.lastrowid)
+
+
+@action(Perm.LEDGER_RECTIFY)
+def remove_attachment(session: Session, attachment_id: int) -> None:
+    db = session.db
+    row = db.query_one("SELECT item_id, file_name FROM ledger_attachments WHERE id = ?", (attachment_id,))
+    if row is None:
+        raise errors.NotFound("该附件不存在，可能已被删除。")
+    item = get_item(session, row["item_id"])
+    _require_scope(session, item.department_id, "整改")
+    if item.status in (AWAITING_RECHECK, CLOSED):
+        raise errors.Conflict("已提交复查或已销号的问题，其佐证材料不能删除。")
+    with db.transaction():
+        db.execute("DELETE FROM ledger_attachments WHERE id = ?", (attachment_id,))
+        repo.add_event(db, item.id, session.stamp(), session.actor.display_name, EV_DETACHED, item.status,
+                       item.status, row["file_name"])
+        audit.record(session, "update", "ledger_item", uid=item.uid, label=item.label(),
+                     before={"attachment": row["file_name"]}, after={"attachment": None})
