@@ -1,8 +1,10 @@
 """A small table model for lists of records, and a view with sensible defaults.
 
 Columns are declared once (title, how to get the shown text, the raw value to sort by, an
-optional colour), the way Electrum's list views declare theirs; sorting goes through a
-``QSortFilterProxyModel`` on :data:`SORT_ROLE` so dates and numbers sort as values.
+optional colour), the way Electrum's list views declare theirs. Sorting and the optional text
+filter happen in the model with Python's ``sorted`` on key functions, so a list of 20,000
+records sorts in milliseconds (a ``QSortFilterProxyModel`` would call back into Python for every
+comparison).
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -30,19 +32,57 @@ class Column:
 
 
 class RecordTableModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], parent=None):
+    """Rows are records (dataclasses); ``row_colour`` colours whole rows (e.g. 逾期 in red)."""
+
+    def __init__(self, columns: Sequence[Column], parent=None, *,
+                 row_colour: Callable[[Any], str | None] | None = None):
         super().__init__(parent)
         self.columns = list(columns)
+        self.row_colour = row_colour
+        self.all_rows: list[Any] = []
         self.rows: list[Any] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._filter: tuple[str, int] | None = None
 
+    # -- content
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.all_rows = list(rows)
+        self._apply()
         self.endResetModel()
+
+    def set_text_filter(self, text: str, column: int = 0) -> None:
+        """Show only rows whose text in ``column`` contains ``text`` (case-insensitive)."""
+        self.beginResetModel()
+        self._filter = (text.strip().lower(), column) if text.strip() else None
+        self._apply()
+        self.endResetModel()
+
+    def _apply(self) -> None:
+        rows = self.all_rows
+        if self._filter:
+            text, col = self._filter
+            getter = self.columns[col].text
+            rows = [r for r in rows if text in str(getter(r) or "").lower()]
+        if self._sort:
+            col, order = self._sort
+            column = self.columns[col]
+            key = column.sort or column.text
+
+            def sort_key(record):
+                value = key(record)
+                return (value is None or value == "", value if value is not None else "")
+
+            rows = sorted(rows, key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.rows = list(rows)
 
     def record(self, row: int) -> Any:
         return self.rows[row]
 
+    def row_of(self, predicate: Callable[[Any], bool]) -> int:
+        return next((i for i, r in enumerate(self.rows) if predicate(r)), -1)
+
+    # -- Qt model API
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self.rows)
 
@@ -53,6 +93,14 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section].title
         return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply()
+        self.layoutChanged.emit()
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
@@ -67,8 +115,10 @@ class RecordTableModel(QAbstractTableModel):
             return "" if value is None else value
         if role == RECORD_ROLE:
             return record
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour:
-            colour = column.colour(record)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = column.colour(record) if column.colour else None
+            if colour is None and self.row_colour:
+                colour = self.row_colour(record)
             return QBrush(QColor(colour)) if colour else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -80,18 +130,15 @@ class RecordTableModel(QAbstractTableModel):
 class RecordTableView(QTableView):
     """A read-only, row-selecting, sortable table over a :class:`RecordTableModel`."""
 
-    def __init__(self, model: RecordTableModel, parent: QWidget | None = None):
+    def __init__(self, model: RecordTableModel, parent: QWidget | None = None, *, multi_select: bool = False):
         super().__init__(parent)
         self.source = model
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setSortLocaleAware(True)
-        self.setModel(self.proxy)
+        self.setModel(model)
         self.setSortingEnabled(True)
-        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi_select
+                              else QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
@@ -107,13 +154,21 @@ class RecordTableView(QTableView):
 
     def selected_record(self) -> Any | None:
         rows = self.selectionModel().selectedRows()
-        if not rows:
-            index = self.currentIndex()
-            if not index.isValid():
-                return None
-            rows = [index]
-        return self.proxy.data(rows[0], RECORD_ROLE)
+        index = rows[0] if rows else self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.source.record(index.row())
+
+    def selected_records(self) -> list[Any]:
+        return [self.source.record(i.row()) for i in sorted(self.selectionModel().selectedRows(), key=lambda i: i.row())]
 
     def select_first(self) -> None:
-        if self.proxy.rowCount():
+        if self.source.rowCount():
             self.selectRow(0)
+
+    def select_where(self, predicate: Callable[[Any], bool]) -> bool:
+        row = self.source.row_of(predicate)
+        if row >= 0:
+            self.selectRow(row)
+            self.scrollTo(self.source.index(row, 0))
+        return row >= 0

@@ -225,3 +225,14 @@ def test_keyboard_search_then_enter_opens_the_person(window_for, qtbot, monkeypa
     assert page.table.hasFocus() and page.table.selected_record().name == "王芳"
     qtbot.keyClick(page.table, Qt.Key.Key_Return)    # open it
     assert opened == ["王芳"]
+
+
+def test_sorting_by_header_and_filtering_departments(window_for):
+    window = window_for(Role.QUALITY)
+    window.navigate("departments")
+    page = window.page("departments")
+    page.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # 在岗人数, most first
+    counts = [page.model.record(i).staff_count for i in range(page.model.rowCount())]
+    assert counts == sorted(counts, reverse=True)
+    page.filter.setText("内科")
+    assert {page.model.record(i).name for i in range(page.model.rowCount())} == {"内科", "内科一病区"}
