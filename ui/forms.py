@@ -175,6 +175,35 @@ def combo_value(box: QComboBox):
     return box.currentData()
 
 
+def date_edit(value: dt.date | str | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up, shown as 2026-11-23."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    set_date(edit, value or dt.date.today())
+    return edit
+
+
+def set_date(edit: QDateEdit, value: dt.date | str) -> None:
+    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    edit.setDate(QDate(d.year, d.month, d.day))
+
+
+def date_value(edit: QDateEdit) -> str:
+    return edit.date().toString("yyyy-MM-dd")
+
+
+def text_area(text: str | None = "", placeholder: str = "", height: int = 72):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    area = QPlainTextEdit(text or "")
+    area.setPlaceholderText(placeholder)
+    area.setTabChangesFocus(True)  # Tab moves to the next field, as in every other input
+    area.setMinimumHeight(height)
+    area.setMaximumHeight(height * 2)
+    return area
+
+
 class OptionalDateEdit(QWidget):
     """A date field that may be left empty (a checkbox turns it on)."""
 

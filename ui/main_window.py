@@ -42,10 +42,11 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
-    from ui.pages import admin, dashboard, people
+    from ui.pages import admin, dashboard, ledger, people
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
+        PageSpec("ledger", "问题台账", "自查与台账", ledger.LedgerPage, Perm.LEDGER_VIEW),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
         PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
         PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),
@@ -220,9 +221,14 @@ class MainWindow(QMainWindow):
 
     # -- navigation
     def navigate(self, key: str) -> bool:
+        """Show a page; ``"ledger:overdue"`` also hands the preset after the colon to the page."""
+        key, _, preset = key.partition(":")
         for i in range(self.nav.count()):
             if self.nav.item(i).data(Qt.ItemDataRole.UserRole) == key:
                 self.nav.setCurrentRow(i)
+                page = self.pages.get(key)
+                if preset and page is not None and hasattr(page, "apply_preset"):
+                    page.apply_preset(preset)
                 return True
         return False
 

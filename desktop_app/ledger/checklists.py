@@ -179,6 +179,11 @@ def all_category_names(db) -> list[str]:
     return list(dict.fromkeys(listed + used))
 
 
+@action(Perm.LEDGER_VIEW)
+def category_names(session: Session) -> list[str]:
+    return all_category_names(session.db)
+
+
 def category_aliases(db) -> dict[str, str]:
     """Older or local names → the canonical category name (e.g. 首诊医师负责制度 → 首诊负责制度)."""
     out: dict[str, str] = {}

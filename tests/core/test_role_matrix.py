@@ -105,6 +105,7 @@ def ledger_samples(ctx):
     answer = {"cause_analysis": "制度培训不到位", "measures": "重新培训并考核", "responsible_person": "张三"}
     return {
         "ledger.checklists.list_checklists": lambda s: checklists.list_checklists(s),
+        "ledger.checklists.category_names": lambda s: checklists.category_names(s),
         "ledger.checklists.get_checklist": lambda s: checklists.get_checklist(s, lg["checklist"]),
         "ledger.checklists.list_categories": lambda s: checklists.list_categories(s, lg["checklist"]),
         "ledger.checklists.list_items": lambda s: checklists.list_items(s, lg["checklist"]),
