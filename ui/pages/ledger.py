@@ -67,18 +67,18 @@ def row_colour(row) -> str | None:
     return None
 
 
-COLUMNS = [
-    Column("编号", lambda r: r.number, width=82),
-    Column("发现日期", lambda r: r.found_on, width=92),
-    Column("来源", lambda r: r.source, width=90),
-    Column("问题类别", lambda r: r.category, width=150),
-    Column("问题描述", lambda r: r.description, width=300, tooltip=lambda r: r.description),
-    Column("责任科室", lambda r: r.department_name, width=110),
-    Column("严重程度", lambda r: r.severity, width=66),
-    Column("责任人", lambda r: r.responsible_person, width=70),
-    Column("整改时限", lambda r: r.deadline, width=92),
-    Column("状态", lambda r: r.status, width=96),
-    Column("提醒", lambda r: r.due, width=64),
+COLUMNS = [  # the columns a quality officer scans first come first
+    Column("编号", lambda r: r.number, width=78),
+    Column("责任科室", lambda r: r.department_name, width=104),
+    Column("问题描述", lambda r: r.description, width=230, tooltip=lambda r: r.description),
+    Column("状态", lambda r: r.status, width=92),
+    Column("整改时限", lambda r: r.deadline, width=86),
+    Column("提醒", lambda r: r.due, width=74),
+    Column("问题类别", lambda r: r.category, width=130),
+    Column("来源", lambda r: r.source, width=80),
+    Column("发现日期", lambda r: r.found_on, width=86),
+    Column("严重程度", lambda r: r.severity, width=62),
+    Column("责任人", lambda r: r.responsible_person, width=66),
 ]
 
 _NO_DATE = QDate(2000, 1, 1)
@@ -199,7 +199,7 @@ class LedgerPage(Page):
         attach_title.setObjectName("sectionTitle")
         col.addWidget(attach_title)
         self.attachments = QListWidget()
-        self.attachments.setMaximumHeight(90)
+        self.attachments.setMaximumHeight(72)
         self.attachments.itemActivated.connect(self.open_attachment)
         col.addWidget(self.attachments)
         self.step_buttons = QHBoxLayout()
