@@ -248,8 +248,9 @@ def record_results(session: Session, inspection_id: int, department_id: int,
                    entries: list[dict]) -> dict[str, int]:
     """Save one department's results: ``entries`` = [{"item_id", "result", "deduction", "note"}].
 
-    Validates every entry first; then, in one transaction, stores the results and keeps the
-    ledger in step (a new 不符合 registers a problem; a problem still 待整改 follows its result).
+    Validates every entry first (each finding names its check point's code in ``record``, so a
+    grid can mark the row); then, in one transaction, stores the results and keeps the ledger
+    in step (a new 不符合 registers a problem; a problem still 待整改 follows its result).
     Returns counts: saved, problems_created, problems_removed.
     """
     db = session.db
@@ -274,7 +275,7 @@ def record_results(session: Session, inspection_id: int, department_id: int,
         if result in (None, ""):
             continue  # not recorded yet
         if result not in RESULTS:
-            findings.append(Finding(f"{where}：结果须为符合、不符合或不适用。", field="结果"))
+            findings.append(Finding(f"{where}：结果须为符合、不符合或不适用。", field="结果", record=item.code))
             continue
         try:
             deduction = float(e.get("deduction") if e.get("deduction") not in (None, "") else
@@ -282,10 +283,10 @@ def record_results(session: Session, inspection_id: int, department_id: int,
             if deduction < 0 or deduction > 100:
                 raise ValueError
         except (TypeError, ValueError):
-            findings.append(Finding(f"{where}：扣分须为 0–100 之间的数字。", field="扣分"))
+            findings.append(Finding(f"{where}：扣分须为 0–100 之间的数字。", field="扣分", record=item.code))
             continue
         if result != "不符合" and deduction:
-            findings.append(Finding(f"{where}：只有“不符合”才能扣分。", field="扣分"))
+            findings.append(Finding(f"{where}：只有“不符合”才能扣分。", field="扣分", record=item.code))
             continue
         clean.append({"item": item, "result": result, "deduction": deduction, "note": clean_prose(e.get("note"))})
     if findings:
@@ -300,7 +301,7 @@ def record_results(session: Session, inspection_id: int, department_id: int,
                 c["result"] != old["result"] or c["deduction"] != old["deduction"]):
             findings.append(Finding(
                 f"要点 {c['item'].code}：已生成问题 {old['ledger_number']} 且已进入整改（{old['ledger_status']}），"
-                "不能再修改结果；如有误，请在问题台账中处理。", field="结果"))
+                "不能再修改结果；如有误，请在问题台账中处理。", field="结果", record=c["item"].code))
     if findings:
         raise errors.ValidationError(findings)
 
