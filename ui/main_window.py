@@ -42,13 +42,14 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
-    from ui.pages import admin, checklists, dashboard, inspections, ledger, people
+    from ui.pages import admin, checklists, dashboard, inspections, ledger, ledger_stats, people
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
         PageSpec("ledger", "问题台账", "自查与台账", ledger.LedgerPage, Perm.LEDGER_VIEW),
         PageSpec("inspections", "检查记录", "自查与台账", inspections.InspectionsPage, Perm.LEDGER_VIEW),
         PageSpec("checklists", "检查表", "自查与台账", checklists.ChecklistsPage, Perm.LEDGER_VIEW),
+        PageSpec("ledger_stats", "台账统计", "自查与台账", ledger_stats.LedgerStatsPage, Perm.LEDGER_VIEW),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
         PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
         PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),
