@@ -129,9 +129,96 @@ def main() -> int:
     for key in ("users", "audit", "backup", "settings"):
         window.navigate(key)
         shot(window, key)
+
+    quality = authenticate(db, "zhikong", "Demo2026", clock).actor
+    ctx.replace_session(Session(db, quality, clock))
+    inspection_shots(app, window, ctx, shot)
     window.close()
     db.close()
     return 0
+
+
+def _open_inspection(session):
+    """An inspection still being recorded; the demo may not have one, so make one if needed."""
+    from desktop_app.ledger import checklists, inspections
+    from desktop_app.people.service import list_departments
+
+    found = [i for i in inspections.list_inspections(session, year=session.today().year)
+             if i.status == inspections.IN_PROGRESS and i.checklist_id]
+    if found:
+        return found[0]
+    core = next(c for c in checklists.list_checklists(session) if c.kind == "核心制度")
+    clinical = [d.id for d in list_departments(session, include_inactive=False) if d.kind == "临床"][:4]
+    made = inspections.create_inspection(session, {
+        "type": "全院半年自查", "inspected_on": session.today().isoformat(), "inspectors": "质控科、医务科、护理部",
+        "checklist_id": core.id, "department_ids": clinical})
+    rows = inspections.results_for(session, made.id, clinical[0])
+    entries = [{"item_id": r.item.id, "result": "符合"} for r in rows[:14]]
+    entries[3] = {"item_id": rows[3].item.id, "result": "不符合", "note": "抽查 5 份运行病历，2 份三级查房记录缺上级医师签字"}
+    entries[9] = {"item_id": rows[9].item.id, "result": "不适用"}
+    inspections.record_results(session, made.id, clinical[0], entries)
+    return inspections.get_inspection(session, made.id)
+
+
+def inspection_shots(app, window, ctx, shot) -> None:
+    """检查记录 (list, 新建检查 with its messages, the recording window), 检查表, 台账统计."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    from ui.dialogs.checklist_edit import ChecklistItemDialog, NewVersionDialog
+
+    inspection = _open_inspection(ctx.session)
+    ctx.notify("ledger")
+    window.navigate("inspections")
+    page = window.page("inspections")
+    page.select_inspection(inspection.id)
+    shot(window, "inspections")
+
+    new = page.new_inspection()
+    new.inspectors.setText("")
+    new.departments.select_kind("临床")
+    new.departments.filter.setText("内")
+    new.save()
+    shot(new, "inspection-new")
+    new.done(0)
+
+    record = page.open_inspection(inspection.id)
+    record.resize(1366, 800)
+    app.processEvents()
+    for key, text in ((Qt.Key.Key_1, "1"), (Qt.Key.Key_1, "1"), (Qt.Key.Key_2, "2")):  # typed, not yet saved
+        app.sendEvent(record.grid, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, text))
+    shot(record, "inspection-record")
+    record.tabs.setCurrentIndex(1)
+    shot(record, "inspection-scores")
+    record.model.load(record.model.rows, read_only=True)  # leave without saving the typed results
+    record.done(0)
+
+    window.navigate("checklists")
+    checklist_page = window.page("checklists")
+    shot(window, "checklists")
+    builtin = checklist_page.selected_checklist()
+    version = NewVersionDialog(ctx, builtin, parent=window)
+    version.show()
+    shot(version, "checklist-new-version")
+    version.close()
+    from desktop_app.ledger import checklists
+
+    own = next((c for c in checklist_page.model.rows if not c.builtin), None)
+    if own is None:  # the demo may have only the built-in ones: make the hospital's own version
+        own = checklists.new_version(ctx.session, builtin.id, str(ctx.session.today().year + 1))
+        ctx.notify("ledger")
+    item = ChecklistItemDialog(ctx, own, parent=window)
+    item.show()
+    item.text.setPlainText("")
+    item.deduction.setText("200")
+    item.save()
+    shot(item, "checklist-item")
+    item.close()
+
+    window.navigate("ledger_stats")
+    stats_page = window.page("ledger_stats")
+    stats_page.period.setCurrentText("近 12 个月")
+    shot(window, "ledger-stats")
 
 
 if __name__ == "__main__":

@@ -31,15 +31,15 @@ STATUS_COLOURS = {inspections.IN_PROGRESS: "#1565c0", inspections.DONE: "#6b7480
 YEARS_SHOWN = 10
 
 COLUMNS = [
-    Column("编号", lambda i: i.number, width=100),
-    Column("检查日期", lambda i: i.inspected_on, width=95),
-    Column("检查类型", lambda i: i.type, width=120),
-    Column("检查名称", lambda i: i.title, width=230, tooltip=lambda i: i.title),
-    Column("检查表", lambda i: i.checklist_label or "（未使用）", width=230, tooltip=lambda i: i.checklist_label),
-    Column("受检科室", lambda i: "、".join(i.department_names), width=200,
+    Column("编号", lambda i: i.number, width=96),
+    Column("检查日期", lambda i: i.inspected_on, width=92),
+    Column("检查类型", lambda i: i.type, width=136),
+    Column("检查名称", lambda i: i.title, width=290, tooltip=lambda i: i.title),
+    Column("检查表", lambda i: i.checklist_label or "（未使用）", width=170, tooltip=lambda i: i.checklist_label),
+    Column("受检科室", lambda i: "、".join(i.department_names), width=190,
            tooltip=lambda i: f"共 {len(i.department_names)} 个科室：" + "、".join(i.department_names)),
-    Column("状态", lambda i: i.status, width=70, colour=lambda i: STATUS_COLOURS.get(i.status)),
-    Column("发现问题", lambda i: i.problem_count, sort=lambda i: i.problem_count, width=80, align_right=True,
+    Column("状态", lambda i: i.status, width=64, colour=lambda i: STATUS_COLOURS.get(i.status)),
+    Column("发现问题", lambda i: i.problem_count, sort=lambda i: i.problem_count, width=76, align_right=True,
            colour=lambda i: "#c62828" if i.problem_count else None),
 ]
 

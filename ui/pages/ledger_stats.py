@@ -71,6 +71,8 @@ def count_columns(first: str) -> list[Column]:
     ]
 
 
+CARDS = [("问题总数", ""), ("未销号", ""), ("已销号", ""), ("整改率", "（已整改待复查 + 已销号）÷ 问题总数"),
+         ("销号率", "已销号 ÷ 问题总数"), ("逾期", "未销号且已过整改时限")]
 TABLES = [("按类别", "问题类别", "by_category"), ("按科室", "科室", "by_department"),
           ("按来源", "来源", "by_source"), ("按严重程度", "严重程度", "by_severity")]
 
@@ -107,8 +109,16 @@ class LedgerStatsPage(Page):
         layout.addLayout(filters)
 
         self.cards_frame = QFrame()
-        self.cards = QGridLayout(self.cards_frame)
-        self.cards.setContentsMargins(0, 4, 0, 4)
+        cards = QGridLayout(self.cards_frame)
+        cards.setContentsMargins(0, 4, 0, 4)
+        self.cards: dict[str, QLabel] = {}  # label → the figure shown above it
+        for i, (label, note) in enumerate(CARDS):
+            card = StatCard(dashboard.Stat(label, "—", note=note))
+            card.setObjectName("figureCard")  # a figure, not a link: no hover effect
+            card.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.cards[label] = card.findChild(QLabel, "statValue")
+            cards.addWidget(card, 0, i)
+        self.overdue_card = card
         layout.addWidget(self.cards_frame)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -196,34 +206,24 @@ class LedgerStatsPage(Page):
         self.chart.set_data(result.monthly)
 
     def _show_cards(self, overall: stats.Counts) -> None:
-        while self.cards.count():
-            item = self.cards.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        figures = [
-            dashboard.Stat("问题总数", str(overall.total)),
-            dashboard.Stat("未销号", str(overall.open)),
-            dashboard.Stat("已销号", str(overall.closed)),
-            dashboard.Stat("整改率", stats.percent(overall.rectification_rate),
-                           note="（已整改待复查 + 已销号）÷ 问题总数"),
-            dashboard.Stat("销号率", stats.percent(overall.closure_rate), note="已销号 ÷ 问题总数"),
-            dashboard.Stat("逾期", str(overall.overdue), note="未销号且已过整改时限"),
-        ]
-        for i, figure in enumerate(figures):
-            card = StatCard(figure)
-            card.setObjectName("figureCard")  # a figure, not a link: no hover effect
-            card.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            card.setProperty("alert", figure.label == "逾期" and overall.overdue > 0)
-            self.cards.addWidget(card, 0, i)
+        figures = {
+            "问题总数": str(overall.total), "未销号": str(overall.open), "已销号": str(overall.closed),
+            "整改率": stats.percent(overall.rectification_rate), "销号率": stats.percent(overall.closure_rate),
+            "逾期": str(overall.overdue),
+        }
+        for label, value in figures.items():
+            self.cards[label].setText(value)
+        card = self.overdue_card
+        card.setProperty("alert", overall.overdue > 0)  # red figure when anything is overdue
+        card.style().unpolish(card)
+        card.style().polish(card)
+        for child in card.findChildren(QLabel):
+            child.style().unpolish(child)
+            child.style().polish(child)
 
     def card_values(self) -> dict[str, str]:
         """The figures as shown on the cards (used by tests)."""
-        out = {}
-        for i in range(self.cards.count()):
-            card = self.cards.itemAt(i).widget()
-            value, label = card.findChildren(QLabel)[:2]
-            out[label.text()] = value.text()
-        return out
+        return {label: value.text() for label, value in self.cards.items()}
 
     def table_rows(self, key: str) -> list[list[str]]:
         model = self.tables[key]
