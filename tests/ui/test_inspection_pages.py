@@ -156,6 +156,10 @@ def test_all_pass_fills_only_unrecorded_rows(qtbot, recording, messages):
     qtbot.keyClick(dialog.grid, "2")
     dialog.fill_button.click()
     assert results(dialog)[0] == "不符合" and set(results(dialog)[1:]) == {"符合"}
+    dialog.grid.go_to_row(5)
+    qtbot.keyClick(dialog.grid, Qt.Key.Key_Delete)   # undo this row's unsaved change
+    assert results(dialog)[5] is None
+    qtbot.keyClick(dialog.grid, "1")
     assert dialog.save()
     assert dialog.department_progress()[0] == "内科 已录 84/84　不符合 1"
 
