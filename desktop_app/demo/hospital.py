@@ -53,6 +53,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.permissions import Role
 from desktop_app.clock import Clock, FixedClock, SystemClock
+from desktop_app.demo.ledger import plan_ledger
 from desktop_app.demo.names import NameGenerator
 from desktop_app.hospital.service import initialize_database
 from desktop_app.people import repo
@@ -609,6 +610,7 @@ STEPS: list[Step] = [
     ("科室", add_departments),
     ("人员名册", add_staff),
     ("人员变动与职称晋升", plan_history),
+    ("检查与问题台账", plan_ledger),
     # ↑ steps on the first day (ctx.start) · the history · steps today (ctx.now) ↓
     ("历年记录", run_history),
     ("用户账户", add_accounts),
