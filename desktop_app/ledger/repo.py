@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from desktop_app.ledger.models import (
     CLOSED,
@@ -94,10 +95,7 @@ def count(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, d
     return int(db.scalar("SELECT count(*) FROM ledger_items l" + where, params))
 
 
-def get(db, item_id: int, today: dt.date, due_soon_days: int) -> LedgerItem | None:
-    r = db.query_one(_ITEM_SQL + " WHERE l.id = ?", (item_id,))
-    if r is None:
-        return None
+def _item(r, today: dt.date, due_soon_days: int) -> LedgerItem:
     return LedgerItem(
         id=r["id"], uid=r["uid"], number=r["number"], found_on=r["found_on"], source=r["source"],
         inspection_id=r["inspection_id"], inspection_label=r["inspection_label"],
@@ -110,6 +108,22 @@ def get(db, item_id: int, today: dt.date, due_soon_days: int) -> LedgerItem | No
         closed_by=r["closed_by"], remarks=r["remarks"], created_at=r["created_at"], updated_at=r["updated_at"],
         due=due_state(r["status"], r["deadline"], today, due_soon_days),
     )
+
+
+def get(db, item_id: int, today: dt.date, due_soon_days: int) -> LedgerItem | None:
+    r = db.query_one(_ITEM_SQL + " WHERE l.id = ?", (item_id,))
+    return None if r is None else _item(r, today, due_soon_days)
+
+
+def search_items(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int,
+                 *, ids: list[int] | None = None) -> list[LedgerItem]:
+    """Every field of the items matching ``flt`` (and ``ids`` when given), oldest first, in one query."""
+    where, params = where_clause(flt, today, departments, due_soon_days)
+    if ids is not None:
+        where += (" AND " if where else " WHERE ") + "l.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps([int(i) for i in ids]))
+    sql = _ITEM_SQL + where + " ORDER BY l.found_on, l.number"
+    return [_item(r, today, due_soon_days) for r in db.query(sql, params)]
 
 
 def next_number(db, year: int) -> str:

@@ -11,6 +11,11 @@ Usage::
     report.signature_block()                          # 填报人 / 联系电话 / 审核人 / … / 单位（盖章）
     report.build(progress=callback)                   # writes ``path`` atomically, returns it
 
+Documents that are not tables under one heading (letters such as the 整改通知书) pass
+``heading=False`` and lay out their own title with :meth:`PdfReport.title`; several such
+documents go into one file with :meth:`PdfReport.new_page_group`, which starts a new page and
+restarts the page numbering there ("第 1 页 共 2 页" counts the pages of that document only).
+
 What every page gets: A4; GB/T 9704 margins in portrait (top 37, bottom 35, left 28, right
 26 mm). Landscape pages carry wide tables, so they use top 25 (the binding edge once the
 sheet is turned into a portrait-bound file), bottom 20, left/right 20 mm: 257 mm of width
@@ -32,6 +37,7 @@ drawing. ``progress(done, total)`` is called during the build; raising
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +156,25 @@ class SignatureBlock(Flowable):
         self._table.drawOn(self.canv, 0, self.extra)
 
 
+class _PageGroupStart(Flowable):
+    """Zero-size mark: the page it lands on starts a new page-numbering group."""
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        self.canv._page_group = getattr(self.canv, "_page_group", 0) + 1
+
+
+def _cell(text: str, style: ParagraphStyle, room: float):
+    """A cell's content: text that fits on one line is a plain string (about ten times cheaper to
+    lay out than a paragraph: a 20,000-row ledger), anything longer a wrapping paragraph."""
+    size = style.fontSize
+    if "\n" not in text and (len(text) * size <= room or stringWidth(text, FONT, size) <= room):
+        return text
+    return Paragraph(_text(text), style)
+
+
 class _DataTable(LongTable):
     """A table made by :meth:`PdfReport.table`; its split parts are of this class too."""
 
@@ -226,10 +251,13 @@ class _NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self):
-        total = len(self._pages)
-        for state in self._pages:
+        groups = [state.get("_page_group", 0) for state in self._pages]
+        totals = Counter(groups)
+        seen: Counter = Counter()
+        for state, group in zip(self._pages, groups):
             self.__dict__.update(state)
-            self._decorate(self, self.getPageNumber(), total)
+            seen[group] += 1
+            self._decorate(self, seen[group], totals[group])
             super().showPage()
         super().save()
 
@@ -237,11 +265,12 @@ class _NumberedCanvas(Canvas):
 class PdfReport:
     """Collects the body of one report; :meth:`build` lays it out and writes the file."""
 
-    def __init__(self, path: Path | str, info: ReportInfo, *, landscape: bool = False):
+    def __init__(self, path: Path | str, info: ReportInfo, *, landscape: bool = False, heading: bool = True):
         register_fonts()  # paragraphs need the fonts when they are made
         self.path = Path(path)
         self.info = info
         self.landscape = landscape
+        self.heading_block = heading  # the standard title / hospital / filters / author lines
         self.pagesize = landscape_size(A4) if landscape else A4
         self.margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
         self._story: list = []
@@ -255,9 +284,17 @@ class PdfReport:
     def heading(self, text: str, level: int = 1) -> None:
         self._story.append(Paragraph(_text(text), STYLES["heading1" if level == 1 else "heading2"]))
 
-    def paragraph(self, text: str, *, indent: bool = True) -> None:
-        """Body text; ``indent`` starts it two characters in, as Chinese documents do."""
+    def title(self, text: str) -> None:
+        """A bold centred title, as on the first page of a report (for ``heading=False`` documents)."""
+        self._story.append(Paragraph(_text(text), STYLES["title"]))
+
+    def paragraph(self, text: str, *, indent: bool = True, align: str | None = None) -> None:
+        """Body text; ``indent`` starts it two characters in, as Chinese documents do.
+        ``align`` ("left", "center", "right") sets a body-size line without the indent."""
         style = STYLES["body"] if indent else STYLES["note"]
+        if align is not None:
+            style = ParagraphStyle(f"body-{align}", parent=STYLES["body"], alignment=_ALIGN[align],
+                                   firstLineIndent=0)
         self._story.append(Paragraph(_text(text), style))
 
     def note(self, text: str) -> None:
@@ -269,6 +306,12 @@ class PdfReport:
 
     def page_break(self) -> None:
         self._story.append(PageBreak())
+
+    def new_page_group(self) -> None:
+        """Start a new page (unless nothing came before) whose page numbers restart at 1."""
+        if self._story:
+            self._story.append(PageBreak())
+        self._story.append(_PageGroupStart())
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence | GroupRow], *,
               font_size: float = 9, empty_text: str = "（无记录）") -> None:
@@ -291,7 +334,7 @@ class PdfReport:
     def build(self, progress: ProgressCallback | None = None) -> Path:
         rows = sum(len(s.rows) or 1 for s in self._story if isinstance(s, _TableSpec))
         ticker = Progress(progress, 2 * rows + 1)  # make the cells, lay them out, save
-        story = self._heading_flowables()
+        story = self._heading_flowables() if self.heading_block else []
         for item in self._story:
             story.append(self._make_table(item, ticker) if isinstance(item, _TableSpec) else item)
         story = _keep_signatures_with_tables(story)
@@ -345,9 +388,12 @@ class PdfReport:
         cell_styles = [_style(f"td-{c.align}", size, align=_ALIGN[c.align], leading=size * 1.25) for c in columns]
         group_style = _style("tg", size, bold=True, leading=size * 1.25)
 
+        total_weight = sum(c.width for c in columns)
+        widths = [self.frame_width * c.width / total_weight for c in columns]
+        room = [w - 6 for w in widths]  # inside the 3 pt left and right padding
         hdr = header_rows(columns)
         cmds = [
-            ("FONT", (0, 0), (-1, -1), FONT, size),
+            ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.25),
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("BOX", (0, 0), (-1, -1), 1, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -379,15 +425,15 @@ class PdfReport:
                 cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL),
                          ("NOSPLIT", (0, r), (-1, r + 1))]  # never the last line of a page
             else:
-                data.append([Paragraph(_text(cell_text(v)), st) for v, st in zip(row, cell_styles)])
+                data.append([_cell(cell_text(v), st, w) for v, st, w in zip(row, cell_styles, room)])
             ticker.advance()
         if not spec.rows:
             data.append([Paragraph(_text(spec.empty_text), _style("te", size, align=TA_CENTER))] + [""] * (n - 1))
             cmds.append(("SPAN", (0, hdr), (-1, hdr)))
             ticker.advance()
 
-        total_weight = sum(c.width for c in columns)
-        widths = [self.frame_width * c.width / total_weight for c in columns]
+        for c, col in enumerate(columns):  # for the cells that fit on one line (plain strings)
+            cmds.append(("ALIGN", (c, hdr), (c, -1), col.align.upper()))
         table = _DataTable(data, colWidths=widths, repeatRows=hdr, hAlign="CENTER")
         table.setStyle(TableStyle(cmds))
         return table

@@ -16,14 +16,19 @@ Raising :class:`desktop_app.errors.Cancelled` from ``progress`` leaves no file b
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
@@ -81,12 +86,14 @@ class XlsxReport:
         self.info = info
         self.landscape = landscape
         self._sheets: list[tuple[str, list[Column], list]] = []
+        self._data: dict = {}  # worksheet -> its _DataRows
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_title: str | None = None) -> None:
         self._sheets.append((sheet_title or self.info.title, list(columns), list(rows)))
 
     def build(self, progress: ProgressCallback | None = None) -> Path:
         ticker = Progress(progress, sum(len(rows) for _, _, rows in self._sheets) + 1)
+        self._data = {}
         wb = Workbook()
         wb.remove(wb.active)
         wb.properties.title = self.info.title
@@ -101,7 +108,9 @@ class XlsxReport:
             used.add(name)
             self._write_sheet(wb.create_sheet(name), columns, rows, ticker)
         with atomic_output(self.path) as tmp:
-            wb.save(tmp)
+            buffer = io.BytesIO()
+            wb.save(buffer)
+            _add_data_rows(buffer, tmp, {ws.path.lstrip("/"): data for ws, data in self._data.items()})
             ticker.finish()
         return self.path
 
@@ -145,17 +154,12 @@ class XlsxReport:
             for cell in row:
                 cell.font, cell.alignment, cell.fill, cell.border = head_font, head_align, _HEADER_FILL, _BORDER
 
-        aligns = [Alignment(horizontal=c.align, vertical="center", wrap_text=True) for c in columns]
-        r = last_header
+        data = _DataRows(ws, columns, last_header + 1)
         for values in rows:
-            r += 1
-            for i, (col, value) in enumerate(zip(columns, values), start=1):
-                cell = ws.cell(r, i, _excel_value(value))
-                cell.alignment, cell.border = aligns[i - 1], _BORDER
-                fmt = col.number_format or _date_format(value)
-                if fmt:
-                    cell.number_format = fmt
+            data.add(values)
             ticker.advance()
+        r = data.last_row
+        self._data[ws] = data
 
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = col.width + 1
@@ -167,3 +171,70 @@ class XlsxReport:
             ws.oddHeader.right.text = "内部资料"
         if info.verification:
             ws.oddFooter.left.text = info.verification
+
+
+# ----------------------------------------------------------------------------- data rows
+# openpyxl without lxml spends about 8 µs on every cell it writes: 20,000 rows × 25 columns
+# took 6 s. The data rows are therefore written as sheet XML directly (``_DataRows``) and put
+# into the saved workbook's sheet (``_add_data_rows``); the title, header, styles and print
+# setup are still made by openpyxl. Cell styles are openpyxl's own (looked up once per column
+# and number format); text is an inline string, dates are serial numbers with a date format.
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class _DataRows:
+    def __init__(self, ws, columns: Sequence[Column], first_row: int):
+        self.ws, self.columns, self.first_row = ws, list(columns), first_row
+        self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+        self.aligns = [Alignment(horizontal=c.align, vertical="center", wrap_text=True) for c in columns]
+        self.styles: dict[tuple[int, str | None], int] = {}
+        self.xml: list[str] = []
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.xml) - 1
+
+    def style(self, i: int, fmt: str | None) -> int:
+        sid = self.styles.get((i, fmt))
+        if sid is None:
+            cell = Cell(self.ws)  # not placed in the sheet: only its style is registered
+            cell.alignment, cell.border = self.aligns[i], _BORDER
+            if fmt:
+                cell.number_format = fmt
+            sid = self.styles[(i, fmt)] = cell.style_id
+        return sid
+
+    def add(self, values: Sequence) -> None:
+        r = self.first_row + len(self.xml)
+        cells = []
+        for i, (col, value) in enumerate(zip(self.columns, values)):
+            value = _excel_value(value)
+            ref = f"{self.letters[i]}{r}"
+            s = self.style(i, col.number_format or _date_format(value))
+            if value is None or value == "":
+                cells.append(f'<c r="{ref}" s="{s}"/>')
+            elif isinstance(value, (dt.date, dt.datetime)):
+                cells.append(f'<c r="{ref}" s="{s}"><v>{to_excel(value)}</v></c>')
+            elif isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}" s="{s}"><v>{value!r}</v></c>')
+            else:
+                text = xml_escape(_ILLEGAL_XML.sub("", str(value)))
+                cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        self.xml.append(f'<row r="{r}">{"".join(cells)}</row>')
+
+
+def _add_data_rows(saved: io.BytesIO, target: Path, sheets: dict[str, _DataRows]) -> None:
+    """Copy the workbook openpyxl saved into ``target``, with each sheet's data rows added."""
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for member in src.infolist():
+            content = src.read(member)
+            data = sheets.get(member.filename)
+            if data is not None and data.xml:
+                text = content.decode("utf-8")
+                last = get_column_letter(len(data.columns))
+                text = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}{data.last_row}"/>', text,
+                              count=1)
+                head, tail = text.split("</sheetData>", 1)
+                content = "".join([head, *data.xml, "</sheetData>", tail]).encode("utf-8")
+            dst.writestr(member, content)

@@ -97,7 +97,7 @@ def samples(ctx):
 
 
 def ledger_samples(ctx):
-    from desktop_app.ledger import checklists, inspections, service as ledger, stats
+    from desktop_app.ledger import checklists, inspections, reports, service as ledger, stats
     from desktop_app.ledger.models import LedgerFilter
 
     h, lg = ctx["hospital"], ctx["ledger"]
@@ -148,6 +148,8 @@ def ledger_samples(ctx):
         "ledger.inspections.complete_inspection": lambda s: inspections.complete_inspection(s, lg["ward_inspection"]),
         "ledger.inspections.department_scores": lambda s: inspections.department_scores(s, lg["inspection"]),
         "ledger.stats.ledger_stats": lambda s: stats.ledger_stats(s),
+        "ledger.reports.ledger_snapshot": lambda s: reports.ledger_snapshot(s, LedgerFilter(status="未销号")),
+        "ledger.reports.notice_snapshot": lambda s: reports.notice_snapshot(s, [lg["pending"], lg["in_progress"]]),
     }
 
 
