@@ -5,6 +5,7 @@ from desktop_app.accounts import service as accounts  # noqa: F401
 from desktop_app.backup import actions as backup  # noqa: F401
 from desktop_app.hospital import service as hospital  # noqa: F401
 from desktop_app.ledger import checklists as ledger_checklists  # noqa: F401
+from desktop_app.ledger import excel_io as ledger_excel  # noqa: F401
 from desktop_app.ledger import inspections as ledger_inspections  # noqa: F401
 from desktop_app.ledger import reports as ledger_reports  # noqa: F401
 from desktop_app.ledger import service as ledger  # noqa: F401

@@ -57,14 +57,15 @@ PDF_COLUMNS = [
     Column("原因分析", 76), Column("整改措施", 76), Column("责任人", 30, "center"),
     Column("整改时限", 48, "center"), Column("状态", 46, "center"), Column("复查/销号", 68),
 ]
+# Excel widths (characters; a Chinese character counts 2): 25 columns printed fit to an A4 landscape width.
 XLSX_COLUMNS = [
-    Column("序号", 6, "center"), Column("编号", 10), Column("发现日期", 11, "center"), Column("来源", 12),
-    Column("所属检查", 22), Column("问题类别", 18), Column("检查要点", 28), Column("问题描述", 40),
-    Column("责任科室", 12), Column("严重程度", 8, "center"), Column("扣分", 6, "right", number_format="0.0#"),
-    Column("原因分析", 30), Column("整改措施", 30), Column("责任人", 8), Column("整改时限", 11, "center"),
-    Column("状态", 12, "center"), Column("逾期天数", 8, "right"), Column("整改情况", 30),
-    Column("完成整改日期", 11, "center"), Column("复查人", 8), Column("复查日期", 11, "center"),
-    Column("复查意见", 24), Column("销号日期", 11, "center"), Column("销号人", 10), Column("备注", 20),
+    Column("序号", 5, "center"), Column("编号", 10), Column("发现日期", 10.5, "center"), Column("来源", 9),
+    Column("所属检查", 14), Column("问题类别", 14), Column("检查要点", 18), Column("问题描述", 26),
+    Column("责任科室", 10), Column("严重程度", 5, "center"), Column("扣分", 5, "right", number_format="0.0#"),
+    Column("原因分析", 20), Column("整改措施", 20), Column("责任人", 7), Column("整改时限", 10.5, "center"),
+    Column("状态", 8, "center"), Column("逾期天数", 5, "right"), Column("整改情况", 18),
+    Column("完成整改日期", 10.5, "center"), Column("复查人", 7), Column("复查日期", 10.5, "center"),
+    Column("复查意见", 14), Column("销号日期", 10.5, "center"), Column("销号人", 7), Column("备注", 12),
 ]
 NOTICE_COLUMNS = [
     Column("序号", 5, "center"), Column("编号", 11, "center"), Column("问题类别", 16), Column("问题描述", 42),

@@ -153,6 +153,9 @@ class XlsxReport:
         for row in ws.iter_rows(min_row=first_header, max_row=last_header, max_col=n):
             for cell in row:
                 cell.font, cell.alignment, cell.fill, cell.border = head_font, head_align, _HEADER_FILL, _BORDER
+        label_lines = max(_lines(c.label, c.width) for c in columns)
+        if label_lines > 1:  # a long label in a narrow column: the header row grows with it
+            ws.row_dimensions[last_header].height = LINE_HEIGHT * label_lines + 3
 
         data = _DataRows(ws, columns, last_header + 1)
         for values in rows:
@@ -163,7 +166,7 @@ class XlsxReport:
 
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = col.width + 1
-        ws.freeze_panes = ws.cell(last_header + 1, 1)
+        ws.freeze_panes = f"A{last_header + 1}"  # a coordinate: no empty cell is made there
         if rows:
             ws.auto_filter.ref = f"A{last_header}:{last_col}{r}"
         apply_print_setup(ws, landscape=self.landscape, title_rows=f"{first_header}:{last_header}")
@@ -180,6 +183,7 @@ class XlsxReport:
 # setup are still made by openpyxl. Cell styles are openpyxl's own (looked up once per column
 # and number format); text is an inline string, dates are serial numbers with a date format.
 
+LINE_HEIGHT = 14.5  # points per line of 11 pt text
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -208,6 +212,7 @@ class _DataRows:
     def add(self, values: Sequence) -> None:
         r = self.first_row + len(self.xml)
         cells = []
+        lines = 1
         for i, (col, value) in enumerate(zip(self.columns, values)):
             value = _excel_value(value)
             ref = f"{self.letters[i]}{r}"
@@ -219,9 +224,20 @@ class _DataRows:
             elif isinstance(value, (int, float)):
                 cells.append(f'<c r="{ref}" s="{s}"><v>{value!r}</v></c>')
             else:
-                text = xml_escape(_ILLEGAL_XML.sub("", str(value)))
+                text = _ILLEGAL_XML.sub("", str(value))
+                lines = max(lines, _lines(text, col.width))
+                text = xml_escape(text)
                 cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        self.xml.append(f'<row r="{r}">{"".join(cells)}</row>')
+        # Excel, WPS and LibreOffice do not grow a row for wrapped text when they open a file: say its height
+        height = f' ht="{LINE_HEIGHT * lines + 3:g}" customHeight="1"' if lines > 1 else ""
+        self.xml.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` wide (a CJK character is two units)."""
+    room = max(1.0, width - 0.5)
+    return sum(max(1, math.ceil((len(part) + (len(part.encode("utf-8")) - len(part)) / 2) / room))
+               for part in text.split("\n"))
 
 
 def _add_data_rows(saved: io.BytesIO, target: Path, sheets: dict[str, _DataRows]) -> None:
@@ -235,6 +251,8 @@ def _add_data_rows(saved: io.BytesIO, target: Path, sheets: dict[str, _DataRows]
                 last = get_column_letter(len(data.columns))
                 text = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}{data.last_row}"/>', text,
                               count=1)
+                # openpyxl writes a row with no cells for a cell that was only touched: drop those
+                text = re.sub(r'<row r="\d+"[^>]*?(?:/>|></row>)', "", text)
                 head, tail = text.split("</sheetData>", 1)
                 content = "".join([head, *data.xml, "</sheetData>", tail]).encode("utf-8")
             dst.writestr(member, content)

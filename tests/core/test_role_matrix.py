@@ -97,10 +97,18 @@ def samples(ctx):
 
 
 def ledger_samples(ctx):
-    from desktop_app.ledger import checklists, inspections, reports, service as ledger, stats
+    from desktop_app.ledger import checklists, excel_io, inspections, reports, service as ledger, stats
     from desktop_app.ledger.models import LedgerFilter
+    from tests.excel.files import write_xlsx
 
     h, lg = ctx["hospital"], ctx["ledger"]
+
+    def ledger_file():
+        return write_xlsx(ctx["path"].parent / "台账导入.xlsx",
+                          [["发现日期", "问题描述", "责任科室"], ["2026-11-02", "交班本缺页", "内科"]])
+
+    def ledger_plan(s):
+        return excel_io.preview_ledger_import(s.as_actor(desktop_app.session.SYSTEM_ACTOR), ledger_file())
     done = {"recheck_opinion": "已落实", "rechecker": "周明", "recheck_on": "2026-11-23"}
     answer = {"cause_analysis": "制度培训不到位", "measures": "重新培训并考核", "responsible_person": "张三"}
     return {
@@ -150,6 +158,10 @@ def ledger_samples(ctx):
         "ledger.stats.ledger_stats": lambda s: stats.ledger_stats(s),
         "ledger.reports.ledger_snapshot": lambda s: reports.ledger_snapshot(s, LedgerFilter(status="未销号")),
         "ledger.reports.notice_snapshot": lambda s: reports.notice_snapshot(s, [lg["pending"], lg["in_progress"]]),
+        "ledger.excel_io.export_ledger_template": lambda s: excel_io.export_ledger_template(
+            s, ctx["path"].parent / "问题台账导入模板.xlsx"),
+        "ledger.excel_io.preview_ledger_import": lambda s: excel_io.preview_ledger_import(s, ledger_file()),
+        "ledger.excel_io.apply_ledger_import": lambda s: excel_io.apply_ledger_import(s, ledger_plan(s)),
     }
 
 

@@ -158,6 +158,11 @@ def test_long_ledger_repeats_the_header_and_the_xlsx_has_the_same_rows(quality, 
     assert [r[0] for r in rows] == list(range(1, 77))
     found = [r[2] for r in rows]
     assert found == sorted(found)  # oldest first, in both
+    # read as an importer or a viewer streams it: every row once, in order, and wrapped rows made taller
+    streamed = load_workbook(xlsx, read_only=True).active.iter_rows(min_row=header + 1, values_only=True)
+    assert [r[1] for r in streamed] == pdf_numbers
+    long_row = header + 1 + next(n for n, r in enumerate(rows) if r[7].startswith("抽查病历"))
+    assert ws.row_dimensions[long_row].height >= 30 and ws.row_dimensions[header].height >= 30  # 逾期天数 wraps
 
 
 def test_xlsx_has_every_field_in_its_own_column_with_real_dates_and_print_setup(quality, items, tmp_path):
