@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -529,13 +530,13 @@ def export_ledger_template(session: Session, path: Path | str) -> Path:
     ws.freeze_panes = "B2"
     apply_print_setup(ws, landscape=True, title_rows="1:1")
     help_ws = wb.create_sheet(HELP_SHEET, 1)
-    help_ws.column_dimensions["A"].width = 120
+    help_ws.column_dimensions["A"].width = 72  # fits a portrait A4 page without scaling
     help_ws["A1"] = "问题台账导入说明"
     help_ws["A1"].font = Font(size=14, bold=True)
     for r, line in enumerate(_HELP, start=3):
         help_ws.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
-        help_ws.row_dimensions[r].height = 16 * (1 + len(line) * 2 // 118)
-    apply_print_setup(help_ws)
+        help_ws.row_dimensions[r].height = 15 * math.ceil(len(line) * 2 / 68) + 3  # a Chinese character is 2 wide
+    help_ws.page_setup.paperSize = help_ws.PAPERSIZE_A4  # no fit-to-width: LibreOffice would enlarge a narrow sheet
     with atomic_output(path) as tmp:
         wb.save(tmp)
     return Path(path)

@@ -20,8 +20,13 @@ SELECT l.id, l.number, l.found_on, l.source, l.category, l.description, l.depart
 FROM ledger_items l JOIN departments d ON d.id = l.department_id
 """
 
+# Every field of LedgerItem except ``due``, in its order (rows become items positionally: fast for 20,000).
 _ITEM_SQL = """
-SELECT l.*, d.name AS department_name, i.number || ' ' || i.title AS inspection_label
+SELECT l.id, l.uid, l.number, l.found_on, l.source, l.inspection_id, i.number || ' ' || i.title,
+       l.checklist_item_id, l.category, l.check_point, l.description, l.department_id, d.name, l.severity,
+       l.deduction, l.cause_analysis, l.measures, l.responsible_person, l.deadline, l.progress, l.status,
+       l.rectified_on, l.rechecker, l.recheck_on, l.recheck_opinion, l.closed_on, l.closed_by, l.remarks,
+       l.created_at, l.updated_at
 FROM ledger_items l JOIN departments d ON d.id = l.department_id
 LEFT JOIN inspections i ON i.id = l.inspection_id
 """
@@ -96,18 +101,7 @@ def count(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, d
 
 
 def _item(r, today: dt.date, due_soon_days: int) -> LedgerItem:
-    return LedgerItem(
-        id=r["id"], uid=r["uid"], number=r["number"], found_on=r["found_on"], source=r["source"],
-        inspection_id=r["inspection_id"], inspection_label=r["inspection_label"],
-        checklist_item_id=r["checklist_item_id"], category=r["category"], check_point=r["check_point"],
-        description=r["description"], department_id=r["department_id"], department_name=r["department_name"],
-        severity=r["severity"], deduction=r["deduction"], cause_analysis=r["cause_analysis"],
-        measures=r["measures"], responsible_person=r["responsible_person"], deadline=r["deadline"],
-        progress=r["progress"], status=r["status"], rectified_on=r["rectified_on"], rechecker=r["rechecker"],
-        recheck_on=r["recheck_on"], recheck_opinion=r["recheck_opinion"], closed_on=r["closed_on"],
-        closed_by=r["closed_by"], remarks=r["remarks"], created_at=r["created_at"], updated_at=r["updated_at"],
-        due=due_state(r["status"], r["deadline"], today, due_soon_days),
-    )
+    return LedgerItem(*r, due=due_state(r[20], r[18], today, due_soon_days))  # status, deadline
 
 
 def get(db, item_id: int, today: dt.date, due_soon_days: int) -> LedgerItem | None:
