@@ -53,8 +53,8 @@ RESPONSE_WORKING_DAYS = 5
 # Widths are weights (about points at 8 pt): they fit 257 mm with every date and number on one line.
 PDF_COLUMNS = [
     Column("序号", 26, "center"), Column("编号", 46, "center"), Column("发现日期", 48, "center"),
-    Column("来源", 44, "center"), Column("问题类别", 62), Column("问题描述", 110), Column("责任科室", 48),
-    Column("原因分析", 76), Column("整改措施", 76), Column("责任人", 30, "center"),
+    Column("来源", 44, "center"), Column("问题类别", 56), Column("问题描述", 98), Column("责任科室", 48),
+    Column("原因分析", 80), Column("整改措施", 90), Column("责任人", 30, "center"),
     Column("整改时限", 48, "center"), Column("状态", 46, "center"), Column("复查/销号", 68),
 ]
 # Excel widths (characters; a Chinese character counts 2): 25 columns printed fit to an A4 landscape width.
@@ -137,7 +137,8 @@ def describe_filter(session: Session, flt: LedgerFilter) -> list[str]:
         if flt.department_id else None
     inspection = db.scalar("SELECT number || ' ' || title FROM inspections WHERE id = ?", (flt.inspection_id,)) \
         if flt.inspection_id else None
-    return flt.describe(department, inspection)
+    # LedgerFilter.describe writes an open end as "2026-01-01 至 至今"
+    return [part.replace(" 至 至今", " 起至今") for part in flt.describe(department, inspection)]
 
 
 @action(Perm.LEDGER_EXPORT)
