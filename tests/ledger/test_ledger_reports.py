@@ -104,6 +104,15 @@ def test_unfiltered_ledger_is_as_of_today_and_says_all(quality, items, tmp_path)
     assert len(NUMBER.findall(pdftools.pages(path)[0])) == 6
 
 
+def test_open_ended_periods_read_naturally(quality, items):
+    since = reports.ledger_snapshot(quality, LedgerFilter(date_from=dt.date(2026, 11, 1)))
+    assert since.info.period == "统计期间：2026年11月1日起，截至2026年11月23日"
+    assert since.info.filters == ("发现日期：2026-11-01 起至今",)
+    assert [i.number for i in since.items] == [items["ward"].number, items["surgery"].number]
+    until = reports.ledger_snapshot(quality, LedgerFilter(date_to=dt.date(2026, 3, 31)))
+    assert until.info.period == "统计期间：截至2026年3月31日" and [i.number for i in until.items] == [items["old"].number]
+
+
 def test_filter_by_status_source_overdue_and_inspection_is_printed_in_words(quality, system, hospital, items, tmp_path):
     snap = reports.ledger_snapshot(quality, LedgerFilter(status="未销号", overdue=True, text="交接班"))
     assert [i.number for i in snap.items] == [items["overdue"].number]
