@@ -134,8 +134,10 @@ class RecordTableView(QTableView):
         super().__init__(parent)
         self.source = model
         self.setModel(model)
-        self.setSortingEnabled(True)
+        # Clear the indicator first: enabling sorting sorts at once by the current indicator,
+        # and rows must start in the order the service returned them.
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi_select
                               else QAbstractItemView.SelectionMode.SingleSelection)

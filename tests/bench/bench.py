@@ -17,6 +17,7 @@ Later modules add their own measurements to ``MEASUREMENTS``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -96,7 +97,8 @@ def ui_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     db = open_database(db_path)
     clock = SystemClock()
     actor = authenticate(db, *ADMIN, clock).actor
-    out: dict[str, list[float]] = {"staff_page": [], "keystroke": []}
+    out: dict[str, list[float]] = {"staff_page": [], "keystroke": [], "ledger_page": [], "ledger_filter": [],
+                                   "ledger_stats": []}
     for _ in range(runs):
         window = MainWindow(AppContext(Session(db, actor, clock)))
         window.show()
@@ -112,6 +114,31 @@ def ui_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
             page.search.setText(text)
             app.processEvents()
             out["keystroke"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        window.navigate("ledger")
+        app.processEvents()
+        out["ledger_page"].append(time.perf_counter() - t)
+        ledger_page = window.page("ledger")
+        for setter in (lambda: ledger_page.status.setCurrentIndex(ledger_page.status.findData("未销号")),
+                       lambda: ledger_page.overdue.setChecked(True),
+                       lambda: ledger_page.overdue.setChecked(False),
+                       lambda: ledger_page.department.setCurrentIndex(2),
+                       lambda: ledger_page.department.setCurrentIndex(0),
+                       lambda: ledger_page.status.setCurrentIndex(0),
+                       lambda: ledger_page.text.setText("核对"),
+                       lambda: ledger_page.text.setText("")):
+            t = time.perf_counter()
+            setter()
+            app.processEvents()
+            out["ledger_filter"].append(time.perf_counter() - t)
+        from desktop_app.ledger import stats
+        from desktop_app.ledger.models import LedgerFilter
+
+        session = window.ctx.session
+        for flt in (LedgerFilter(), LedgerFilter(date_from=dt.date(session.today().year, 1, 1))):
+            t = time.perf_counter()
+            stats.ledger_stats(session, flt)
+            out["ledger_stats"].append(time.perf_counter() - t)
         window.close()
         window.deleteLater()
         app.processEvents()
@@ -131,8 +158,11 @@ def main() -> int:
     with open_database(db) as d:
         staff_total = d.scalar("SELECT count(*) FROM staff")
         on_duty = d.scalar("SELECT count(*) FROM staff WHERE on_duty = 1")
+        items = d.scalar("SELECT count(*) FROM ledger_items")
+        inspections = d.scalar("SELECT count(*) FROM inspections")
     size_mb = db.stat().st_size / 1024 / 1024
-    print(f"\n{args.years}-year demo hospital: {staff_total} staff ({on_duty} on duty), {size_mb:.1f} MB\n")
+    print(f"\n{args.years}-year demo hospital: {staff_total} staff ({on_duty} on duty), {items} ledger items,"
+          f" {inspections} inspections, {size_mb:.1f} MB\n")
     start = cold_start(db, args.runs)
     ui = ui_timings(db, args.runs)
     rows = [
@@ -141,6 +171,9 @@ def main() -> int:
         ("  of which: login → main window usable", start["after_login"], ""),
         ("open 人员 page", ui["staff_page"], "≤ 200 ms"),
         ("pinyin search keystroke (人员)", ui["keystroke"], "≤ 50 ms"),
+        ("open 问题台账 page (all items)", ui["ledger_page"], "≤ 200 ms"),
+        ("问题台账 filter change", ui["ledger_filter"], "≤ 50 ms"),
+        ("台账统计 (all, this year)", ui["ledger_stats"], "≤ 300 ms"),
     ]
     for label, samples, target in rows:
         print(f"{label:<48} {median_ms(samples)}  {target}")

@@ -236,3 +236,13 @@ def test_sorting_by_header_and_filtering_departments(window_for):
     assert counts == sorted(counts, reverse=True)
     page.filter.setText("内科")
     assert {page.model.record(i).name for i in range(page.model.rowCount())} == {"内科", "内科一病区"}
+
+
+def test_lists_start_in_the_order_the_service_returns(window_for):
+    from desktop_app.people import service as people
+
+    window = window_for(Role.QUALITY)
+    window.navigate("staff")
+    page = window.page("staff")
+    expected = [s.employee_no for s in people.list_staff(window.ctx.session, page.current_filter())]
+    assert [page.model.record(i).employee_no for i in range(page.model.rowCount())] == expected

@@ -28,7 +28,6 @@ from desktop_app.errors import ValidationError
 from desktop_app.ledger import checklists, inspections
 from ui.errors import guarded, show_error
 from ui.table import Column, RecordTableModel, RecordTableView
-from ui.widgets import service_order
 from ui.widgets.result_grid import KEY_HELP, PASS, ResultGrid, ResultsModel, number
 
 SCORE_COLUMNS = [
@@ -110,7 +109,6 @@ class InspectionRecordDialog(QDialog):
         sv.addWidget(hint)
         self.scores = RecordTableModel(SCORE_COLUMNS, self)
         self.scores_view = RecordTableView(self.scores)
-        service_order(self.scores_view)
         self.scores_view.horizontalHeader().setStretchLastSection(False)
         sv.addWidget(self.scores_view, 1)
         self.tabs.addTab(scores_tab, "科室得分")

@@ -25,7 +25,6 @@ from ui.dialogs.checklist_edit import ChecklistDialog, ChecklistItemDialog, NewV
 from ui.errors import attempt, guarded
 from ui.pages.base import Page, button_row
 from ui.table import Column, RecordTableModel, RecordTableView
-from ui.widgets import service_order
 from ui.widgets.result_grid import number
 
 GREY = "#888888"
@@ -63,7 +62,6 @@ class ChecklistsPage(Page):
         tv.setContentsMargins(0, 0, 0, 0)
         self.model = RecordTableModel(CHECKLIST_COLUMNS, self, row_colour=lambda c: None if c.active else GREY)
         self.table = RecordTableView(self.model)
-        service_order(self.table)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_checklist())
         tv.addWidget(self.table, 1)
         self.new_button = QPushButton("新建检查表…")
@@ -99,7 +97,6 @@ class ChecklistsPage(Page):
         inner.addWidget(self.categories)
         self.items = RecordTableModel(ITEM_COLUMNS, self, row_colour=lambda i: None if i.active else GREY)
         self.items_view = RecordTableView(self.items)
-        service_order(self.items_view)
         self.items_view.setWordWrap(True)
         self.items_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.items_view.horizontalHeader().setStretchLastSection(False)

@@ -25,7 +25,6 @@ from ui.dialogs.inspection_record import SCORE_COLUMNS, InspectionRecordDialog
 from ui.errors import guarded
 from ui.pages.base import Page, button_row
 from ui.table import Column, RecordTableModel, RecordTableView
-from ui.widgets import service_order
 
 STATUS_COLOURS = {inspections.IN_PROGRESS: "#1565c0", inspections.DONE: "#6b7480"}
 YEARS_SHOWN = 10
@@ -70,7 +69,6 @@ class InspectionsPage(Page):
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = RecordTableModel(COLUMNS, self)
         self.table = RecordTableView(self.model)
-        service_order(self.table)
         self.rows: list[inspections.Inspection] = []
         self.search.textChanged.connect(lambda _t: self._show_rows())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -83,7 +81,6 @@ class InspectionsPage(Page):
         dv.addWidget(self.summary)
         self.scores = RecordTableModel(SCORE_COLUMNS, self)
         self.scores_view = RecordTableView(self.scores)
-        service_order(self.scores_view)
         self.scores_view.horizontalHeader().setStretchLastSection(False)
         dv.addWidget(self.scores_view, 1)
         split.addWidget(self.detail)

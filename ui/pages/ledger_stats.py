@@ -31,7 +31,6 @@ from ui.forms import date_edit, set_date
 from ui.pages.base import Page
 from ui.pages.dashboard import StatCard
 from ui.table import Column, RecordTableModel, RecordTableView
-from ui.widgets import service_order
 from ui.widgets.trend_chart import TrendChart
 
 CUSTOM = "自定义"
@@ -132,7 +131,7 @@ class LedgerStatsPage(Page):
         for tab, first, key in TABLES:
             model = RecordTableModel(count_columns(first), self)
             view = RecordTableView(model)
-            service_order(view, sortable=False)  # the core's order, 合计 last
+            view.setSortingEnabled(False)  # the core's order, 合计 last
             view.horizontalHeader().setStretchLastSection(False)
             self.tables[key] = model
             self.tabs.addTab(view, tab)
