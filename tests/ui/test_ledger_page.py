@@ -148,3 +148,70 @@ def test_reader_sees_no_step_buttons(window_for, problems):
     assert page.detail.toPlainText()
     assert not any(b.isVisible() for b in (page.rectify_button, page.submit_button, page.recheck_button,
                                            page.reopen_button, page.edit_button, page.delete_button, page.new_button))
+
+
+def test_print_ledger_follows_the_filter(window_for, problems, qtbot):
+    import subprocess
+
+    from ui.jobs import active_jobs
+
+    window = window_for(Role.QUALITY)
+    window.navigate("ledger")
+    page = window.page("ledger")
+    page.overdue.setChecked(True)
+    page.print_ledger()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=15000)
+    text = subprocess.run(["pdftotext", "-layout", str(page._last_preview.pdf_path), "-"],
+                          capture_output=True, text=True).stdout
+    assert "输液前未双人核对" in text and "术前讨论记录不全" not in text and "逾期" in text
+    page._last_preview.close()
+
+
+def test_notice_needs_a_selection_then_prints_per_department(window_for, problems, qtbot, messages):
+    import subprocess
+
+    from ui.jobs import active_jobs
+
+    window = window_for(Role.QUALITY)
+    window.navigate("ledger")
+    page = window.page("ledger")
+    page.table.clearSelection()
+    page.print_notices()
+    assert "请先在列表中选中" in messages[-1][2]
+    page.table.selectAll()
+    page.print_notices()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=15000)
+    text = subprocess.run(["pdftotext", "-layout", str(page._last_preview.pdf_path), "-"],
+                          capture_output=True, text=True).stdout
+    assert text.count("整改通知书") >= 3 and "外科：" in text and "签收人" in text
+    page._last_preview.close()
+
+
+def test_import_old_ledger_through_the_page(window_for, qtbot, tmp_path, monkeypatch, messages):
+    from tests.excel.files import write_xlsx
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.jobs import active_jobs
+
+    path = write_xlsx(tmp_path / "2025年问题台账.xlsx", [
+        ["2025 年医疗质量问题台账"],
+        ["序号", "检查日期", "存在问题", "责任科室", "整改时限", "问题类别"],
+        [1, "2025.10.8", "危急值登记本未记录报告时间", "检验科", "2025年11月8日", "危急值报告制度"],
+        [2, "2025/10/9", "抢救车药品过期 1 支", "内科一病区", "2025-11-09", "急危重患者抢救制度"],
+    ])
+    seen = []
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: seen.append(self) or 1)
+    window = window_for(Role.QUALITY)
+    window.navigate("ledger")
+    page = window.page("ledger")
+    page.import_file(str(path))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导入完成" for _k, t, _x in messages), timeout=10000)
+    assert seen[0].apply_button.isEnabled()
+    assert "已导入问题 2 项" in messages[-1][2]
+    assert {"危急值登记本未记录报告时间", "抢救车药品过期 1 支"} <= {r.description for r in rows(page)}
+
+
+def test_department_head_cannot_import(window_for):
+    window = window_for(Role.DEPT_HEAD, "内科")
+    window.navigate("ledger")
+    page = window.page("ledger")
+    assert not page.import_button.isVisible() and page.print_button.isVisible()

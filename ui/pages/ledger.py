@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -47,10 +48,26 @@ from ui.dialogs.ledger_item import (
     ReopenDialog,
     SubmitRecheckDialog,
 )
+from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import department_items
 from ui.errors import attempt, guarded
+from ui.jobs import run_job
+from ui.pdf_preview import export_xlsx, preview_pdf
 from ui.pages.base import Page
 from ui.table import Column, RecordTableModel, RecordTableView
+
+def _reports():
+    # reportlab and openpyxl load only when printing or exporting (start-up stays fast)
+    from desktop_app.ledger import reports
+
+    return reports
+
+
+def _excel():
+    from desktop_app.ledger import excel_io
+
+    return excel_io
+
 
 OVERDUE_COLOUR = "#c62828"
 DUE_SOON_COLOUR = "#b26a00"
@@ -226,8 +243,20 @@ class LedgerPage(Page):
         row = QHBoxLayout()
         self.new_button = QPushButton("登记问题…")
         self.new_button.clicked.connect(self.register)
-        row.addWidget(self.new_button)
-        self.extra_actions = row  # printing, export, notices and import are added here
+        self.notice_button = QPushButton("打印整改通知书…")
+        self.notice_button.setToolTip("为选中的问题（可按 Ctrl 或 Shift 多选）按科室生成书面整改通知书，含签收栏")
+        self.notice_button.clicked.connect(self.print_notices)
+        self.print_button = QPushButton("打印台账…")
+        self.print_button.clicked.connect(self.print_ledger)
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.clicked.connect(self.export_ledger)
+        self.import_button = QPushButton("从 Excel 导入…")
+        self.import_button.clicked.connect(self.import_file)
+        self.template_button = QPushButton("下载导入模板…")
+        self.template_button.clicked.connect(self.save_template)
+        for b in (self.new_button, self.notice_button, self.print_button, self.export_button, self.import_button,
+                  self.template_button):
+            row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
 
@@ -327,6 +356,9 @@ class LedgerPage(Page):
 
     def _apply_permissions(self) -> None:
         self.new_button.setVisible(self.ctx.can(Perm.LEDGER_REGISTER))
+        for b in (self.notice_button, self.print_button, self.export_button, self.template_button):
+            b.setVisible(self.ctx.can(Perm.LEDGER_EXPORT))
+        self.import_button.setVisible(self.ctx.can(Perm.LEDGER_MANAGE))
 
     # ------------------------------------------------------------------ detail
     def show_detail(self) -> None:
@@ -399,6 +431,72 @@ class LedgerPage(Page):
         if attempt(self, ledger.delete_item, self.ctx.session, item.id):
             self.current_id = None
             self.ctx.notify("ledger")
+
+    # ------------------------------------------------------------------ printing, export, import
+    LARGE_PRINT = 3000  # rows; a PDF beyond this is thousands of pages
+
+    def print_ledger(self) -> None:
+        flt = self.current_filter()
+        count = self.model.rowCount()
+        if count > self.LARGE_PRINT and QMessageBox.question(
+                self, "打印台账",
+                f"当前筛选结果有 {count} 项，打印版约 {count // 4} 页以上，生成需要一两分钟。\n"
+                "建议先按发现日期、科室或状态筛选后再打印；如需全部数据，可用“导出 Excel”。\n\n仍然生成全部吗？"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        preview_pdf(self, self.ctx, "问题台账", f"问题台账-{self.ctx.session.today():%Y%m%d}.pdf",
+                    lambda session, path, progress: _reports().write_ledger_pdf(
+                        _reports().ledger_snapshot(session, flt), path, progress))
+
+    def export_ledger(self) -> None:
+        flt = self.current_filter()
+        export_xlsx(self, self.ctx, "问题台账", f"问题台账-{self.ctx.session.today():%Y%m%d}.xlsx",
+                    lambda session, path, progress: _reports().write_ledger_xlsx(
+                        _reports().ledger_snapshot(session, flt), path, progress))
+
+    def print_notices(self) -> None:
+        chosen = [r.id for r in self.table.selected_records() if r.status != CLOSED]
+        if not chosen:
+            QMessageBox.information(self, "打印整改通知书",
+                                    "请先在列表中选中要书面交办的问题（可按 Ctrl 或 Shift 多选；已销号的问题不列入）。")
+            return
+        preview_pdf(self, self.ctx, "整改通知书", f"整改通知书-{self.ctx.session.today():%Y%m%d}.pdf",
+                    lambda session, path, progress: _reports().write_notice_pdf(
+                        _reports().notice_snapshot(session, chosen), path, progress))
+
+    def save_template(self) -> None:
+        export_xlsx(self, self.ctx, "问题台账导入模板", "问题台账导入模板.xlsx",
+                    lambda session, path, _progress: _excel().export_ledger_template(session, path))
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "选择原有的问题台账（Excel）", str(Path.home()),
+                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            if not path:
+                return
+        run_job(self, self.ctx, "正在读取并检查 Excel 文件…",
+                lambda session, _p: _excel().preview_ledger_import(session, path), self._show_import_plan)
+
+    def _show_import_plan(self, plan) -> None:
+        columns = [
+            Column("行", lambda r: r.row, width=50, align_right=True),
+            Column("处理", lambda r: r.action, width=70,
+                   colour=lambda r: "#c62828" if r.action == _excel().INVALID else None),
+            Column("内容", lambda r: r.describe(), width=640),
+        ]
+        dialog = ImportPreviewDialog("导入问题台账", plan.file_name, plan.summary(), plan.findings, columns,
+                                     plan.rows, plan.can_apply, self)
+        self._last_import_dialog = dialog
+        if not dialog.exec():
+            return
+
+        def done(result) -> None:
+            self.ctx.notify("ledger")
+            QMessageBox.information(self, "导入完成",
+                                    f"已导入问题 {result.created} 项，跳过重复 {result.duplicates} 项。"
+                                    "每个问题都记有来源文件和行号，并记入审计日志。")
+
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: _excel().apply_ledger_import(session, plan), done)
 
     def open_attachment(self, entry: QListWidgetItem) -> None:
         result = guarded(self, ledger.attachment_content, self.ctx.session, entry.data(Qt.ItemDataRole.UserRole))
