@@ -168,7 +168,7 @@ def get_inspection(session: Session, inspection_id: int) -> Inspection:
 
 
 def _next_number(db, year: int) -> str:
-    last = db.scalar("SELECT max(number) FROM inspections WHERE number LIKE ?", (f"JC{year}-%",))
+    last = db.scalar("SELECT max(number) FROM inspections WHERE number >= ? AND number < ?", (f"JC{year}-", f"JC{year}."))
     seq = int(last.split("-")[1]) + 1 if last else 1
     return f"JC{year}-{seq:03d}"
 

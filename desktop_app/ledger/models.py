@@ -165,9 +165,12 @@ class LedgerFilter:
         """The filters in words, for printouts ("筛选条件：…")."""
         parts = []
         if self.date_from or self.date_to:
-            start = self.date_from.isoformat() if self.date_from else "最早"
-            end = self.date_to.isoformat() if self.date_to else "至今"
-            parts.append(f"发现日期：{start} 至 {end}")
+            if self.date_from and not self.date_to:
+                parts.append(f"发现日期：{self.date_from.isoformat()} 起至今")
+            elif self.date_to and not self.date_from:
+                parts.append(f"发现日期：截至 {self.date_to.isoformat()}")
+            else:
+                parts.append(f"发现日期：{self.date_from.isoformat()} 至 {self.date_to.isoformat()}")
         if self.inspection_id:
             parts.append(f"检查：{inspection_label or self.inspection_id}")
         if self.category:

@@ -121,7 +121,8 @@ def search_items(db, flt: LedgerFilter, today: dt.date, departments: set[int] | 
 
 
 def next_number(db, year: int) -> str:
-    last = db.scalar("SELECT max(number) FROM ledger_items WHERE number LIKE ?", (f"{year}-%",))
+    # a range, not LIKE, so SQLite uses the unique index on number
+    last = db.scalar("SELECT max(number) FROM ledger_items WHERE number >= ? AND number < ?", (f"{year}-", f"{year}."))
     seq = int(last.split("-")[1]) + 1 if last else 1
     return f"{year}-{seq:04d}"
 

@@ -137,8 +137,7 @@ def describe_filter(session: Session, flt: LedgerFilter) -> list[str]:
         if flt.department_id else None
     inspection = db.scalar("SELECT number || ' ' || title FROM inspections WHERE id = ?", (flt.inspection_id,)) \
         if flt.inspection_id else None
-    # LedgerFilter.describe writes an open end as "2026-01-01 至 至今"
-    return [part.replace(" 至 至今", " 起至今") for part in flt.describe(department, inspection)]
+    return flt.describe(department, inspection)
 
 
 @action(Perm.LEDGER_EXPORT)

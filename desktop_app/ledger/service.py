@@ -391,16 +391,27 @@ def recheck(session: Session, item_id: int, values: dict, *, passed: bool) -> Le
 
 
 @action(Perm.LEDGER_VERIFY)
-def reopen(session: Session, item_id: int, reason: str) -> LedgerItem:
+def reopen(session: Session, item_id: int, reason: str, *, deadline: str | dt.date | None = None) -> LedgerItem:
+    """已销号 → 整改中 with the reason. The earlier re-check stays in the timeline; a new 整改时限
+    may be set (otherwise the old one stands, and the item is usually overdue at once)."""
     before = get_item(session, item_id)
     if before.status != CLOSED:
         raise errors.Conflict(f"只有已销号的问题才需要重新打开（问题 {before.number} 当前为“{before.status}”）。")
+    findings: list[Finding] = []
     reason = clean_prose(reason)
     if not reason:
-        raise errors.ValidationError("请写明重新打开的原因。", field="原因")
+        findings.append(Finding("请写明重新打开的原因。", field="原因"))
+    new_deadline = _date({"deadline": deadline}, "deadline", findings, required=False)
+    if new_deadline and new_deadline < session.today().isoformat():
+        findings.append(Finding("新的整改时限不能早于今天。", field=FIELD_LABELS["deadline"]))
+    if findings:
+        raise errors.ValidationError(findings)
+    changes = {"status": IN_PROGRESS, "closed_on": None, "closed_by": None, "rectified_on": None,
+               "rechecker": None, "recheck_on": None, "recheck_opinion": None}
+    if new_deadline:
+        changes["deadline"] = new_deadline
     with session.db.transaction():
-        return _step(session, before, {"status": IN_PROGRESS, "closed_on": None, "closed_by": None,
-                                       "rectified_on": None}, EV_REOPENED, reason)
+        return _step(session, before, changes, EV_REOPENED, reason)
 
 
 # ----------------------------------------------------------------------------- attachments

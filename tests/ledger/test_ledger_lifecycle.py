@@ -44,8 +44,11 @@ def test_full_loop_per_role(session_as, problem, hospital, db):
     closed = ledger.recheck(quality, problem.id, {"recheck_opinion": "已落实", "rechecker": "周明",
                                                   "recheck_on": "2026-11-23"}, passed=True)
     assert (closed.status, closed.closed_on, closed.closed_by) == ("已销号", "2026-11-23", "质控管理员用户")
-    reopened = ledger.reopen(quality, problem.id, "上级督查再次发现同类问题")
-    assert reopened.status == "整改中" and reopened.closed_on is None
+    with pytest.raises(errors.ValidationError, match="不能早于今天"):
+        ledger.reopen(quality, problem.id, "再次发现", deadline="2026-11-01")
+    reopened = ledger.reopen(quality, problem.id, "上级督查再次发现同类问题", deadline="2026-12-15")
+    assert reopened.status == "整改中" and reopened.closed_on is None and reopened.deadline == "2026-12-15"
+    assert reopened.recheck_opinion is None and reopened.due == ""
 
     events = [e.event for e in ledger.timeline(quality, problem.id)]
     assert events == ["登记", "开始整改", "提交复查", "复查不通过", "提交复查", "复查通过（销号）", "重新打开"]

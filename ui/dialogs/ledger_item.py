@@ -247,7 +247,9 @@ class ReopenDialog(_StepDialog):
     def __init__(self, ctx, item: LedgerItem, parent: QWidget | None = None):
         super().__init__(ctx, item, "重新打开已销号的问题", parent)
         self.reason = self.form.add("原因", text_area("", "例如：上级督查再次发现同类问题"), required=True)
+        self.deadline = self.form.add("整改时限", date_edit(ledger.default_deadline(ctx.session, ctx.session.today())),
+                                      required=True, hint=f"原整改时限为 {item.deadline}，重新打开后按新的时限督办。")
         self.finish_layout()
 
     def save(self) -> None:
-        self.call(ledger.reopen, self.item.id, self.reason.toPlainText())
+        self.call(ledger.reopen, self.item.id, self.reason.toPlainText(), deadline=date_value(self.deadline))
