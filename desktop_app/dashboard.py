@@ -64,8 +64,16 @@ def collect_stats(session: Session) -> list[Stat]:
     return stats
 
 
+# Modules that register 工作台 providers (kept apart from the heavy report modules, so the
+# 工作台 after login does not pay for importing reportlab and openpyxl).
+PROVIDER_MODULES = ["desktop_app.ledger.todos"]
+
+
 def _load_all_modules() -> None:
-    import desktop_app.services  # noqa: F401 - every module registers its providers on import
+    import importlib
+
+    for name in PROVIDER_MODULES:
+        importlib.import_module(name)
 
 
 def collect(session: Session, health: StartupHealth) -> list[TodoItem]:

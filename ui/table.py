@@ -45,16 +45,53 @@ class RecordTableModel(QAbstractTableModel):
         self._filter: tuple[str, int] | None = None
 
     # -- content
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Any], *, total: int | None = None,
+                 fetch: Callable[[int, int], Sequence[Any]] | None = None) -> None:
+        """``rows`` is the first page when ``fetch(offset, limit)`` and ``total`` are given: the
+        rest is fetched as the user scrolls (ten years of records open instantly)."""
         self.beginResetModel()
         self.all_rows = list(rows)
+        self.total = len(self.all_rows) if total is None else total
+        self.fetch = fetch
         self._apply()
         self.endResetModel()
+
+    PAGE = 500
+    total = 0
+    fetch = None
+
+    @property
+    def complete(self) -> bool:
+        return self.fetch is None or len(self.all_rows) >= self.total
+
+    def load_all(self) -> None:
+        """Fetch every remaining page (before sorting or filtering the whole list)."""
+        if not self.complete:
+            self.all_rows += list(self.fetch(len(self.all_rows), self.total - len(self.all_rows)))
+            self.total = len(self.all_rows)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802 - Qt API
+        return not parent.isValid() and not self.complete and self._sort is None and self._filter is None
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if not self.canFetchMore(parent):
+            return
+        more = list(self.fetch(len(self.all_rows), self.PAGE))
+        if not more:
+            self.total = len(self.all_rows)
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self.all_rows += more
+        self.rows += more
+        self.endInsertRows()
 
     def set_text_filter(self, text: str, column: int = 0) -> None:
         """Show only rows whose text in ``column`` contains ``text`` (case-insensitive)."""
         self.beginResetModel()
         self._filter = (text.strip().lower(), column) if text.strip() else None
+        if self._filter:
+            self.load_all()
         self._apply()
         self.endResetModel()
 
@@ -80,6 +117,7 @@ class RecordTableModel(QAbstractTableModel):
         return self.rows[row]
 
     def row_of(self, predicate: Callable[[Any], bool]) -> int:
+        """The row of the first loaded record matching ``predicate`` (-1 if none is loaded)."""
         return next((i for i, r in enumerate(self.rows) if predicate(r)), -1)
 
     # -- Qt model API
@@ -99,6 +137,7 @@ class RecordTableModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
+        self.load_all()
         self._apply()
         self.layoutChanged.emit()
 

@@ -8,6 +8,7 @@ Department scores are the base score minus the deductions of the 不符合 resul
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from desktop_app import errors
@@ -125,16 +126,23 @@ FROM inspections i LEFT JOIN checklists c ON c.id = i.checklist_id
 """
 
 
-def _inspection(db, row) -> Inspection:
-    depts = db.query("SELECT d.id, d.name FROM inspection_departments x JOIN departments d ON d.id = x.department_id"
-                     " WHERE x.inspection_id = ? ORDER BY d.sort_order, d.id", (row["id"],))
-    return Inspection(
+def _inspections(db, rows) -> list[Inspection]:
+    """Inspections with their departments, fetched in one query for all of them."""
+    rows = list(rows)
+    depts: dict[int, list[tuple[int, str]]] = {}
+    if rows:
+        for r in db.query(
+                "SELECT x.inspection_id, d.id, d.name FROM inspection_departments x JOIN departments d"
+                " ON d.id = x.department_id WHERE x.inspection_id IN (SELECT value FROM json_each(?))"
+                " ORDER BY d.sort_order, d.id", (json.dumps([r["id"] for r in rows]),)):
+            depts.setdefault(r[0], []).append((r[1], r[2]))
+    return [Inspection(
         id=row["id"], uid=row["uid"], number=row["number"], type=row["type"], title=row["title"],
         inspected_on=row["inspected_on"], inspectors=row["inspectors"], checklist_id=row["checklist_id"],
         checklist_label=row["checklist_label"], status=row["status"], completed_on=row["completed_on"],
-        notes=row["notes"], department_ids=tuple(d[0] for d in depts), department_names=tuple(d[1] for d in depts),
-        problem_count=row["problem_count"],
-    )
+        notes=row["notes"], department_ids=tuple(d[0] for d in depts.get(row["id"], [])),
+        department_names=tuple(d[1] for d in depts.get(row["id"], [])), problem_count=row["problem_count"],
+    ) for row in rows]
 
 
 def _scope_allows(session: Session, department_ids) -> bool:
@@ -143,16 +151,17 @@ def _scope_allows(session: Session, department_ids) -> bool:
 
 
 @action(Perm.LEDGER_VIEW)
-def list_inspections(session: Session, *, year: int | None = None) -> list[Inspection]:
+def list_inspections(session: Session, *, year: int | None = None, limit: int | None = None) -> list[Inspection]:
+    """Newest first; ``limit`` keeps the newest few (e.g. for a filter drop-down)."""
     where, params = "", []
     if year:
-        where, params = " WHERE i.inspected_on LIKE ?", [f"{year}-%"]
+        where, params = " WHERE i.inspected_on >= ? AND i.inspected_on < ?", [f"{year}-", f"{year + 1}-"]
     rows = session.db.query(_INSPECTION_SQL + where + " ORDER BY i.inspected_on DESC, i.number DESC", params)
     allowed = ledger.visible_departments(session)
-    out = [_inspection(session.db, r) for r in rows]
+    out = _inspections(session.db, rows)
     if allowed is not None:  # department heads see the inspections that covered their department
         out = [i for i in out if set(i.department_ids) & allowed]
-    return out
+    return out[:limit] if limit else out
 
 
 @action(Perm.LEDGER_VIEW)
@@ -160,7 +169,7 @@ def get_inspection(session: Session, inspection_id: int) -> Inspection:
     row = session.db.query_one(_INSPECTION_SQL + " WHERE i.id = ?", (inspection_id,))
     if row is None:
         raise errors.NotFound("该检查不存在，可能已被删除。")
-    inspection = _inspection(session.db, row)
+    [inspection] = _inspections(session.db, [row])
     allowed = ledger.visible_departments(session)
     if allowed is not None and not set(inspection.department_ids) & allowed:
         raise errors.PermissionDenied("科室负责人只能查看涉及本科室的检查。")

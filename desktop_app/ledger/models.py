@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Life cycle (domain.md §1, §7): 待整改 → 整改中 → 已整改待复查 → 已销号; a failed re-check and a
 # reopened item go back to 整改中.
@@ -64,9 +65,9 @@ def due_state(status: str, deadline: str, today: dt.date, due_soon_days: int = 7
     return ""
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """One line of the ledger list (only what the list shows)."""
+class LedgerRow(NamedTuple):
+    """One line of the ledger list (only what the list shows). A NamedTuple: 20,000 of them are
+    made each time the list is filtered, and tuples are several times cheaper than dataclasses."""
 
     id: int
     number: str

@@ -16,9 +16,11 @@ from desktop_app.ledger.models import (
 
 _ROW_SQL = """
 SELECT l.id, l.number, l.found_on, l.source, l.category, l.description, l.department_id, d.name,
-       l.severity, l.responsible_person, l.deadline, l.status, l.closed_on
+       l.severity, l.responsible_person, l.deadline, l.status, l.closed_on,
+       CASE WHEN l.status = '已销号' THEN '' WHEN l.deadline < ? THEN '逾期'
+            WHEN l.deadline <= ? THEN '即将到期' ELSE '' END
 FROM ledger_items l JOIN departments d ON d.id = l.department_id
-"""
+"""  # the last column is models.due_state computed by SQLite (same rule), for speed
 
 # Every field of LedgerItem except ``due``, in its order (rows become items positionally: fast for 20,000).
 _ITEM_SQL = """
@@ -83,16 +85,22 @@ def where_clause(flt: LedgerFilter, today: dt.date, departments: set[int] | None
 
 
 def search(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int,
-           limit: int | None = None) -> list[LedgerRow]:
+           limit: int | None = None, offset: int = 0) -> list[LedgerRow]:
     where, params = where_clause(flt, today, departments, due_soon_days)
     sql = _ROW_SQL + where + " ORDER BY l.found_on DESC, l.number DESC"
     if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [
-        LedgerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                  due_state(r[11], r[10], today, due_soon_days))
-        for r in db.execute(sql, params)
-    ]
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    # the SELECT's two placeholders (today, the due-soon limit) come before the WHERE's
+    params = [today.isoformat(), (today + dt.timedelta(days=due_soon_days)).isoformat(), *params]
+    cursor = db.conn.cursor()
+    cursor.row_factory = None  # plain tuples straight into the NamedTuple
+    try:
+        return list(map(LedgerRow._make, cursor.execute(sql, params)))
+    except Exception as exc:
+        from desktop_app.storage.database import translate_error
+
+        raise translate_error(exc, db.path) from exc
+
 
 
 def count(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int) -> int:

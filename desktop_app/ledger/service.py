@@ -93,9 +93,11 @@ def _departments_for(session: Session, flt: LedgerFilter) -> set[int] | None:
 
 
 @action(Perm.LEDGER_VIEW)
-def list_items(session: Session, flt: LedgerFilter = LedgerFilter(), *, limit: int | None = None) -> list[LedgerRow]:
+def list_items(session: Session, flt: LedgerFilter = LedgerFilter(), *, limit: int | None = None,
+               offset: int = 0) -> list[LedgerRow]:
+    """Newest first; ``limit``/``offset`` page through a long ledger."""
     return repo.search(session.db, flt, session.today(), _departments_for(session, flt), _due_soon_days(session.db),
-                       limit)
+                       limit, offset)
 
 
 @action(Perm.LEDGER_VIEW)

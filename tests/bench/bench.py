@@ -146,6 +146,33 @@ def ui_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     return out
 
 
+def export_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
+    """The whole ledger to XLSX (target ≤ 5 s), and a year's ledger to PDF, as the page's jobs do."""
+    from desktop_app.accounts.service import authenticate
+    from desktop_app.clock import SystemClock
+    from desktop_app.ledger import reports
+    from desktop_app.ledger.models import LedgerFilter
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+
+    out: dict[str, list[float]] = {"xlsx_all": [], "pdf_month": []}
+    folder = Path(tempfile.mkdtemp(prefix="qledger-bench-export-"))
+    with open_database(db_path) as db:
+        clock = SystemClock()
+        session = Session(db, authenticate(db, *ADMIN, clock).actor, clock)
+        today = session.today()
+        month = LedgerFilter(date_from=(today.replace(day=1) - dt.timedelta(days=1)).replace(day=1))
+        for _ in range(max(1, runs // 2)):
+            t = time.perf_counter()
+            reports.write_ledger_xlsx(reports.ledger_snapshot(session, LedgerFilter()), folder / "all.xlsx",
+                                      progress=lambda done, total: None)
+            out["xlsx_all"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            reports.write_ledger_pdf(reports.ledger_snapshot(session, month), folder / "month.pdf")
+            out["pdf_month"].append(time.perf_counter() - t)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--years", type=int, default=10)
@@ -165,6 +192,7 @@ def main() -> int:
           f" {inspections} inspections, {size_mb:.1f} MB\n")
     start = cold_start(db, args.runs)
     ui = ui_timings(db, args.runs)
+    export = export_timings(db, args.runs)
     rows = [
         ("cold start → login dialog usable", start["login"], "≤ 1.5 s (with the main window)"),
         ("cold start → main window usable (incl. login)", start["usable"], "≤ 1.5 s"),
@@ -174,6 +202,8 @@ def main() -> int:
         ("open 问题台账 page (all items)", ui["ledger_page"], "≤ 200 ms"),
         ("问题台账 filter change", ui["ledger_filter"], "≤ 50 ms"),
         ("台账统计 (all, this year)", ui["ledger_stats"], "≤ 300 ms"),
+        ("XLSX export of every ledger item", export["xlsx_all"], "≤ 5 s"),
+        ("PDF of the ledger since last month", export["pdf_month"], ""),
     ]
     for label, samples, target in rows:
         print(f"{label:<48} {median_ms(samples)}  {target}")

@@ -215,3 +215,23 @@ def test_department_head_cannot_import(window_for):
     window.navigate("ledger")
     page = window.page("ledger")
     assert not page.import_button.isVisible() and page.print_button.isVisible()
+
+
+def test_long_ledger_loads_page_by_page(window_for, system, hospital):
+    with system.db.transaction():
+        for n in range(620):
+            ledger.insert_item(system, {"found_on": "2026-06-01", "deadline": "2026-12-31", "source": "自查",
+                                        "category": "查对制度", "description": f"问题 {n}", "severity": "一般",
+                                        "department_id": hospital.departments["外科"]})
+    window = window_for(Role.QUALITY)
+    window.navigate("ledger")
+    page = window.page("ledger")
+    assert page.model.rowCount() == 500 and page.count.text() == "共 620 项"
+    page.table.scrollToBottom()
+    while page.model.canFetchMore():
+        page.model.fetchMore()
+    assert page.model.rowCount() == 620
+    page.clear_filters()
+    page.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # sorting takes every row, not just the first page
+    numbers = [page.model.record(i).number for i in range(page.model.rowCount())]
+    assert len(numbers) == 620 and numbers == sorted(numbers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 import tempfile
 from pathlib import Path
 
@@ -271,7 +272,7 @@ class LedgerPage(Page):
         keep = (self.inspection.currentData(), self.category.currentData(), self.department.currentData())
         self.inspection.clear()
         self.inspection.addItem("全部检查", None)
-        for i in inspections.list_inspections(session)[:200]:
+        for i in inspections.list_inspections(session, limit=200):
             self.inspection.addItem(f"{i.inspected_on} {i.title}", i.id)
         self.category.clear()
         self.category.addItem("全部类别", None)
@@ -341,16 +342,21 @@ class LedgerPage(Page):
         self.reload_rows()
 
     def reload_rows(self) -> None:
-        rows = guarded(self, ledger.list_items, self.ctx.session, self.current_filter())
+        """The first page of the filtered ledger; the rest loads as the list is scrolled."""
+        session, flt = self.ctx.session, self.current_filter()
+        page = RecordTableModel.PAGE
+        rows = guarded(self, ledger.list_items, session, flt, limit=page)
         if rows is None:
             return
+        total = len(rows) if len(rows) < page else ledger.count_items(session, flt)
+        overdue = ledger.count_items(session, replace(flt, overdue=True))
         keep = self.current_id
-        self.model.set_rows(rows)
-        overdue = sum(1 for r in rows if r.due == "逾期")
-        self.count.setText(f"共 {len(rows)} 项" + (f"，逾期 {overdue} 项" if overdue else ""))
+        self.model.set_rows(rows, total=total,
+                            fetch=lambda offset, limit: ledger.list_items(session, flt, limit=limit, offset=offset))
+        self.count.setText(f"共 {total} 项" + (f"，逾期 {overdue} 项" if overdue else ""))
         if keep is not None and not self.table.select_where(lambda r: r.id == keep):
-            # The problem just left the filtered list (e.g. it was closed): keep showing it.
-            self._show_item(keep, note="（该问题已不在当前筛选结果中）")
+            # Not on the first page, or it just left the filtered list (e.g. it was closed).
+            self._show_item(keep, note="" if not self.model.complete else "（该问题已不在当前筛选结果中）")
         elif keep is None:
             self.show_detail()
 
