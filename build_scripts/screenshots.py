@@ -133,9 +133,45 @@ def main() -> int:
     quality = authenticate(db, "zhikong", "Demo2026", clock).actor
     ctx.replace_session(Session(db, quality, clock))
     inspection_shots(app, window, ctx, shot)
+    ledger_shots(app, window, ctx, shot)
     window.close()
     db.close()
     return 0
+
+
+def ledger_shots(app, window, ctx, shot) -> None:
+    """问题台账: the list with a problem awaiting re-check selected, the re-check dialog, the
+    printed ledger and a 整改通知书 (first pages rendered to PNG)."""
+    import subprocess
+    import tempfile
+
+    from desktop_app.ledger import reports, service as ledger
+    from desktop_app.ledger.models import LedgerFilter
+    from ui.dialogs.ledger_item import RecheckDialog
+
+    window.navigate("ledger")
+    page = window.page("ledger")
+    page.table.select_where(lambda r: r.status == "已整改待复查")
+    shot(window, "ledger")
+    window.navigate("ledger:overdue")
+    shot(window, "ledger-overdue")
+    item = ledger.list_items(ctx.session, LedgerFilter(status="已整改待复查"), limit=1)[0]
+    dialog = RecheckDialog(ctx, ledger.get_item(ctx.session, item.id), window)
+    dialog.show()
+    dialog.opinion.setPlainText("现场查看：已按要求整改，资料齐全。")
+    shot(dialog, "ledger-recheck")
+    dialog.close()
+    window.navigate("dashboard")
+    shot(window, "dashboard")
+    folder = Path(tempfile.mkdtemp())
+    month = LedgerFilter(date_from=ctx.session.today().replace(day=1))
+    reports.write_ledger_pdf(reports.ledger_snapshot(ctx.session, month), folder / "ledger.pdf")
+    open_items = [r.id for r in ledger.list_items(ctx.session, LedgerFilter(status="未销号"), limit=6)]
+    reports.write_notice_pdf(reports.notice_snapshot(ctx.session, open_items), folder / "notice.pdf")
+    for name in ("ledger", "notice"):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(folder / f"{name}.pdf"), str(OUT / f"{name}-pdf")], check=True)
+        print("wrote", OUT / f"{name}-pdf.png")
 
 
 def _open_inspection(session):
