@@ -36,9 +36,8 @@ preview), inserts every new item through :func:`desktop_app.ledger.service.inser
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +51,7 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Perm, action
 from desktop_app.errors import Finding
+from desktop_app.excel.imports import require_same_plan, require_unchanged_file, split_findings
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.ledger.checklists import all_category_names, category_aliases
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, IN_PROGRESS, PENDING, SEVERITIES, SOURCES
@@ -205,11 +205,7 @@ def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits 
     departments = {r[0] for r in session.db.query("SELECT name FROM departments")}
     table = read_table(path, LEDGER_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits,
                        section_test=departments.__contains__)  # a department's name alone on a row heads its rows
-    data_rows = {r.row for r in table.rows}
-    by_row: dict[int, list[Finding]] = defaultdict(list)
-    general: list[Finding] = []
-    for f in table.findings:
-        (by_row[f.row] if f.row in data_rows else general).append(f)
+    by_row, general = split_findings(table)
     skipped = list(table.skipped)
     sources = []
     for r in table.rows:
@@ -236,22 +232,12 @@ def apply_ledger_import(session: Session, plan: LedgerImportPlan) -> LedgerImpor
     """Insert every new row of an error-free plan in one transaction, plus one summary audit row."""
     if plan.errors:
         raise errors.ValidationError(plan.errors)
-    try:
-        digest = hashlib.sha256(plan.path.read_bytes()).hexdigest()
-    except OSError:
-        digest = None
-    if digest != plan.sha256:
-        raise errors.Conflict(
-            f"文件“{plan.file_name}”在预览之后被修改、移动或删除了，本次没有写入任何数据。请重新预览后再导入。")
+    require_unchanged_file(plan)
     db = session.db
     ids: list[int] = []
     with db.transaction():
         fresh = _plan_rows(session, [(r.row, r.source) for r in plan.rows], plan.columns, {})
-        stale = [r.row for r, f in zip(plan.rows, fresh) if (r.action, r.status, r.values) != (f.action, f.status, f.values)]
-        if stale:
-            shown = "、".join(str(n) for n in stale[:10]) + ("等" if len(stale) > 10 else "")
-            raise errors.Conflict(
-                f"预览之后，台账或科室数据有了变化（涉及第 {shown} 行），本次没有写入任何数据。请重新预览后再导入。")
+        require_same_plan(plan.rows, fresh, lambda r: (r.action, r.status, r.values), "台账或科室数据")
         for r in fresh:
             if r.action == NEW:
                 number = r.source.get("number") or r.source.get("seq")

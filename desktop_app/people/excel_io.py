@@ -25,7 +25,6 @@ exactly what the preview showed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
 from desktop_app.errors import Finding
+from desktop_app.excel.imports import require_same_plan, require_unchanged_file, split_findings
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.reports.base import atomic_output
 from desktop_app.hospital.service import get_profile
@@ -199,11 +199,7 @@ class StaffImportResult:
 def preview_staff_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> StaffImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
     table = read_table(path, STAFF_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits)
-    data_rows = {r.row for r in table.rows}
-    by_row: dict[int, list[Finding]] = defaultdict(list)
-    general: list[Finding] = []
-    for f in table.findings:
-        (by_row[f.row] if f.row in data_rows else general).append(f)
+    by_row, general = split_findings(table)
     if not table.rows:
         general.append(Finding(
             f"工作表“{table.sheet}”第 {table.header_row} 行表头以下没有人员数据。请在表头下面逐行填写后再导入。"))
@@ -222,23 +218,12 @@ def apply_staff_import(session: Session, plan: StaffImportPlan) -> StaffImportRe
     """Write every row of an error-free plan in one transaction, plus one summary audit row."""
     if plan.errors:
         raise errors.ValidationError(plan.errors)
-    try:
-        digest = hashlib.sha256(plan.path.read_bytes()).hexdigest()
-    except OSError:
-        digest = None
-    if digest != plan.sha256:
-        raise errors.Conflict(
-            f"文件“{plan.file_name}”在预览之后被修改、移动或删除了，本次没有写入任何数据。请重新预览后再导入。")
+    require_unchanged_file(plan)
     db = session.db
     ids: list[int] = []
     with db.transaction():
         fresh = _plan_rows(session, [(r.row, r.source) for r in plan.rows], plan.columns, {})
-        stale = [r.row for r, f in zip(plan.rows, fresh) if (r.action, r.staff_id, r.values) != (f.action, f.staff_id, f.values)]
-        if stale:
-            shown = "、".join(str(n) for n in stale[:10]) + ("等" if len(stale) > 10 else "")
-            raise errors.Conflict(
-                f"预览之后，系统中的人员或科室数据有了变化（涉及第 {shown} 行），"
-                "为避免覆盖别人的修改，本次没有写入任何数据。请重新预览后再导入。")
+        require_same_plan(plan.rows, fresh, lambda r: (r.action, r.staff_id, r.values), "系统中的人员或科室数据")
         for r in fresh:
             if r.action == NEW:
                 ids.append(insert_staff_row(session, r.values).id)

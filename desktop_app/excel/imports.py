@@ -1,0 +1,43 @@
+"""What every two-step import shares: preview (nothing written) → apply (one transaction).
+
+The plan remembers the file's checksum; applying refuses a file changed since the preview and
+re-plans inside the write transaction, refusing if the database changed what a row would do.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from desktop_app import errors
+from desktop_app.errors import Finding
+
+
+def split_findings(table) -> tuple[dict[int, list[Finding]], list[Finding]]:
+    """The reader's findings, by data row, and those about the file as a whole."""
+    data_rows = {r.row for r in table.rows}
+    by_row: dict[int, list[Finding]] = defaultdict(list)
+    general: list[Finding] = []
+    for f in table.findings:
+        (by_row[f.row] if f.row in data_rows else general).append(f)
+    return by_row, general
+
+
+def require_unchanged_file(plan) -> None:
+    try:
+        digest = hashlib.sha256(plan.path.read_bytes()).hexdigest()
+    except OSError:
+        digest = None
+    if digest != plan.sha256:
+        raise errors.Conflict(
+            f"文件“{plan.file_name}”在预览之后被修改、移动或删除了，本次没有写入任何数据。请重新预览后再导入。")
+
+
+def require_same_plan(old: Sequence, fresh: Sequence, key: Callable, what: str) -> None:
+    """Refuse when re-planning inside the transaction gives another outcome for some row."""
+    stale = [r.row for r, f in zip(old, fresh) if key(r) != key(f)]
+    if stale:
+        shown = "、".join(str(n) for n in stale[:10]) + ("等" if len(stale) > 10 else "")
+        raise errors.Conflict(
+            f"预览之后，{what}有了变化（涉及第 {shown} 行），为避免覆盖别人的修改，本次没有写入任何数据。"
+            "请重新预览后再导入。")
