@@ -14,3 +14,6 @@ from desktop_app.ledger import todos as ledger_todos  # noqa: F401
 from desktop_app.people import excel_io as people_excel  # noqa: F401
 from desktop_app.people import service as people  # noqa: F401
 from desktop_app.reports import people_reports  # noqa: F401
+from desktop_app.roster import calendar as roster_calendar  # noqa: F401
+from desktop_app.roster import service as roster  # noqa: F401
+from desktop_app.roster import todos as roster_todos  # noqa: F401

@@ -41,6 +41,12 @@ SETTINGS: dict[str, SettingDef] = {
                    "登记问题时，整改时限默认为发现日期加上这个天数。", "问题台账"),
         SettingDef("ledger.due_soon_days", "即将到期提醒（天）", int, 7, 1, 60,
                    "整改时限在这个天数以内的未销号问题显示在工作台并标色。", "问题台账"),
+        SettingDef("roster.max_consecutive_nights", "最多连续夜班/24 小时班（次）", int, 2, 1, 14,
+                   "连续值夜班或 24 小时班超过这个次数即提示违反规则。", "值班"),
+        SettingDef("roster.min_rest_hours", "夜班后最少休息（小时）", int, 12, 0, 72,
+                   "夜班或 24 小时班结束后，至少间隔这么多小时才能再上班。", "值班"),
+        SettingDef("roster.publish_by_day", "下月值班表最迟发布日", int, 25, 1, 28,
+                   "每月这一天之后，下月值班表仍未发布就在工作台提醒。", "值班"),
         SettingDef("inspection.base_score", "科室检查基础分", int, 100, 1, 1000,
                    "科室得分 = 基础分 − 不符合项扣分之和。", "问题台账"),
     ]

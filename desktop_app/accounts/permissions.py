@@ -71,6 +71,12 @@ class Perm(StrEnum):
     LEDGER_EXPORT = "ledger.export"
     INSPECTIONS_RECORD = "inspections.record"
     CHECKLISTS_MANAGE = "checklists.manage"
+    ROSTER_VIEW = "roster.view"
+    ROSTER_SETUP = "roster.setup"
+    ROSTER_PLAN = "roster.plan"
+    ROSTER_PUBLISH = "roster.publish"
+    ROSTER_REVISE = "roster.revise"
+    ROSTER_EXPORT = "roster.export"
 
     @property
     def label(self) -> str:
@@ -98,25 +104,36 @@ PERM_LABELS = {
     Perm.LEDGER_EXPORT: "打印/导出台账与整改通知书",
     Perm.INSPECTIONS_RECORD: "开展检查、录入检查结果",
     Perm.CHECKLISTS_MANAGE: "维护检查表",
+    Perm.ROSTER_VIEW: "查看值班表（未发布的草稿仅排班人员可见）",
+    Perm.ROSTER_SETUP: "设置值班岗位、班次、轮转表与节假日",
+    Perm.ROSTER_PLAN: "排班（草稿）",
+    Perm.ROSTER_PUBLISH: "发布值班表",
+    Perm.ROSTER_REVISE: "登记换班、替班",
+    Perm.ROSTER_EXPORT: "打印/导出值班表",
 }
 
 _ALL = frozenset(Perm)
 _READ = frozenset({Perm.OWN_ACCOUNT, Perm.PEOPLE_VIEW})
 
+_ROSTER_ALL = frozenset({Perm.ROSTER_VIEW, Perm.ROSTER_SETUP, Perm.ROSTER_PLAN, Perm.ROSTER_PUBLISH,
+                         Perm.ROSTER_REVISE, Perm.ROSTER_EXPORT})
+_ROSTER_READ = frozenset({Perm.ROSTER_VIEW, Perm.ROSTER_EXPORT})
 _LEDGER_ALL = frozenset({Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_VERIFY,
                          Perm.LEDGER_MANAGE, Perm.LEDGER_EXPORT, Perm.INSPECTIONS_RECORD, Perm.CHECKLISTS_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # 系统管理员 holds every right: in a county hospital it is often the same person as 质控.
     Role.ADMIN: _ALL,
-    Role.QUALITY: _READ | _LEDGER_ALL
+    Role.QUALITY: _READ | _LEDGER_ALL | _ROSTER_ALL
     | {Perm.PEOPLE_EDIT, Perm.DEPARTMENTS_EDIT, Perm.PEOPLE_IMPORT, Perm.PEOPLE_EXPORT, Perm.BACKUP_CREATE},
-    Role.LEADER: _READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
+    Role.LEADER: _READ | _ROSTER_READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
     # 科室负责人: only their own department and the wards under it (see DEPARTMENT_SCOPED).
-    Role.DEPT_HEAD: _READ | {Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER,
-                             Perm.LEDGER_RECTIFY, Perm.LEDGER_EXPORT, Perm.INSPECTIONS_RECORD},
-    Role.CLINICIAN: _READ,
-    Role.READONLY: _READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
+    Role.DEPT_HEAD: _READ | _ROSTER_READ | {Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW,
+                                            Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_EXPORT,
+                                            Perm.INSPECTIONS_RECORD, Perm.ROSTER_PLAN, Perm.ROSTER_REVISE},
+    # The published roster is public to the whole hospital (值班表全院公开).
+    Role.CLINICIAN: _READ | _ROSTER_READ,
+    Role.READONLY: _READ | _ROSTER_READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
     Role.SYSTEM: _ALL,
 }
 

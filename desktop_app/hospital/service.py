@@ -177,6 +177,9 @@ def initialize_database(
             from desktop_app.ledger.checklists import install_builtin_checklists
 
             install_builtin_checklists(db.conn, now)
+            from desktop_app.roster.calendar import install_builtin_holidays
+
+            install_builtin_holidays(db.conn, now)
             audit.record(session, "initialize", "database", label=str(Path(path).name),
                          after={"hospital": profile.name, "admin": username, "user_id": cur.lastrowid})
     except BaseException:

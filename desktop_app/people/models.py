@@ -85,6 +85,7 @@ class Staff:
     leave_date: str | None
     phone: str | None
     notes: str | None
+    duty_training_passed_on: str | None = None  # 总值班培训考核合格 (until the training module provides it)
 
     @property
     def practice_status(self) -> str:
@@ -116,6 +117,7 @@ STAFF_FIELD_LABELS = {
     "leave_date": "离岗日期",
     "phone": "联系电话",
     "notes": "备注",
+    "duty_training_passed_on": "总值班培训考核合格日期",
 }
 
 DEPARTMENT_FIELD_LABELS = {

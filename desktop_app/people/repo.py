@@ -13,7 +13,7 @@ FROM departments d LEFT JOIN departments p ON p.id = d.parent_id
 _STAFF_SQL = """
 SELECT s.id, s.uid, s.employee_no, s.name, s.gender, s.department_id, d.name AS department_name,
        s.category, s.title, s.licence_no, s.practice_category, s.registered_here,
-       s.non_registered_reason, s.hire_date, s.on_duty, s.leave_date, s.phone, s.notes
+       s.non_registered_reason, s.hire_date, s.on_duty, s.leave_date, s.phone, s.notes, s.duty_training_passed_on
 FROM staff s JOIN departments d ON d.id = s.department_id
 """
 
@@ -32,6 +32,7 @@ def _staff(row) -> Staff:
         department_name=row[6], category=row[7], title=row[8], licence_no=row[9],
         practice_category=row[10], registered_here=bool(row[11]), non_registered_reason=row[12],
         hire_date=row[13], on_duty=bool(row[14]), leave_date=row[15], phone=row[16], notes=row[17],
+        duty_training_passed_on=row[18],
     )
 
 
@@ -146,6 +147,7 @@ def staff_counts(db) -> dict[str, int]:
 _STAFF_COLUMNS = [
     "employee_no", "name", "gender", "department_id", "category", "title", "licence_no", "practice_category",
     "registered_here", "non_registered_reason", "hire_date", "on_duty", "leave_date", "phone", "notes",
+    "duty_training_passed_on",
 ]
 
 

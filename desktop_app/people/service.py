@@ -358,7 +358,14 @@ class StaffValidator:
         c["notes"] = clean_prose(values.get("notes"))
         if c["notes"] and len(c["notes"]) > 200:
             f.append(Finding("备注不能超过 200 字。", field=L["notes"]))
-        for key in ("hire_date", "leave_date"):
+        try:
+            c["duty_training_passed_on"] = parse_date(values.get("duty_training_passed_on"))
+        except (ValueError, TypeError):
+            f.append(Finding("日期格式无法识别，请写成 2024-03-05。", field=L["duty_training_passed_on"]))
+            c["duty_training_passed_on"] = None
+        if c["duty_training_passed_on"] and c["duty_training_passed_on"] > self.today:
+            f.append(Finding("考核合格日期不能晚于今天。", field=L["duty_training_passed_on"]))
+        for key in ("hire_date", "leave_date", "duty_training_passed_on"):
             c[key] = c[key].isoformat() if c[key] else None
         return c, f
 
@@ -381,7 +388,7 @@ def staff_audit_values(staff: Staff) -> dict:
         "registered_here": "是" if staff.registered_here else "否",
         "non_registered_reason": staff.non_registered_reason, "hire_date": staff.hire_date,
         "on_duty": "是" if staff.on_duty else "否", "leave_date": staff.leave_date,
-        "phone": staff.phone, "notes": staff.notes,
+        "phone": staff.phone, "notes": staff.notes, "duty_training_passed_on": staff.duty_training_passed_on,
     }
 
 

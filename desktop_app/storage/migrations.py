@@ -52,8 +52,15 @@ def _install_checklists(conn: sqlite3.Connection) -> None:
     install_builtin_checklists(conn)
 
 
+def _install_holidays(conn: sqlite3.Connection) -> None:
+    from desktop_app.roster.calendar import install_builtin_holidays
+
+    install_builtin_holidays(conn)
+
+
 MIGRATIONS: dict[int, Step] = {
     2: sql_step("0002_ledger.sql", then=_install_checklists),  # 自查自纠 · 问题台账
+    3: sql_step("0003_roster.sql", then=_install_holidays),  # 值班
 }
 
 

@@ -32,6 +32,9 @@ def test_old_database_opens_upgraded_and_sound(saved, tmp_path, clock):
         assert db.scalar("SELECT count(*) FROM staff") == 7
         if int(saved.stem.split("-v")[1]) >= 2:  # files from the ledger's version on keep their problems
             assert db.scalar("SELECT count(*) FROM ledger_items") == 4
+        if int(saved.stem.split("-v")[1]) >= 3:
+            assert db.scalar("SELECT count(*) FROM duty_assignments") == 2
+        assert db.scalar("SELECT count(*) FROM holidays WHERE date LIKE '2026-%'") > 0  # installed by the upgrade
         assert authenticate(db, "admin", "Admin2026", clock).actor.role == "admin"
     finally:
         db.close()

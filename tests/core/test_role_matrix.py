@@ -15,19 +15,22 @@ from desktop_app.backup import service as backups
 from desktop_app.session import Session
 from desktop_app.storage.database import open_database
 
+ROSTER_ALL = {"roster.view", "roster.setup", "roster.plan", "roster.publish", "roster.revise", "roster.export"}
+ROSTER_READ = {"roster.view", "roster.export"}
 LEDGER = {"ledger.view", "ledger.register", "ledger.rectify", "ledger.verify", "ledger.manage", "ledger.export",
           "inspections.record", "checklists.manage"}
 EXPECTED = {
     Role.ADMIN: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
                  "people.export", "users.manage", "hospital.edit", "settings.edit", "backup.create",
-                 "backup.restore", "audit.view"} | LEDGER,
+                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL,
     Role.QUALITY: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
-                   "people.export", "backup.create"} | LEDGER,
-    Role.LEADER: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export"},
+                   "people.export", "backup.create"} | LEDGER | ROSTER_ALL,
+    Role.LEADER: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export"} | ROSTER_READ,
     Role.DEPT_HEAD: {"account.self", "people.view", "people.edit", "people.export", "ledger.view",
-                     "ledger.register", "ledger.rectify", "ledger.export", "inspections.record"},
-    Role.CLINICIAN: {"account.self", "people.view"},
-    Role.READONLY: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export"},
+                     "ledger.register", "ledger.rectify", "ledger.export", "inspections.record",
+                     "roster.plan", "roster.revise"} | ROSTER_READ,
+    Role.CLINICIAN: {"account.self", "people.view"} | ROSTER_READ,
+    Role.READONLY: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export"} | ROSTER_READ,
 }
 
 
@@ -93,6 +96,7 @@ def samples(ctx):
         "people.excel_io.preview_staff_import": lambda s: people_excel.preview_staff_import(s, staff_file(s)),
         "people.excel_io.apply_staff_import": lambda s: people_excel.apply_staff_import(s, staff_plan(s)),
         **ledger_samples(ctx),
+        **roster_samples(ctx),
     }
 
 
@@ -165,6 +169,57 @@ def ledger_samples(ctx):
     }
 
 
+def roster_samples(ctx):
+    from desktop_app.roster import calendar, service as roster
+
+    h, r = ctx["hospital"], ctx["roster"]
+    night, zs, ls = r["night"], h.staff["张三"], h.staff["李四"]
+    return {
+        "roster.calendar.list_holidays": lambda s: calendar.list_holidays(s, 2026),
+        "roster.calendar.set_holiday": lambda s: calendar.set_holiday(s, "2026-12-31", "法定节假日", "元旦"),
+        "roster.calendar.confirm_year": lambda s: calendar.confirm_year(s, 2027),
+        "roster.service.list_posts": lambda s: roster.list_posts(s),
+        "roster.service.post_groups": lambda s: roster.post_groups(s),
+        "roster.service.save_post": lambda s: roster.save_post(s, {"name": "外科一线", "kind": "一线",
+                                                                   "group_name": "外科系统"}),
+        "roster.service.save_shift": lambda s: roster.save_shift(s, r["post"], {"name": "白班", "starts": "08:00",
+                                                                                "ends": "17:30"}),
+        "roster.service.set_rotation": lambda s: roster.set_rotation(s, r["post"], [zs, ls]),
+        "roster.service.rotation": lambda s: roster.rotation(s, r["post"]),
+        "roster.service.month_view": lambda s: roster.month_view(s, "2026-11"),
+        "roster.service.check_month": lambda s: roster.check_month(s, "2026-11"),
+        "roster.service.check_range": lambda s: roster.check_range(s, s.today(), s.today()),
+        "roster.service.candidates": lambda s: roster.candidates(s, "2026-12-02", night),
+        "roster.service.assign": lambda s: roster.assign(s, "2026-12-02", night, zs),
+        "roster.service.unassign": lambda s: roster.unassign(s, "2026-12-01", night, zs),
+        "roster.service.copy_days": lambda s: roster.copy_days(s, "2026-12-01", "2026-12-08", 7),
+        "roster.service.copy_previous_month": lambda s: roster.copy_previous_month(s, "2026-12"),
+        "roster.service.fill_from_rotation": lambda s: roster.fill_from_rotation(s, "2026-12", r["post"]),
+        "roster.service.clear_month": lambda s: roster.clear_month(s, "2026-12"),
+        "roster.service.publish": lambda s: roster.publish(s, "2026-12", confirm_violations=True),
+        "roster.service.confirmed_violations": lambda s: roster.confirmed_violations(s, "2026-11"),
+        "roster.service.record_revision": lambda s: roster.record_revision(s, {
+            "kind": "替班", "date": "2026-11-05", "shift_id": night, "from_staff_id": zs, "to_staff_id": ls,
+            "reason": "病假", "requested_by": "张三", "approved_by": "内科主任"}, confirm_violations=True),
+        "roster.service.list_revisions": lambda s: roster.list_revisions(s, "2026-11"),
+        "roster.service.month_status": lambda s: roster.month_status(s, "2026-12"),
+    }
+
+
+def build_roster(system, h) -> dict:
+    """内科一线 with a night shift and a rotation; November published, December a draft."""
+    from desktop_app.roster import service as roster
+
+    post = roster.save_post(system, {"name": "内科一线", "kind": "一线", "group_name": "内科系统",
+                                     "department_id": h.departments["内科"], "required_category": "医师"})
+    night = roster.save_shift(system, post.id, {"name": "夜班", "starts": "17:30", "ends": "08:00"})
+    roster.set_rotation(system, post.id, [h.staff["张三"], h.staff["李四"]])
+    roster.assign(system, "2026-11-05", night.id, h.staff["张三"])
+    roster.publish(system, "2026-11", confirm_violations=True)
+    roster.assign(system, "2026-12-01", night.id, h.staff["张三"])
+    return {"post": post.id, "night": night.id}
+
+
 def build_ledger(system, h, folder) -> dict:
     """Items of 内科 in every status, an inspection of 内科, an attachment, a checklist of our own."""
     from desktop_app.ledger import checklists, inspections, service as ledger
@@ -229,11 +284,12 @@ def template(tmp_path_factory):
         }, "Passw0rd1")
         users[role] = user.actor()
     ledger = build_ledger(system, h, folder)
+    roster_data = build_roster(system, h)
     backups.make_backup(db, clock=clock)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return {"path": path, "clock": clock, "hospital": h, "users": users, "empty_department": empty,
-            "reader_id": users[Role.READONLY].user_id, "ledger": ledger}
+            "reader_id": users[Role.READONLY].user_id, "ledger": ledger, "roster": roster_data}
 
 
 def test_every_action_has_a_sample(template):

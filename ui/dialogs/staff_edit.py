@@ -96,6 +96,8 @@ class StaffDialog(QDialog):
         self.leave_date = f.add("离岗日期", OptionalDateEdit(s.leave_date if s else None))
         self.phone = f.add("联系电话", line_edit(s.phone if s else "", max_length=20))
         self.notes = f.add("备注", line_edit(s.notes if s else "", max_length=200))
+        self.duty_training = f.add("总值班培训考核合格日期", OptionalDateEdit(s.duty_training_passed_on if s else None),
+                                   hint="经总值班培训并考核合格后才能排入总值班岗位。")
         self._fill_category_lists(s.title if s else None, s.practice_category if s else None)
         self.category.currentIndexChanged.connect(lambda _i: self._fill_category_lists(None, None))
 
@@ -147,6 +149,7 @@ class StaffDialog(QDialog):
             "leave_date": self.leave_date.value(),
             "phone": self.phone.text(),
             "notes": self.notes.text(),
+            "duty_training_passed_on": self.duty_training.value(),
         }
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt API
