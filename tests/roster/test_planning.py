@@ -7,20 +7,7 @@ from desktop_app import errors
 from desktop_app.accounts.audit import verify_chain
 from desktop_app.accounts.permissions import Role
 from desktop_app.roster import rules, service as roster
-from tests.roster.test_rules import MONTH, posts  # noqa: F401 - the fixture
-
-
-@pytest.fixture
-def doctors(system, hospital):
-    """Three more licensed doctors of 内科, so a month can be covered."""
-    from desktop_app.people import service as people
-
-    ids = [hospital.staff["张三"]]
-    for no, name in (("D011", "钱医生"), ("D012", "孙医生"), ("D013", "吴医生")):
-        ids.append(people.create_staff(system, {
-            "employee_no": no, "name": name, "department_id": hospital.departments["内科"], "category": "医师",
-            "title": "主治医师", "licence_no": "1103400000" + no[1:] + "00", "hire_date": "2020-01-01"}).id)
-    return ids
+from tests.roster.test_rules import MONTH
 
 
 def test_rotation_fills_in_turn_and_continues_after_last_duty(system, posts, doctors):

@@ -1,30 +1,9 @@
 """Each duty rule with a passing and a failing case, on a small hospital's December roster."""
-import pytest
 
-from desktop_app.accounts.permissions import Role
 from desktop_app.roster import rules, service as roster
 from desktop_app.roster.calendar import HOLIDAY, WEEKEND, WORKDAY, DayTypes
 
 MONTH = "2026-12"
-
-
-@pytest.fixture
-def posts(system, hospital):
-    """内科一线 (day + night), 医院总值班 (24 h, needs 总值班 training), 病区护理夜班 (2 nurses)."""
-    d = hospital.departments
-    first = roster.save_post(system, {"name": "内科一线", "kind": "一线", "group_name": "内科系统",
-                                      "department_id": d["内科"], "required_category": "医师", "min_title_rank": 2,
-                                      "licence_required": True})
-    day = roster.save_shift(system, first.id, {"name": "白班", "starts": "08:00", "ends": "17:30",
-                                               "on_weekends": False, "on_holidays": False})
-    night = roster.save_shift(system, first.id, {"name": "夜班", "starts": "17:30", "ends": "08:00"})
-    chief = roster.save_post(system, {"name": "医院总值班", "kind": "医院总值班", "group_name": "总值班"})
-    chief_shift = roster.save_shift(system, chief.id, {"name": "24小时", "starts": "08:00", "ends": "08:00"})
-    ward = roster.save_post(system, {"name": "内科一病区护理夜班", "kind": "护理夜班", "group_name": "护理",
-                                     "department_id": d["内科一病区"], "required_category": "护士", "headcount": 2})
-    ward_night = roster.save_shift(system, ward.id, {"name": "夜班", "starts": "17:30", "ends": "08:00"})
-    return {"first": first, "day": day, "night": night, "chief": chief, "chief_shift": chief_shift,
-            "ward": ward, "ward_night": ward_night}
 
 
 def found(violations, rule, date=None, staff=None):
