@@ -480,8 +480,12 @@ def unassign(session: Session, day, shift_id: int, staff_id: int) -> list[Violat
     return _live(session, day, shift_id, [staff_id])
 
 
-def _bulk_insert(session: Session, month: str, rows: list[tuple[str, int, int]], source: str) -> int:
-    """Insert (date, shift_id, staff_id) rows into a draft month, skipping ones already there; one audit row."""
+def insert_assignments(session: Session, month: str, rows: list[tuple[str, int, int]], source: str) -> int:
+    """Insert (date, shift_id, staff_id) rows into a draft month, skipping ones already there; one audit row.
+
+    For bulk planning steps (copy, rotation, import): the caller has checked permission and scope
+    and opened the transaction.
+    """
     db = session.db
     record = _draft_month(session, month)
     now = session.stamp()
@@ -521,7 +525,7 @@ def copy_days(session: Session, source_first, target_first, days: int, *, post_i
         if shift in data.slots_on(target) and data.staff.get(a.staff_id) and data.staff[a.staff_id].on_duty:
             rows.append((target.isoformat(), a.shift_id, a.staff_id))
     with session.db.transaction():
-        return _bulk_insert(session, target_first.strftime("%Y-%m"), rows,
+        return insert_assignments(session, target_first.strftime("%Y-%m"), rows,
                             f"复制 {source_first}起 {days} 天")
 
 
@@ -552,7 +556,7 @@ def copy_previous_month(session: Session, month: str, *, post_ids: list[int] | N
             if a.staff_id in data.staff and data.staff[a.staff_id].on_duty:
                 rows.append((day.isoformat(), a.shift_id, a.staff_id))
     with session.db.transaction():
-        return _bulk_insert(session, month, rows, "复制上月")
+        return insert_assignments(session, month, rows, "复制上月")
 
 
 @action(Perm.ROSTER_PLAN)
@@ -609,7 +613,7 @@ def fill_from_rotation(session: Session, month: str, post_id: int, *, start=None
                 busy.append((interval, person))
                 rows.append((day.isoformat(), shift.id, person))
     with db.transaction():
-        return _bulk_insert(session, month, rows, f"按轮转表（{post.name}）")
+        return insert_assignments(session, month, rows, f"按轮转表（{post.name}）")
 
 
 @action(Perm.ROSTER_PLAN)
