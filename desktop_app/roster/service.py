@@ -771,3 +771,63 @@ def list_revisions(session: Session, month: str) -> list[Revision]:
 @action(Perm.ROSTER_VIEW)
 def month_status(session: Session, month: str) -> RosterMonth:
     return _month_record(session, _check_month_text(month))
+
+
+# ----------------------------------------------------------------------------- for the planner page
+
+
+@dataclass(frozen=True)
+class ViewScope:
+    """One choice of the planner's 分组/科室 selector."""
+
+    label: str
+    group: str | None = None
+    department_id: int | None = None
+
+
+@action(Perm.ROSTER_VIEW)
+def view_scopes(session: Session) -> list[ViewScope]:
+    """What the planner page offers to show: all posts, each post group, each department with posts.
+
+    A department head who plans sees only their own department (its wards included): the
+    posts they may plan.
+    """
+    posts = [p for p in repo.posts(session.db, include_inactive=False) if p.shifts]
+    actor = session.actor
+    if Role(actor.role) in DEPARTMENT_SCOPED and actor.can(Perm.ROSTER_PLAN):
+        name = session.db.scalar("SELECT name FROM departments WHERE id = ?", (actor.department_id,))
+        return [ViewScope(f"本科室：{name}", department_id=actor.department_id)] if name else []
+    scopes = [ViewScope("全部岗位")]
+    scopes += [ViewScope(f"分组：{g}", group=g) for g in dict.fromkeys(p.group_name for p in posts)]
+    departments = {p.department_id: p.department_name for p in posts if p.department_id is not None}
+    scopes += [ViewScope(f"科室：{name}", department_id=i) for i, name in departments.items()]
+    return scopes
+
+
+@action(Perm.ROSTER_PLAN)
+def apply_changes(session: Session, month: str, *, add=(), remove=(), reason: str = "撤销") -> int:
+    """Put back or take out exact duties of a draft month in one step (undo/redo of bulk steps).
+
+    ``add`` and ``remove`` are (date, shift_id, staff_id) rows; rows already there (or already
+    gone) are skipped. Returns the number of duties changed.
+    """
+    month = _check_month_text(month)
+    db = session.db
+    shifts = repo.shifts(db)
+    for day, shift_id, _staff in [*add, *remove]:
+        if not str(day).startswith(month):
+            raise errors.ValidationError(f"{day} 不在 {month} 内。", field="日期")
+        if shift_id not in shifts:
+            raise errors.NotFound("该班次不存在，可能已被删除。")
+        _require_post_scope(session, shifts[shift_id].post_id)
+    with db.transaction():
+        record = _draft_month(session, month)
+        removed = 0
+        for day, shift_id, staff_id in remove:
+            removed += db.execute("DELETE FROM duty_assignments WHERE month_id = ? AND date = ? AND shift_id = ?"
+                                  " AND staff_id = ?", (record.id, day, shift_id, staff_id)).rowcount
+        added = insert_assignments(session, month, list(add), reason) if add else 0
+        if removed:
+            audit.record(session, "update", "roster", label=f"{month} 值班表",
+                         after={"change": "批量撤下", "source": reason, "count": removed})
+    return added + removed

@@ -203,6 +203,9 @@ def roster_samples(ctx):
             "reason": "病假", "requested_by": "张三", "approved_by": "内科主任"}, confirm_violations=True),
         "roster.service.list_revisions": lambda s: roster.list_revisions(s, "2026-11"),
         "roster.service.month_status": lambda s: roster.month_status(s, "2026-12"),
+        "roster.service.view_scopes": lambda s: roster.view_scopes(s),
+        "roster.service.apply_changes": lambda s: roster.apply_changes(
+            s, "2026-12", add=[("2026-12-03", night, zs)], remove=[("2026-12-01", night, zs)]),
     }
 
 
