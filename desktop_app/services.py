@@ -16,4 +16,5 @@ from desktop_app.people import service as people  # noqa: F401
 from desktop_app.reports import people_reports  # noqa: F401
 from desktop_app.roster import calendar as roster_calendar  # noqa: F401
 from desktop_app.roster import service as roster  # noqa: F401
+from desktop_app.roster import setup as roster_setup  # noqa: F401
 from desktop_app.roster import todos as roster_todos  # noqa: F401

@@ -170,7 +170,7 @@ def ledger_samples(ctx):
 
 
 def roster_samples(ctx):
-    from desktop_app.roster import calendar, service as roster
+    from desktop_app.roster import calendar, service as roster, setup
 
     h, r = ctx["hospital"], ctx["roster"]
     night, zs, ls = r["night"], h.staff["张三"], h.staff["李四"]
@@ -203,6 +203,11 @@ def roster_samples(ctx):
             "reason": "病假", "requested_by": "张三", "approved_by": "内科主任"}, confirm_violations=True),
         "roster.service.list_revisions": lambda s: roster.list_revisions(s, "2026-11"),
         "roster.service.month_status": lambda s: roster.month_status(s, "2026-12"),
+        "roster.setup.save_post_with_shifts": lambda s: setup.save_post_with_shifts(
+            s, {"name": "外科一线", "kind": "一线"}, [{"name": "夜班", "starts": "17:30", "ends": "08:00"}]),
+        "roster.setup.set_holiday_range": lambda s: setup.set_holiday_range(
+            s, "2026-10-01", "2026-10-08", "法定节假日", "国庆节、中秋节"),
+        "roster.setup.remove_holidays": lambda s: setup.remove_holidays(s, ["2027-01-01"]),
         "roster.service.view_scopes": lambda s: roster.view_scopes(s),
         "roster.service.apply_changes": lambda s: roster.apply_changes(
             s, "2026-12", add=[("2026-12-03", night, zs)], remove=[("2026-12-01", night, zs)]),
