@@ -1,0 +1,470 @@
+"""值班表 printed for the notice board (全院公开, PDF) and exported (XLSX).
+
+Two steps, as for every report: :func:`roster_snapshot` reads everything the printouts need at
+once (through :func:`desktop_app.roster.service.month_view`, so a draft is refused to anyone who
+may not plan), then a writer lays the snapshot out — on a worker thread if need be::
+
+    snap = roster_snapshot(session, "2026-12")                       # or department_id= / group=
+    write_roster_pdf(snap, "值班表.pdf", layout="week")               # one table per week (Mon–Sun)
+    write_roster_pdf(snap, "内科值班表.pdf", layout="month")          # dates down, post·shifts across
+    write_roster_xlsx(snap, "值班表.xlsx")                            # 值班表 / 通讯录 / 统计 / 变更记录
+
+What is printed:
+
+* the title "<医院名称><YYYY年M月>值班表" (+ the department or post group when filtered); a draft
+  says "（草稿）" in the title, carries a boxed "草稿 未发布，不得张贴" line under it, and
+  "草稿（未发布）" in the footer of every page;
+* footer on every page: "第 N 版 · 发布日期 … · 生成日期 …" at the left, "第 n 页 共 m 页" in the middle;
+* **week layout**: one table per week, columns = the seven dates with 星期 (holidays named and
+  shaded, weekends shaded), rows = post · shift grouped by post group (a group heading row never
+  ends a page; a post's shifts stay on one page; the header row repeats on every page); each
+  cell lists the people with the phone number under each name in small type. A shift that does
+  not apply that day (白班 on a holiday) prints "—"; a date of the neighbouring month is blank grey;
+* **month layout** (a department's roster, few posts): one table for the month, rows = dates,
+  columns = post · shift under a post heading; when the columns would not fit at a readable
+  size (more than :data:`MONTH_COLUMNS_PER_TABLE`) the posts are split over several tables
+  ("续表") instead of shrinking the text. Cells hold names only; a 联系电话 list follows;
+* then 换班/替班 记录 (if any) and the signature lines 医务科 / 护理部 / 分管院长 (签字) and 日期.
+
+Tallies (统计) are :func:`desktop_app.roster.rules.tallies` of the whole month — a person's load
+over every post — listed for the people on the printed posts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from desktop_app.accounts.permissions import Perm, action
+from desktop_app.hospital.service import get_profile
+from desktop_app.reports.base import Column, ProgressCallback, ReportInfo
+from desktop_app.reports.fonts import FONT, FONT_BOLD
+from desktop_app.reports.pdf import PdfReport, _DataTable
+from desktop_app.reports.xlsx import XlsxReport
+from desktop_app.roster import service
+from desktop_app.roster.calendar import HOLIDAY, HOLIDAY_KIND, MAKEUP_WORKDAY, WEEKEND
+from desktop_app.roster.models import DRAFT, Post, Revision, Shift, StaffInfo
+from desktop_app.roster.rules import Tally
+from desktop_app.session import Session
+
+WEEKDAYS = "一二三四五六日"
+SIGNATURES = ("医务科（签字）", "护理部（签字）", "分管院长（签字）", "日期")
+DRAFT_MARK = "草稿　未发布，仅供排班核对，不得张贴"
+MONTH_COLUMNS_PER_TABLE = 9  # post·shift columns of the month layout that stay readable at 8.5 pt
+LAYOUTS = ("week", "month")
+
+_GRID = colors.black
+_HEAD_FILL = colors.Color(0.85, 0.85, 0.85)
+_GROUP_FILL = colors.Color(0.91, 0.91, 0.91)
+_REST_FILL = colors.Color(0.95, 0.95, 0.95)    # weekends and holidays
+_OUTSIDE_FILL = colors.Color(0.80, 0.80, 0.80)  # dates of the neighbouring month
+
+
+def weekday_text(day: dt.date) -> str:
+    return "星期" + WEEKDAYS[day.weekday()]
+
+
+def month_title(month: str) -> str:
+    year, m = month.split("-")
+    return f"{year}年{int(m)}月"
+
+
+@dataclass(frozen=True)
+class RosterSnapshot:
+    hospital: str
+    month: str                     # 2026-12
+    status: str                    # 草稿 / 已发布
+    version: int
+    published_at: str | None       # "2026-11-25 10:02:11"
+    published_by: str | None
+    department: str | None         # the filter, as printed
+    group: str | None
+    days: tuple[dt.date, ...]
+    day_kinds: dict[str, str]      # date -> 工作日 / 周末 / 节假日
+    day_names: dict[str, str]      # date -> 元旦 / 调休上班（春节）…
+    posts: tuple[Post, ...]        # grouped by post group, in the posts' order
+    cells: dict[tuple[str, int], tuple[StaffInfo, ...]]
+    revisions: tuple[Revision, ...]
+    confirmed_violations: tuple[dict, ...]  # accepted when the month was published
+    tallies: tuple[Tally, ...]
+    people: tuple[StaffInfo, ...]  # everyone on the printed posts, by department then name
+    shared_names: frozenset[str]   # names two staff on duty share: printed with 工号 in the XLSX
+    generated_on: dt.date
+    author: str
+
+    @property
+    def draft(self) -> bool:
+        return self.status == DRAFT
+
+    @property
+    def scope(self) -> str:
+        return "　".join(p for p in (self.department, self.group) if p)
+
+    @property
+    def title(self) -> str:
+        return f"{self.hospital}{month_title(self.month)}值班表"
+
+    def full_title(self) -> str:
+        return self.title + (f"（{self.scope}）" if self.scope else "") + ("（草稿）" if self.draft else "")
+
+    def edition_line(self) -> str:
+        """Printed at the foot of every page."""
+        made = f"生成日期 {self.generated_on.isoformat()}"
+        if self.draft:
+            return f"草稿（未发布） · {made}"
+        published = (self.published_at or "")[:10]
+        return f"第 {self.version} 版 · 发布日期 {published} · {made}"
+
+    def shifts(self) -> list[tuple[Post, Shift]]:
+        return [(p, s) for p in self.posts for s in p.shifts if s.active]
+
+    def people_at(self, day: dt.date, shift_id: int) -> tuple[StaffInfo, ...]:
+        return self.cells.get((day.isoformat(), shift_id), ())
+
+    def applies(self, day: dt.date, shift: Shift) -> bool:
+        return shift.applies_on(self.day_kinds[day.isoformat()])
+
+    def day_note(self, day: dt.date) -> str:
+        return self.day_names.get(day.isoformat(), "")
+
+    def weeks(self) -> list[list[dt.date]]:
+        """Monday to Sunday, the first and last weeks completed with the neighbouring month's dates."""
+        start = self.days[0] - dt.timedelta(days=self.days[0].weekday())
+        out = []
+        while start <= self.days[-1]:
+            out.append([start + dt.timedelta(days=i) for i in range(7)])
+            start += dt.timedelta(days=7)
+        return out
+
+    def label(self, person: StaffInfo) -> str:
+        """The name as written in the XLSX: with the 工号 when another person on duty has it too."""
+        return f"{person.name}({person.employee_no})" if person.name in self.shared_names else person.name
+
+
+def _group_order(posts) -> list[Post]:
+    groups = list(dict.fromkeys(p.group_name for p in posts))
+    return sorted(posts, key=lambda p: groups.index(p.group_name))
+
+
+@action(Perm.ROSTER_EXPORT)
+def roster_snapshot(session: Session, month: str, *, department_id: int | None = None,
+                    group: str | None = None) -> RosterSnapshot:
+    """Everything the printouts of ``month`` need (a department's or a post group's posts if given)."""
+    view = service.month_view(session, month, group=group, department_id=department_id)
+    db = session.db
+    first, last = view.days[0].isoformat(), view.days[-1].isoformat()
+    names = {}
+    for r in db.query("SELECT date, kind, name FROM holidays WHERE date >= ? AND date <= ?", (first, last)):
+        names[r["date"]] = r["name"] if r["kind"] == HOLIDAY_KIND else f"{MAKEUP_WORKDAY}（{r['name']}）"
+    posts = _group_order([p for p in view.posts if any(s.active for s in p.shifts)])
+    shown = {s.id for p in posts for s in p.shifts}
+    cells = {k: v for k, v in view.cells.items() if k[1] in shown}
+    people = {p.id: p for v in cells.values() for p in v}
+    shared = {r[0] for r in db.query("SELECT name FROM staff WHERE on_duty = 1 GROUP BY name HAVING count(*) > 1")}
+    department = db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,)) if department_id else None
+    profile = get_profile(db)
+    return RosterSnapshot(
+        hospital=profile.name if profile else "", month=view.month, status=view.status, version=view.version,
+        published_at=view.published_at, published_by=view.published_by, department=department, group=group,
+        days=view.days, day_kinds=view.day_kinds, day_names=names, posts=tuple(posts), cells=cells,
+        revisions=view.revisions,
+        confirmed_violations=() if view.status == DRAFT else tuple(service.confirmed_violations(session, view.month)),
+        tallies=tuple(t for t in view.tallies if t.staff_id in people),
+        people=tuple(sorted(people.values(), key=lambda p: (p.department_name, p.name, p.employee_no))),
+        shared_names=frozenset(shared), generated_on=session.today(), author=session.actor.display_name,
+    )
+
+
+def _info(snapshot: RosterSnapshot) -> ReportInfo:
+    period = month_title(snapshot.month) + ("　草稿（未发布）" if snapshot.draft else f"　第 {snapshot.version} 版")
+    return ReportInfo(title=snapshot.full_title(), hospital=snapshot.hospital, period=period,
+                      filters=(snapshot.scope,) if snapshot.scope else ("全院",), author=snapshot.author,
+                      printed_at=dt.datetime.combine(snapshot.generated_on, dt.time()),
+                      verification=snapshot.edition_line())
+
+
+# ----------------------------------------------------------------------------- PDF
+
+
+def _style(name: str, size: float, *, bold=False, align=TA_CENTER, leading=None) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size, leading=leading or size * 1.25,
+                          alignment=align, wordWrap="CJK")
+
+
+_HEAD = _style("rh", 8.5, bold=True)
+_HEAD_SMALL = _style("rhs", 7)
+_POST = _style("rp", 8.5, bold=True)
+_SHIFT = _style("rs", 8)
+_TIME = _style("rt", 7)
+_CELL = _style("rc", 8.5, leading=10)
+_GROUP = _style("rg", 9, bold=True, align=TA_LEFT)
+_MARK = _style("draft", 12, bold=True)
+_SUB = _style("sub", 10.5)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _names_with_phones(people: tuple[StaffInfo, ...]) -> Paragraph | str:
+    if not people:
+        return ""
+    parts = []
+    for person in people:
+        phone = f"<br/><font size=\"6.5\">{escape(person.phone)}</font>" if person.phone else ""
+        parts.append(escape(person.name) + phone)
+    return Paragraph("<br/>".join(parts), _CELL)
+
+
+def _date_head(snapshot: RosterSnapshot, day: dt.date, *, in_month: bool = True) -> Paragraph:
+    note = snapshot.day_note(day) if in_month else ""
+    text = f"{day.month}月{day.day}日<br/>{weekday_text(day)}"
+    if note:
+        text += f"<br/><font size=\"7\">{escape(note)}</font>"
+    return Paragraph(text, _HEAD)
+
+
+def _rest_day(snapshot: RosterSnapshot, day: dt.date) -> bool:
+    return snapshot.day_kinds.get(day.isoformat()) in (WEEKEND, HOLIDAY)
+
+
+def _base_style(header_rows: int) -> list:
+    return [
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("BOX", (0, 0), (-1, -1), 1, _GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), _HEAD_FILL),
+    ]
+
+
+def week_title(snapshot: RosterSnapshot, n: int, week: list[dt.date]) -> str:
+    inside = [d for d in week if d in set(snapshot.days)]
+    first, last = inside[0], inside[-1]
+    return (f"第 {n} 周　{first.month}月{first.day}日（{weekday_text(first)}）至"
+            f"{last.month}月{last.day}日（{weekday_text(last)}）")
+
+
+def _week_table(snapshot: RosterSnapshot, n: int, week: list[dt.date], width: float) -> Table:
+    """The week's title (a row spanning the table, repeated with the header on every page), the header, the posts."""
+    month_days = set(snapshot.days)
+    post_w, shift_w = 30 * mm, 24 * mm
+    day_w = (width - post_w - shift_w) / 7
+    data = [[_p(week_title(snapshot, n, week), _GROUP)] + [""] * 8,
+            [_p("岗位", _HEAD), _p("班次", _HEAD)] + [_date_head(snapshot, d, in_month=d in month_days) for d in week]]
+    cmds = _base_style(2) + [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), colors.white),
+                             ("LINEBELOW", (0, 0), (-1, 0), 1, _GRID)]
+    for c, day in enumerate(week, start=2):
+        if day not in month_days:
+            cmds.append(("BACKGROUND", (c, 1), (c, -1), _OUTSIDE_FILL))
+        elif _rest_day(snapshot, day):
+            cmds.append(("BACKGROUND", (c, 2), (c, -1), _REST_FILL))
+    group = None
+    for post in snapshot.posts:
+        shifts = [s for s in post.shifts if s.active]
+        if post.group_name != group:
+            group = post.group_name
+            r = len(data)
+            data.append([_p(group, _GROUP)] + [""] * 8)
+            cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GROUP_FILL),
+                     ("NOSPLIT", (0, r), (-1, r + 1))]
+        first = len(data)
+        for shift in shifts:
+            row = [_p(post.name, _POST) if len(data) == first else "",
+                   Paragraph(f"{escape(shift.name)}<br/><font size=\"7\">{shift.starts}–"
+                             f"{'次日' if shift.overnight else ''}{shift.ends}</font>", _SHIFT)]
+            for day in week:
+                if day not in month_days:
+                    row.append("")
+                elif not snapshot.applies(day, shift):
+                    row.append("—")
+                else:
+                    row.append(_names_with_phones(snapshot.people_at(day, shift.id)))
+            data.append(row)
+        if len(shifts) > 1:
+            cmds += [("SPAN", (0, first), (0, len(data) - 1)), ("NOSPLIT", (0, first), (-1, len(data) - 1))]
+    table = _DataTable(data, colWidths=[post_w, shift_w] + [day_w] * 7, repeatRows=2, hAlign="CENTER")
+    table.setStyle(TableStyle(cmds))
+    return table
+
+
+def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
+    columns = snapshot.shifts()
+    chunks: list[list[tuple[Post, Shift]]] = []
+    for post, shift in columns:  # split between posts, never inside one
+        if not chunks or (len(chunks[-1]) + len(post.shifts) > MONTH_COLUMNS_PER_TABLE
+                          and chunks[-1][-1][0].id != post.id):
+            chunks.append([])
+        chunks[-1].append((post, shift))
+    tables = []
+    date_w, weekday_w = 17 * mm, 13 * mm
+    for part in chunks or [[]]:
+        col_w = (width - date_w - weekday_w) / max(len(part), MONTH_COLUMNS_PER_TABLE // 2 or 1)
+        top = [_p("日期", _HEAD), _p("星期", _HEAD)]
+        bottom = ["", ""]
+        cmds = _base_style(2) + [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
+        c = 2
+        for post in dict.fromkeys(p for p, _ in part):
+            shifts = [s for p, s in part if p.id == post.id]
+            if len(shifts) == 1:
+                top.append(_p(f"{post.name}\n{shifts[0].name}", _HEAD))
+                bottom.append("")
+                cmds.append(("SPAN", (c, 0), (c, 1)))
+            else:
+                top += [_p(post.name, _HEAD)] + [""] * (len(shifts) - 1)
+                bottom += [_p(s.name, _HEAD_SMALL) for s in shifts]
+                cmds.append(("SPAN", (c, 0), (c + len(shifts) - 1, 0)))
+            c += len(shifts)
+        data = [top, bottom]
+        for day in snapshot.days:
+            r = len(data)
+            note = snapshot.day_note(day)
+            row = [_p(f"{day.month}月{day.day}日" + (f"\n{note}" if note else ""), _SHIFT),
+                   _p(weekday_text(day)[2:], _SHIFT)]
+            for _post, shift in part:
+                if not snapshot.applies(day, shift):
+                    row.append("—")
+                else:
+                    row.append(_p("、".join(p.name for p in snapshot.people_at(day, shift.id)), _CELL))
+            data.append(row)
+            if _rest_day(snapshot, day):
+                cmds.append(("BACKGROUND", (0, r), (-1, r), _REST_FILL))
+        widths = [date_w, weekday_w] + [col_w] * len(part)
+        table = _DataTable(data, colWidths=widths, repeatRows=2, hAlign="CENTER")
+        table.setStyle(TableStyle(cmds))
+        tables.append(table)
+    return tables
+
+
+REVISION_COLUMNS = [
+    Column("版本", 5, "center"), Column("类型", 5, "center"), Column("日期", 10, "center"), Column("岗位班次", 14),
+    Column("变更内容", 40), Column("原因", 18), Column("申请人", 8, "center"), Column("批准人", 10, "center"),
+    Column("登记时间", 14, "center"),
+]
+CONTACT_COLUMNS = [Column("姓名", 8), Column("科室", 12), Column("电话", 13)] * 3
+
+
+def revision_rows(snapshot: RosterSnapshot) -> list[list]:
+    return [[f"第 {r.version} 版", r.kind, r.date, f"{r.post_name} {r.shift_name}", r.text().split("：", 1)[-1],
+             r.reason, r.requested_by, r.approved_by, r.recorded_at[:16]] for r in snapshot.revisions]
+
+
+def _contact_rows(snapshot: RosterSnapshot) -> list[list]:
+    flat = [[p.name, p.department_name, p.phone or "（未登记）"] for p in snapshot.people]
+    rows = []
+    third = -(-len(flat) // 3)  # read down the first column, then the second …
+    for i in range(third):
+        row = []
+        for k in range(3):
+            j = i + k * third
+            row += flat[j] if j < len(flat) else ["", "", ""]
+        rows.append(row)
+    return rows
+
+
+def write_roster_pdf(snapshot: RosterSnapshot, path: Path | str, progress: ProgressCallback | None = None, *,
+                     layout: str = "week") -> Path:
+    """A4 landscape notice-board roster (see the module docstring); ``layout`` "week" or "month"."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    report = PdfReport(path, _info(snapshot), landscape=True, heading=False)
+    report.title(snapshot.title)
+    sub = [snapshot.scope] if snapshot.scope else []
+    if not snapshot.draft:
+        sub.append(f"第 {snapshot.version} 版　{(snapshot.published_at or '')[:10]} 发布")
+    if sub:
+        report.add(_p("　　".join(sub), _SUB))
+    if snapshot.draft:
+        mark = Table([[_p(DRAFT_MARK, _MARK)]], hAlign="CENTER")
+        mark.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        report.add(mark)
+    report.spacer(3)
+    width = report.frame_width
+    if not snapshot.shifts():
+        report.paragraph("（没有可打印的值班岗位）", align="center")
+    elif layout == "week":
+        for n, week in enumerate(snapshot.weeks(), start=1):
+            report.add(_week_table(snapshot, n, week, width))
+            report.spacer(4)
+    else:
+        tables = _month_tables(snapshot, width)
+        for n, table in enumerate(tables, start=1):
+            if len(tables) > 1:
+                report.add(_p(f"{'续表' if n > 1 else '表'} {n}/{len(tables)}", _GROUP))
+            report.add(table)
+            report.spacer(4)
+        if snapshot.people:
+            report.heading("联系电话", level=2)
+            report.table(CONTACT_COLUMNS, _contact_rows(snapshot), font_size=8.5)
+    if snapshot.revisions:
+        report.heading("换班 / 替班记录", level=2)
+        report.table(REVISION_COLUMNS, revision_rows(snapshot), font_size=8.5)
+    report.signature_block(SIGNATURES, columns=3)
+    return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- XLSX
+
+
+def roster_columns(snapshot: RosterSnapshot) -> list[Column]:
+    """日期, 星期, 节假日, then a column per post · shift (the post over its shifts when it has several)."""
+    cols = [Column("日期", 11, "center"), Column("星期", 7, "center"), Column("节假日", 10, "center")]
+    for post in snapshot.posts:
+        shifts = [s for s in post.shifts if s.active]
+        for shift in shifts:
+            if len(shifts) == 1:
+                cols.append(Column(post.name, max(10, len(post.name) * 2 + 1)))
+            else:
+                cols.append(Column(shift.name, max(10, len(post.name) * 2 // len(shifts) + 1), group=post.name))
+    return cols
+
+
+def roster_rows(snapshot: RosterSnapshot) -> list[list]:
+    rows = []
+    for day in snapshot.days:
+        kind = snapshot.day_kinds[day.isoformat()]
+        note = snapshot.day_note(day) or (kind if kind != "工作日" else "")
+        row = [day, weekday_text(day), note]
+        row += ["、".join(snapshot.label(p) for p in snapshot.people_at(day, s.id)) for _p_, s in snapshot.shifts()]
+        rows.append(row)
+    return rows
+
+
+CONTACT_XLSX = [Column("姓名", 10), Column("工号", 10), Column("科室", 16), Column("职称", 14),
+                Column("执业状态", 12), Column("电话", 15)]
+TALLY_XLSX = [Column("姓名", 10), Column("科室", 16), Column("值班数", 8, "right"), Column("夜班数", 8, "right"),
+              Column("周末班", 8, "right"), Column("节假日班", 9, "right"),
+              Column("工时", 8, "right", number_format="0.0")]
+REVISION_XLSX = [Column("版本", 6, "center"), Column("类型", 6, "center"), Column("日期", 11, "center"),
+                 Column("岗位", 14), Column("班次", 8), Column("原值班人", 10), Column("接替人", 10),
+                 Column("对方的班（换班）", 12, "center"), Column("原因", 20), Column("申请人", 10),
+                 Column("批准人", 10), Column("登记人", 10), Column("登记时间", 17)]
+
+
+def write_roster_xlsx(snapshot: RosterSnapshot, path: Path | str, progress: ProgressCallback | None = None) -> Path:
+    """Sheets 值班表, 通讯录, 统计 and 变更记录; frozen headers, A4 landscape fit to width."""
+    report = XlsxReport(path, _info(snapshot), landscape=True)
+    report.table(roster_columns(snapshot), roster_rows(snapshot), sheet_title="值班表")
+    report.table(CONTACT_XLSX, [[p.name, p.employee_no, p.department_name, p.title, p.practice_status, p.phone]
+                                for p in snapshot.people], sheet_title="通讯录")
+    report.table(TALLY_XLSX, [[t.name, t.department, t.duties, t.nights, t.weekends, t.holidays, t.hours]
+                              for t in snapshot.tallies], sheet_title="统计")
+    report.table(REVISION_XLSX, [[f"第 {r.version} 版", r.kind, dt.date.fromisoformat(r.date), r.post_name,
+                                  r.shift_name, r.from_staff, r.to_staff,
+                                  dt.date.fromisoformat(r.other_date) if r.other_date else None, r.reason,
+                                  r.requested_by, r.approved_by, r.recorded_by, r.recorded_at[:16]]
+                                 for r in snapshot.revisions], sheet_title="变更记录")
+    return report.build(progress)
