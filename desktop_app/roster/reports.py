@@ -341,6 +341,7 @@ def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
             data.append(row)
             if _rest_day(snapshot, day):
                 cmds.append(("BACKGROUND", (0, r), (-1, r), _REST_FILL))
+        cmds += [("TOPPADDING", (0, 2), (-1, -1), 1), ("BOTTOMPADDING", (0, 2), (-1, -1), 1.5)]  # a month on a page
         widths = [date_w, weekday_w] + [col_w] * len(part)
         table = _DataTable(data, colWidths=widths, repeatRows=2, hAlign="CENTER")
         table.setStyle(TableStyle(cmds))
