@@ -20,6 +20,7 @@ from desktop_app import APP_NAME, __version__
 COMMAND_MODULES = [
     "desktop_app.people.cli",
     "desktop_app.ledger.cli",
+    "desktop_app.roster.cli",
     "desktop_app.demo.cli",
 ]
 

@@ -15,6 +15,8 @@ from desktop_app.people import excel_io as people_excel  # noqa: F401
 from desktop_app.people import service as people  # noqa: F401
 from desktop_app.reports import people_reports  # noqa: F401
 from desktop_app.roster import calendar as roster_calendar  # noqa: F401
+from desktop_app.roster import excel_io as roster_excel  # noqa: F401
+from desktop_app.roster import reports as roster_reports  # noqa: F401
 from desktop_app.roster import service as roster  # noqa: F401
 from desktop_app.roster import setup as roster_setup  # noqa: F401
 from desktop_app.roster import todos as roster_todos  # noqa: F401

@@ -211,6 +211,26 @@ def roster_samples(ctx):
         "roster.service.view_scopes": lambda s: roster.view_scopes(s),
         "roster.service.apply_changes": lambda s: roster.apply_changes(
             s, "2026-12", add=[("2026-12-03", night, zs)], remove=[("2026-12-01", night, zs)]),
+        **roster_output_samples(ctx),
+    }
+
+
+def roster_output_samples(ctx):
+    from desktop_app.roster import excel_io, reports
+    from tests.excel.files import write_xlsx
+
+    def roster_file():
+        return write_xlsx(ctx["path"].parent / "值班表导入.xlsx", [["日期", "内科一线 夜班"], ["3日", "张三"]])
+
+    def roster_plan(s):
+        return excel_io.preview_roster_import(s.as_actor(desktop_app.session.SYSTEM_ACTOR), roster_file(), "2026-12")
+
+    return {
+        "roster.reports.roster_snapshot": lambda s: reports.roster_snapshot(s, "2026-11"),
+        "roster.excel_io.preview_roster_import": lambda s: excel_io.preview_roster_import(s, roster_file(), "2026-12"),
+        "roster.excel_io.apply_roster_import": lambda s: excel_io.apply_roster_import(s, roster_plan(s)),
+        "roster.excel_io.write_roster_template": lambda s: excel_io.write_roster_template(
+            s, ctx["path"].parent / "值班表导入模板.xlsx", "2026-12"),
     }
 
 
