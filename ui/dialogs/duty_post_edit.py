@@ -79,6 +79,9 @@ class ShiftTable(QTableWidget):
     NAME, STARTS, ENDS, OVERNIGHT, FIRST_DAY, STATUS = 0, 1, 2, 3, 4, 7
     ID_ROLE = Qt.ItemDataRole.UserRole
     ACTIVE_ROLE = Qt.ItemDataRole.UserRole + 1
+    # Type to replace a cell (as in Excel), F2 or double-click to edit it; moving does not open editors.
+    EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.EditKeyPressed
+                     | QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(0, len(self.COLUMNS), parent)
@@ -87,7 +90,7 @@ class ShiftTable(QTableWidget):
         self.verticalHeader().setDefaultSectionSize(28)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.setEditTriggers(self.EDIT_TRIGGERS)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
@@ -222,7 +225,7 @@ class ShiftEditor(QWidget):
 
     def set_editable(self, enabled: bool) -> None:
         """Read-only: the table stays scrollable, only editing stops."""
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers if enabled
+        self.table.setEditTriggers(ShiftTable.EDIT_TRIGGERS if enabled
                                    else QAbstractItemView.EditTrigger.NoEditTriggers)
         for b in (self.add_button, self.remove_button, *self.preset_buttons.values()):
             b.setVisible(enabled)

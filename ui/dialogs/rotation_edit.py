@@ -78,9 +78,9 @@ class RotationDialog(QDialog):
                  f"{'、' + self.shift.label() if self.shift else ''}核对，不符合者标有警告标志。")
         if self.shift is None:
             basis = f"资质要求：{post.qualification_text()}。该岗位尚未设置班次，无法核对资质。"
-        intro = QLabel(basis)
-        intro.setWordWrap(True)
-        outer.addWidget(intro)
+        self.basis = QLabel(basis)
+        self.basis.setWordWrap(True)
+        outer.addWidget(self.basis)
 
         grid = QGridLayout()
         self.matches = QListWidget()

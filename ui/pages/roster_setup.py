@@ -167,8 +167,8 @@ class DutyPostsPage(Page):
         if self.group.currentData():
             dialog.group.setEditText(self.group.currentData())
         self._last_dialog = dialog
-        if dialog.exec() and dialog.saved is not None:
-            self.select_post(dialog.saved.id)
+        dialog.accepted.connect(lambda: self.select_post(dialog.saved.id))  # the new post, selected
+        dialog.exec()
 
     def edit_selected(self) -> None:
         row = self.table.selected_record()
