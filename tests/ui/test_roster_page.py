@@ -175,7 +175,6 @@ def test_publish_with_violations_needs_the_check_box_and_is_recorded(open_page, 
         seen["box"] = dialog.acknowledge.text()
         dialog.acknowledge.setChecked(True)
         seen["enabled_after"] = dialog.ok_button.isEnabled()
-        dialog.grab().save(str(qtbot_tmp(qtbot) / "publish.png"))
         return 1
 
     from ui.dialogs.roster_revision import ViolationConfirmDialog
@@ -193,13 +192,6 @@ def test_publish_with_violations_needs_the_check_box_and_is_recorded(open_page, 
     qtbot.keyClick(page.grid, Qt.Key.Key_Delete)
     assert [m[2] for m in messages] == [FROZEN_MESSAGE, FROZEN_MESSAGE]
     assert page.picker is None and not page.copy_week_button.isEnabled() and page.revise_button.isEnabled()
-
-
-def qtbot_tmp(qtbot):
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp(prefix="roster-shot-"))
 
 
 def test_cover_after_publishing_shows_in_the_cell_and_the_change_list(open_page, posts, doctors, system, qtbot):
@@ -297,3 +289,73 @@ def test_apply_changes_is_scoped_and_exact(posts, doctors, session_as, system):
         roster.apply_changes(head, MONTH, add=[("2026-12-03", posts["chief_shift"].id, doctors[0])])
     with pytest.raises(errors.ValidationError, match="不在"):
         roster.apply_changes(system, MONTH, add=[("2027-01-03", posts["night"].id, doctors[0])])
+
+
+def _pdf_text(path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_print_hospital_week_layout_and_department_month_layout(open_page, posts, doctors, system, qtbot):
+    from ui.jobs import active_jobs
+
+    roster.assign(system, "2026-12-01", posts["night"].id, doctors[0])
+    page = open_page()
+    page.print_roster()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=20000)
+    week = page._last_preview
+    assert week.suggested_name == "值班表-2026-12-全院.pdf" and "张三" in _pdf_text(week.pdf_path)
+    week.close()
+    page._last_preview = None
+    page.scope.setCurrentIndex(next(i for i in range(page.scope.count()) if page.scope.itemText(i) == "科室：内科"))
+    assert set(page.state.posts) == {posts["first"].id, posts["ward"].id}  # its ward too
+    page.print_roster()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=20000)
+    month = page._last_preview
+    assert month.suggested_name == "值班表-2026-12-内科.pdf"
+    text = _pdf_text(month.pdf_path)
+    assert "张三" in text and "医院总值班" not in text
+    assert month.document.pageCount() < week.document.pageCount()  # a month on one sheet, not week by week
+    month.close()
+
+
+def test_export_excel_of_the_shown_posts(open_page, posts, doctors, system, qtbot, tmp_path, monkeypatch, messages):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.jobs import active_jobs
+
+    roster.assign(system, "2026-12-01", posts["night"].id, doctors[0])
+    target = tmp_path / "十二月值班"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page = open_page()
+    page.export_roster()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导出完成" for _k, t, _x in messages), timeout=20000)
+    book = load_workbook(target.with_suffix(".xlsx"), read_only=True)
+    cells = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert any("张三" in c for c in cells) and any("内科一线" in c for c in cells)
+
+
+def test_import_excel_through_the_page_and_undo_it(open_page, posts, doctors, qtbot, tmp_path, monkeypatch,
+                                                     messages):
+    from tests.excel.files import write_xlsx
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.jobs import active_jobs
+
+    path = write_xlsx(tmp_path / "12月值班.xlsx", [
+        ["日期", "星期", "内科一线 白班", "内科一线 夜班"],
+        ["1日", "二", "孙医生", "钱医生"],
+        [2, "三", None, "张三"],
+    ])
+    seen = []
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: seen.append(self) or 1)
+    page = open_page()
+    page.import_file(str(path))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导入完成" for _k, t, _x in messages), timeout=20000)
+    assert seen[0].apply_button.isEnabled() and seen[0].model.rowCount() == 2
+    assert "已排入 3 人次" in messages[-1][2]
+    assert text(page, "2026-12-01", posts["night"]) == "钱医生" and text(page, "2026-12-02", posts["night"]) == "张三"
+    page.undo()
+    assert text(page, "2026-12-01", posts["night"]) == "缺 1 人"
+    assert not roster.month_view(page.ctx.session, MONTH).cells

@@ -53,6 +53,12 @@ def _reports():
     return reports
 
 
+def _excel():
+    from desktop_app.roster import excel_io
+
+    return excel_io
+
+
 VIOLATION_COLUMNS = [
     Column("日期", lambda v: v.date, width=86),
     Column("岗位", lambda v: v.post_name, width=150),
@@ -693,7 +699,7 @@ class RosterPage(Page):
     def save_template(self) -> None:
         month = self.month
         export_xlsx(self, self.ctx, "值班表导入模板", f"值班表导入模板-{month}.xlsx",
-                    lambda session, path, _progress: _reports().write_roster_template(session, path, month))
+                    lambda session, path, _progress: _excel().write_roster_template(session, path, month))
 
     def import_file(self, path: str | None = None) -> None:
         if not self._may_edit():
@@ -705,12 +711,18 @@ class RosterPage(Page):
                 return
         month = self.month
         run_job(self, self.ctx, "正在读取并检查 Excel 文件…",
-                lambda session, _p: _reports().preview_roster_import(session, path, month), self._show_import_plan)
+                lambda session, _p: _excel().preview_roster_import(session, path, month), self._show_import_plan)
 
     def _show_import_plan(self, plan) -> None:
+        def duties(row) -> str:
+            slots = [self.all_shifts.get(shift_id) for shift_id, _staff in row.duties]
+            return "、".join(f"{p.name}·{s.name}" for p, s in filter(None, slots))
+
         columns = [
-            Column("行", lambda r: getattr(r, "row", ""), width=50, align_right=True),
-            Column("内容", lambda r: r.describe() if hasattr(r, "describe") else str(r), width=680),
+            Column("行", lambda r: r.row, width=50, align_right=True),
+            Column("日期", lambda r: r.date, width=90),
+            Column("人次", lambda r: len(r.duties), width=50, align_right=True),
+            Column("岗位·班次", duties, width=560, tooltip=duties),
         ]
         dialog = ImportPreviewDialog(f"导入 {self.month} 值班表", plan.file_name, plan.summary(), plan.findings,
                                      columns, plan.rows, plan.can_apply, self)
@@ -719,13 +731,14 @@ class RosterPage(Page):
             return
         before = self._duties() if self.state else set()
 
-        def done(_result) -> None:
+        def done(result) -> None:
             self.reload()
             added = (self._duties() - before) if self.state else set()
             if added:
                 self.undo_stack.push(_BulkCommand(self, "导入", self.month, added, set()))
                 self._apply_permissions()
             self._notify()
-            QMessageBox.information(self, "导入完成", f"已排入 {len(added)} 个班次，可按 Ctrl+Z 撤销。")
+            kept = f"，{result.already_there} 人次原已排好" if result.already_there else ""
+            QMessageBox.information(self, "导入完成", f"已排入 {result.added} 人次{kept}。可按 Ctrl+Z 撤销这次导入。")
 
-        run_job(self, self.ctx, "正在导入…", lambda session, _p: _reports().apply_roster_import(session, plan), done)
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: _excel().apply_roster_import(session, plan), done)
