@@ -350,7 +350,7 @@ def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
 
 
 REVISION_COLUMNS = [
-    Column("版本", 5, "center"), Column("类型", 5, "center"), Column("日期", 10, "center"), Column("岗位班次", 14),
+    Column("版本", 7, "center"), Column("类型", 5, "center"), Column("日期", 10, "center"), Column("岗位班次", 14),
     Column("变更内容", 40), Column("原因", 18), Column("申请人", 8, "center"), Column("批准人", 10, "center"),
     Column("登记时间", 14, "center"),
 ]
