@@ -55,6 +55,7 @@ from desktop_app.accounts.permissions import Role
 from desktop_app.clock import Clock, FixedClock, SystemClock
 from desktop_app.demo.ledger import plan_ledger
 from desktop_app.demo.names import NameGenerator
+from desktop_app.demo.roster import plan_roster, present_roster
 from desktop_app.hospital.service import initialize_database
 from desktop_app.people import repo
 from desktop_app.people import service as people
@@ -257,11 +258,14 @@ class DemoContext:
     people: dict[int, DemoPerson] = field(default_factory=dict)  # staff id -> person
     users: dict[str, int] = field(default_factory=dict)  # username -> user id
     validator: people.StaffValidator | None = None  # made by add_staff; knows the departments of then
+    # called as hook(person, last_day, note) when the turnover decides someone will leave (rosters)
+    on_leave_planned: list[Callable[["DemoPerson", dt.date, str], None]] = field(default_factory=list)
     _events: list = field(default_factory=list)
     _sequence: itertools.count = field(default_factory=itertools.count)
     _serials: dict[str, int] = field(default_factory=dict)
     _licences: set[str] = field(default_factory=set)
     _names: dict[str, set[str]] = field(default_factory=dict)  # department -> names used there
+    _person_sessions: dict[tuple[int, Role], Session] = field(default_factory=dict)
 
     @property
     def db(self):
@@ -301,6 +305,15 @@ class DemoContext:
             if p.department == department and p.leader == note:
                 return p
         raise KeyError(f"{department} has no {note}")
+
+    def person_session(self, person: "DemoPerson", role: Role) -> Session:
+        """A session acting as ``person`` in ``role`` (one per person and role), on the simulated clock."""
+        key = (person.id, role)
+        if key not in self._person_sessions:
+            actor = Actor(user_id=None, username=f"demo-staff-{person.id}", display_name=person.name, role=role,
+                          department_id=self.departments[person.department], staff_id=person.id)
+            self._person_sessions[key] = Session(self.db, actor, self.clock)
+        return self._person_sessions[key]
 
     def date_between(self, first: dt.date, last: dt.date) -> dt.date:
         return first + dt.timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
@@ -534,7 +547,10 @@ def _yearly_turnover(ctx: DemoContext, until: dt.date) -> None:
         rate = RETIRE_RATE if retiring else LEAVE_RATE.get(person.category, DEFAULT_LEAVE_RATE)
         if ctx.rng.random() < rate:
             note = "退休" if retiring else ctx.rng.choice(LEAVE_NOTES)
-            ctx.schedule(ctx.date_between(today, until), lambda c, p=person, n=note: _leaves(c, p, n))
+            day = ctx.date_between(today, until)
+            ctx.schedule(day, lambda c, p=person, n=note: _leaves(c, p, n))
+            for hook in ctx.on_leave_planned:
+                hook(person, day, note)
 
 
 def _promotions(ctx: DemoContext) -> None:
@@ -611,9 +627,11 @@ STEPS: list[Step] = [
     ("人员名册", add_staff),
     ("人员变动与职称晋升", plan_history),
     ("检查与问题台账", plan_ledger),
+    ("值班岗位与轮转表", plan_roster),
     # ↑ steps on the first day (ctx.start) · the history · steps today (ctx.now) ↓
     ("历年记录", run_history),
     ("用户账户", add_accounts),
+    ("本月与下月值班表", present_roster),
 ]
 
 

@@ -37,7 +37,7 @@ from desktop_app.accounts.permissions import Role
 from desktop_app.demo.names import SURNAMES, NameGenerator
 from desktop_app.ledger import checklists, inspections
 from desktop_app.ledger import service as ledger
-from desktop_app.session import Actor, Session
+from desktop_app.session import Session
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
     from desktop_app.demo.hospital import DemoContext, DemoPerson
@@ -828,7 +828,6 @@ class _LedgerHistory:
                                          " JOIN departments p ON p.id = d.parent_id"))
         self.traits = {d: self._traits() for d in ctx.departments}
         self._serials: dict[str, int] = {}
-        self._sessions: dict[tuple[int, Role], Session] = {}
         self._staff_day: dt.date | None = None
         self._staff: dict[str, list[DemoPerson]] = {}
         self._surnames = [s for s, _w in SURNAMES]
@@ -851,12 +850,7 @@ class _LedgerHistory:
         return self._staff.get(department, [])
 
     def session_of(self, person: DemoPerson, role: Role) -> Session:
-        key = (person.id, role)
-        if key not in self._sessions:
-            actor = Actor(user_id=None, username=f"demo-staff-{person.id}", display_name=person.name, role=role,
-                          department_id=self.ctx.departments[person.department], staff_id=person.id)
-            self._sessions[key] = Session(self.ctx.db, actor, self.ctx.clock)
-        return self._sessions[key]
+        return self.ctx.person_session(person, role)
 
     def head_session(self, department: str) -> Session:
         return self.session_of(self.heads[department], Role.DEPT_HEAD)
