@@ -87,7 +87,7 @@ def test_create_post_with_two_shifts_from_the_keyboard(window_for, qtbot, post_d
     assert dialog.result() == dialog.DialogCode.Accepted
     assert shown(page) == ["外科一线"]
     assert cell(page, "外科一线", "资质要求") == "医师、中级及以上、须有执业证书"
-    assert cell(page, "外科一线", "班次") == "白班 08:00–17:00（工作日）；夜班 17:30–次日08:00（每天）"
+    assert cell(page, "外科一线", "班次") == "白班 08:00–17:00（工作日）；\n夜班 17:30–次日08:00（每天）"
     assert cell(page, "外科一线", "科室") == "外科" and cell(page, "外科一线", "状态") == "启用"
     assert page.table.selected_record().post.name == "外科一线"  # the new post is selected
 

@@ -58,9 +58,9 @@ def days_text(shift) -> str:
     return "每天" if len(chosen) == len(DAY_FLAGS) else "、".join(chosen)
 
 
-def shifts_summary(post: Post) -> str:
+def shifts_summary(post: Post, separator: str = "；") -> str:
     """白班 08:00–17:30（工作日）；夜班 17:30–次日08:00（每天） — the post's shifts in use."""
-    return "；".join(f"{s.label()}（{days_text(s)}）" for s in post.shifts if s.active) or "（未设班次）"
+    return separator.join(f"{s.label()}（{days_text(s)}）" for s in post.shifts if s.active) or "（未设班次）"
 
 
 def _overnight_text(starts: str, ends: str) -> str:
@@ -97,7 +97,7 @@ class ShiftTable(QTableWidget):
         for col, width in ((self.STARTS, 64), (self.ENDS, 64), (self.OVERNIGHT, 96), (4, 64), (5, 56),
                            (6, 64), (self.STATUS, 56)):
             self.setColumnWidth(col, width)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(130)
         self.itemChanged.connect(self._item_changed)
 
     def add_shift(self, name: str = "", starts: str = "", ends: str = "", days=(True, True, True), *,
@@ -197,9 +197,8 @@ class ShiftEditor(QWidget):
         row.addWidget(self.add_button)
         self.preset_buttons = {}
         for name, starts, ends, days in PRESETS:
-            label = f"+ {name} {starts}–{'次日' if ends <= starts else ''}{ends}"
-            button = QPushButton(label)
-            button.setToolTip("添加常用班次，添加后可修改时间和适用日")
+            button = QPushButton(f"+ {name}")
+            button.setToolTip(f"添加 {name} {starts}–{'次日' if ends <= starts else ''}{ends}；添加后可修改时间和适用日")
             button.clicked.connect(lambda _=False, p=(name, starts, ends, days): self.add_preset(*p))
             self.preset_buttons[name] = button
             row.addWidget(button)
@@ -248,13 +247,14 @@ class DutyPostDialog(QDialog):
         self.editable = ctx.can(Perm.ROSTER_SETUP)
         self.setWindowTitle(("编辑值班岗位" if post else "新增值班岗位") if self.editable else "值班岗位")
         self.setMinimumWidth(720)
-        self.resize(780, 760)
+        self.resize(800, 740)
         outer = QVBoxLayout(self)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form = ValidatedForm()
-        scroll.setWidget(self.form)
-        outer.addWidget(scroll)
+        self.scroll.setWidget(self.form)
+        outer.addWidget(self.scroll)
         p, f = post, self.form
         self.name = f.add("岗位名称", line_edit(p.name if p else "", "如：内科一线、医院总值班", max_length=40),
                           required=True)
@@ -276,14 +276,22 @@ class DutyPostDialog(QDialog):
                 idx = self.department.count() - 1
             self.department.setCurrentIndex(idx)
         self.duties = f.add("岗位职责", text_area(p.duties if p else "", "如：负责全院夜间医疗应急处置、协调会诊与抢救…",
-                                              height=60))
+                                              height=52))
+        self.duties.setMaximumHeight(80)
         self.category = f.add("人员类别要求", combo(STAFF_CATEGORIES, p.required_category if p else None, blank="不限"))
         self.min_title = f.add("最低职称", combo([]))
         for rank, label in TITLE_RANK_LABELS.items():
             self.min_title.addItem("不限" if rank == 0 else f"{label}及以上", rank)
         self.min_title.setCurrentIndex(max(0, self.min_title.findData(p.min_title_rank if p else 0)))
-        self.licence = f.add("须有执业证书", QCheckBox("须有执业证书编号（无证者不得独立值班）"))
-        self.training = f.add("须经总值班培训", QCheckBox("须经总值班培训并考核合格"))
+        self.licence = QCheckBox("须有执业证书（无证者不得独立值班）")
+        self.training = QCheckBox("须经总值班培训并考核合格")
+        checks = QWidget()
+        row = QHBoxLayout(checks)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.licence)
+        row.addWidget(self.training)
+        row.addStretch(1)
+        f.add("资质证明", checks)
         self.headcount = f.add("每班人数", QSpinBox())
         self.headcount.setRange(1, 20)
         self.headcount.setSuffix(" 人")
@@ -343,8 +351,10 @@ class DutyPostDialog(QDialog):
             shown.append(Finding("<br>".join(shift_finding_text(f) for f in shift_findings), field="班次"))
         self.form.show_findings(shown)
         self.shifts.table.mark_rows({f.row for f in shift_findings})
-        if shift_findings and not any(f.row is None for f in findings):
-            self.shifts.table.setFocus()
+        if shift_findings:
+            self.scroll.ensureWidgetVisible(self.form.fields["班次"][1])  # the message under the table
+            if not any(f.row is None for f in findings):
+                self.shifts.table.setFocus()
 
     def save(self) -> None:
         if not self.editable:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -109,18 +110,21 @@ class RotationDialog(QDialog):
         outer.addLayout(grid, 1)
 
         row = QVBoxLayout()
-        hint = QLabel("Alt+↑ / Alt+↓ 调整顺序，Delete 移出；排班时从所选人员开始依次轮转。")
+        hint = QLabel("“按轮转表排班”时从指定的人员开始，按此顺序依次轮转；不符合资质的人员标有警告标志（鼠标停留可见原因）。")
         hint.setObjectName("fieldHint")
         row.addWidget(hint)
         outer.addLayout(row)
-        self.up_button, self.down_button, self.remove_button = QPushButton("上移"), QPushButton("下移"), QPushButton("移出")
+        self.up_button, self.down_button = QPushButton("上移 (Alt+↑)"), QPushButton("下移 (Alt+↓)")
+        self.remove_button = QPushButton("移出 (Delete)")
         for b, slot in ((self.up_button, lambda: self.move(-1)), (self.down_button, lambda: self.move(1)),
                         (self.remove_button, self.remove_current)):
             b.clicked.connect(slot)
-        buttons = save_cancel_buttons(self, self.save)
+        moves = QHBoxLayout()
         for b in (self.up_button, self.down_button, self.remove_button):
-            buttons.addButton(b, buttons.ButtonRole.ActionRole)
-        outer.addWidget(buttons)
+            moves.addWidget(b)
+        moves.addStretch(1)
+        grid.addLayout(moves, 3, 2)
+        outer.addWidget(save_cancel_buttons(self, self.save))
 
         for key, slot in (("Alt+Up", lambda: self.move(-1)), ("Alt+Down", lambda: self.move(1))):
             QShortcut(QKeySequence(key), self, slot)

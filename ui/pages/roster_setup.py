@@ -36,16 +36,15 @@ class PostRow:
 
 POST_COLUMNS = [
     Column("名称", lambda r: r.post.name, width=150),
-    Column("类型", lambda r: r.post.kind, width=90),
-    Column("分组", lambda r: r.post.group_name, width=90),
+    Column("类型", lambda r: r.post.kind, width=84),
+    Column("分组", lambda r: r.post.group_name, width=76),
     Column("科室", lambda r: r.post.department_name or "全院", width=100),
-    Column("资质要求", lambda r: r.post.qualification_text(), width=250,
+    Column("资质要求", lambda r: r.post.qualification_text(), width=236,
            tooltip=lambda r: r.post.duties and f"岗位职责：{r.post.duties}"),
-    Column("每班人数", lambda r: r.post.headcount, sort=lambda r: r.post.headcount, width=70, align_right=True),
-    Column("班次", lambda r: shifts_summary(r.post), width=390,
-           colour=lambda r: None if any(s.active for s in r.post.shifts) else NO_SHIFT_COLOUR,
-           tooltip=lambda r: shifts_summary(r.post).replace("；", "\n")),
-    Column("轮转人数", lambda r: r.rotation or "", sort=lambda r: r.rotation, width=70, align_right=True),
+    Column("每班人数", lambda r: r.post.headcount, sort=lambda r: r.post.headcount, width=66, align_right=True),
+    Column("班次", lambda r: shifts_summary(r.post, "；\n"), width=300,  # one shift a line
+           colour=lambda r: None if any(s.active for s in r.post.shifts) else NO_SHIFT_COLOUR),
+    Column("轮转人数", lambda r: r.rotation or "", sort=lambda r: r.rotation, width=66, align_right=True),
     Column("状态", lambda r: "启用" if r.post.active else "停用", width=50),
 ]
 
@@ -63,7 +62,7 @@ class DutyPostsPage(Page):
         self.search = QLineEdit()
         self.search.setPlaceholderText("筛选：岗位名称 / 类型 / 科室（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(300)
         self.group = QComboBox()
         self.group.setMinimumWidth(120)
         self.include_inactive = QCheckBox("含停用岗位")
@@ -77,6 +76,7 @@ class DutyPostsPage(Page):
         self.model = RecordTableModel(POST_COLUMNS, self,
                                       row_colour=lambda r: None if r.post.active else INACTIVE_COLOUR)
         self.table = RecordTableView(self.model)
+        self.table.setWordWrap(True)  # 资质要求 and 班次 are long: whole, on two lines
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         layout.addWidget(self.table, 1)
 
@@ -154,6 +154,7 @@ class DutyPostsPage(Page):
         rows = [r for r in rows if not text or text in r.search_text.lower()]
         selected = self.table.selected_record()
         self.model.set_rows(rows)
+        self.table.resizeRowsToContents()
         if selected is not None:
             self.select_post(selected.post.id)
         active = sum(1 for r in rows if r.post.active)
