@@ -201,6 +201,8 @@ def test_rotation_editor_finds_by_pinyin_orders_and_saves(window_for, qtbot, mon
     # 曾志伟 is a 规培 医师 without a licence: on the list with a warning and the reason
     warned = dialog.members.item(1)
     assert not warned.icon().isNull() and "没有执业证书" in warned.toolTip()
+    dialog.members.setCurrentRow(1)
+    assert "不符合岗位资质" in dialog.reason.text() and "没有执业证书" in dialog.reason.text()
     assert dialog.members.item(0).icon().isNull()
     assert "其中 1 人不符合资质" in dialog.count.text()
     dialog.members.setFocus()

@@ -123,7 +123,13 @@ class RotationDialog(QDialog):
         for b in (self.up_button, self.down_button, self.remove_button):
             moves.addWidget(b)
         moves.addStretch(1)
-        grid.addLayout(moves, 3, 2)
+        grid.addLayout(moves, 4, 2)
+        self.reason = QLabel()  # why the current person does not qualify (keyboard users see no tooltips)
+        self.reason.setObjectName("errorText")
+        self.reason.setWordWrap(True)
+        grid.addWidget(self.reason, 3, 2)
+        self.members.currentItemChanged.connect(
+            lambda item, _old: self.reason.setText(item.toolTip() if item is not None else ""))
         outer.addWidget(save_cancel_buttons(self, self.save))
 
         for key, slot in (("Alt+Up", lambda: self.move(-1)), ("Alt+Down", lambda: self.move(1))):

@@ -71,7 +71,7 @@ class HolidayDialog(QDialog):
         self.ctx = ctx
         self.holiday = holiday
         self.setWindowTitle("修改节假日" if holiday else "添加节假日")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)
         outer = QVBoxLayout(self)
         self.form = ValidatedForm()
         outer.addWidget(self.form)
