@@ -74,7 +74,7 @@ REVISION_COLUMNS = [
     Column("变更", lambda r: r.text(), width=420, tooltip=lambda r: r.text()),
     Column("原因", lambda r: r.reason, width=140, tooltip=lambda r: r.reason),
     Column("申请人", lambda r: r.requested_by, width=70),
-    Column("批准人", lambda r: r.approved_by, width=80),
+    Column("批准人", lambda r: r.approved_by, width=120),
     Column("登记人", lambda r: r.recorded_by, width=70),
     Column("登记时间", lambda r: r.recorded_at[:16], width=120),
 ]
@@ -436,6 +436,7 @@ class RosterPage(Page):
         self.undo_button.setEnabled(draft and self.undo_stack.canUndo())
         self.redo_button.setEnabled(draft and self.undo_stack.canRedo())
         self.template_button.setEnabled(can(Perm.ROSTER_PLAN))
+        self.check_button.setEnabled(self.state is not None)  # checking never changes anything
         self.publish_button.setVisible(can(Perm.ROSTER_PUBLISH))
         self.publish_button.setEnabled(draft)
         self.revise_button.setVisible(can(Perm.ROSTER_REVISE))
