@@ -42,7 +42,8 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
-    from ui.pages import admin, checklists, dashboard, holidays, inspections, ledger, ledger_stats, people, roster_setup
+    from ui.pages import (admin, checklists, dashboard, holidays, inspections, ledger, ledger_stats, people, roster,
+                          roster_setup)
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
@@ -50,6 +51,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("inspections", "检查记录", "自查与台账", inspections.InspectionsPage, Perm.LEDGER_VIEW),
         PageSpec("checklists", "检查表", "自查与台账", checklists.ChecklistsPage, Perm.LEDGER_VIEW),
         PageSpec("ledger_stats", "台账统计", "自查与台账", ledger_stats.LedgerStatsPage, Perm.LEDGER_VIEW),
+        PageSpec("roster", "值班表", "值班管理", roster.RosterPage, Perm.ROSTER_VIEW),
         PageSpec("duty_posts", "值班岗位", "值班管理", roster_setup.DutyPostsPage, Perm.ROSTER_VIEW),
         PageSpec("holidays", "节假日", "值班管理", holidays.HolidaysPage, Perm.ROSTER_SETUP),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),

@@ -12,7 +12,8 @@ from tests.conftest import ADMIN_PASSWORD
     [
         (Role.ADMIN, {"dashboard", "staff", "departments", "users", "audit", "backup", "settings"}, set()),
         (Role.QUALITY, {"dashboard", "staff", "departments", "backup", "settings"}, {"users", "audit"}),
-        (Role.CLINICIAN, {"dashboard", "staff", "departments", "settings"}, {"users", "audit", "backup"}),
+        (Role.CLINICIAN, {"dashboard", "staff", "departments", "settings", "roster", "duty_posts"},
+         {"users", "audit", "backup", "holidays"}),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(window_for, role, visible, hidden):
@@ -32,6 +33,21 @@ def test_dashboard_lists_backup_and_integrity_todos(window_for, qtbot):
     page = window.page("dashboard")
     texts = "\n".join(page.todo_texts())
     assert "还没有任何有效备份" in texts and "正在检查数据库完整性" in texts
+
+
+def test_roster_todo_opens_the_month_on_the_roster_page(window_for, qtbot, system, hospital):
+    from tests.factories import build_roster_posts
+
+    build_roster_posts(system, hospital)  # nothing planned: the current month is unpublished
+    window = window_for(Role.QUALITY)
+    assert {"roster", "duty_posts", "holidays"} <= set(window.visible_page_keys())
+    dashboard = window.page("dashboard")
+    dashboard.refresh()
+    todos = dashboard.todos
+    row = next(i for i in range(todos.count()) if "本月（2026-11）值班表尚未发布" in todos.item(i).text())
+    todos.itemActivated.emit(todos.item(row))
+    assert window.current_page_key() == "roster"
+    assert window.page("roster").month == "2026-11"
 
 
 def test_background_checks_report_to_dashboard(window_for, qtbot):
