@@ -293,7 +293,7 @@ class _RosterHistory:
     def _training_days(self) -> list[dt.date]:
         """The 总值班岗前培训 sessions held before the program was used (once or twice a year)."""
         start = self.ctx.start
-        return [start - dt.timedelta(days=d) for d in (12, 190, 375, 560)]
+        return [start - dt.timedelta(days=d) for d in (40, 190, 375, 560)]
 
     def _train(self, person: DemoPerson, day: dt.date) -> None:
         """Record 总值班培训考核合格 on the staff record (医务科, through the people service)."""
@@ -465,7 +465,10 @@ class _RosterHistory:
                requested_by: str | None = None) -> bool:
         duty = self._duty(person, date, shift_id)
         colleagues = self._colleagues(spec, person)
-        for relax, other in [(False, i) for i in colleagues] + [(True, i) for i in colleagues]:
+        tries = [(False, i) for i in colleagues]
+        if requested_by:  # someone leaves: the duty must be covered, if need be without the full rest
+            tries += [(True, i) for i in colleagues]
+        for relax, other in tries:
             if other in self.slots.get((date, shift_id), []) or self.leaving.get(other, dt.date.max) <= \
                     dt.date.fromisoformat(date) or not self.free(other, duty.start, duty.end, duty.night, rest=not relax):
                 continue
