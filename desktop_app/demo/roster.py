@@ -6,7 +6,8 @@ do it (the builder's scheduler sets the clock):
 * on the first day 医务科 sets up the posts of a county 二级 hospital (:data:`POSTS`: 总值班, each
   department's 一线, the systems' 二线 and 三线听班, every ward's 护理夜班, 医技 duty), their shifts
   and rotation lists, and records the 总值班培训考核合格日期 of everyone on a 总值班 rotation
-  (through the people service, so the audit log has it);
+  and the mobile number of anyone on a rotation who had none (through the people service, so
+  the audit log has it);
 * around the 20th–25th of every month the planners build next month: 医务科 the doctors', 总值班
   and 医技 posts, 护理部 the wards' night shifts. Rotation lists are brought up to date first
   (people who joined, were promoted, retired or resigned), then the month is filled in turn order
@@ -319,6 +320,18 @@ class _RosterHistory:
             if sorted(queue) != sorted(old) or not old:
                 roster.set_rotation(self.planner(spec), post.id, [p.id for p in eligible if p.id in ids])
             self.queues[spec.name] = queue
+        self._reachable()
+
+    def _reachable(self) -> None:
+        """Everyone on a rotation has a mobile number on record (值班期间保持通讯畅通): the planner
+        asks for the missing ones and enters them."""
+        from desktop_app.demo.hospital import MOBILE_PREFIXES  # hospital.py imports this module
+
+        on_rotation = sorted({i for queue in self.queues.values() for i in queue})
+        missing = {r[0] for r in self.ctx.db.query("SELECT id FROM staff WHERE phone IS NULL")}
+        for staff_id in (i for i in on_rotation if i in missing):
+            phone = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            people.update_staff(self.medical, staff_id, {"phone": phone})
 
     # -- planning a month
 

@@ -75,7 +75,7 @@ def test_every_rotation_list_is_on_duty_staff_who_qualify(session, posts):
         assert len(ids) >= 3, post.name
         for i in ids:
             person = staff[i]
-            assert person.on_duty and person.registered_here, (post.name, person.name)
+            assert person.on_duty and person.registered_here and person.phone, (post.name, person.name)
             assert not qualification_problems(post, person, "2026-12-01"), (post.name, person.name)
             joined_later += person.hire_date > "2025-11-23"
     assert joined_later > 0  # newcomers of the year were added to the rotations
