@@ -223,8 +223,9 @@ class RosterPage(Page):
         self.redo_button.clicked.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        self.undo_stack.undoTextChanged.connect(lambda t: self.undo_button.setToolTip(f"撤销：{t}（Ctrl+Z）"))
-        self.undo_stack.redoTextChanged.connect(lambda t: self.redo_button.setToolTip(f"重做：{t}（Ctrl+Y）"))
+        # methods, not lambdas: Qt drops these connections when the page goes, before its buttons do
+        self.undo_stack.undoTextChanged.connect(self._show_undo_text)
+        self.undo_stack.redoTextChanged.connect(self._show_redo_text)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.check_button.clicked.connect(self.check)
@@ -301,6 +302,12 @@ class RosterPage(Page):
         month = f"{date.year():04d}-{date.month():02d}"
         if month != self.month:
             self.set_month(month)
+
+    def _show_undo_text(self, text: str) -> None:
+        self.undo_button.setToolTip(f"撤销：{text}（Ctrl+Z）")
+
+    def _show_redo_text(self, text: str) -> None:
+        self.redo_button.setToolTip(f"重做：{text}（Ctrl+Y）")
 
     def set_month(self, month: str) -> None:
         if month != self.month:
