@@ -134,9 +134,72 @@ def main() -> int:
     ctx.replace_session(Session(db, quality, clock))
     inspection_shots(app, window, ctx, shot)
     ledger_shots(app, window, ctx, shot)
+    roster_shots(app, window, ctx, shot)
     window.close()
     db.close()
     return 0
+
+
+def roster_shots(app, window, ctx, shot) -> None:
+    """值班: next month's draft (grid with a gap selected, the picker, people × dates), a 替班 on
+    this month, the set-up pages, and the printed roster (全院 week and 本科室 month layouts)."""
+    import datetime as dt
+    import subprocess
+    import tempfile
+
+    from desktop_app.roster import reports, service as roster
+    from ui.dialogs.duty_post_edit import DutyPostDialog
+
+    session = ctx.session
+    today = session.today()
+    this_month = today.strftime("%Y-%m")
+    next_month = (today.replace(day=28) + dt.timedelta(days=4)).strftime("%Y-%m")
+    window.navigate(f"roster:{next_month}")
+    page = window.page("roster")
+    model = page.grid_model
+    gap = next((model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
+                if str(model.data(model.index(r, c)) or "").startswith("缺")), model.index(0, 0))
+    page.grid.setCurrentIndex(gap)
+    page.grid.scrollTo(gap)
+    shot(window, "roster")
+    picker = page.open_picker(gap)
+    if picker is not None:
+        picker.search.setText("w")
+        shot(picker, "roster-picker")
+        picker.close()
+    page.show_view(1)
+    shot(window, "roster-people")
+    page.show_view(0)
+    window.navigate(f"roster:{this_month}")
+    page.grid.setCurrentIndex(page.grid_model.index(today.day - 1, 0))
+    dialog = page.revise()
+    if dialog is not None:
+        dialog.kind.setCurrentIndex(dialog.kind.findData("替班"))
+        dialog.to_staff.list.setCurrentRow(0)
+        dialog.reason.setPlainText("参加县卫健委组织的培训")
+        dialog.requested_by.setText(dialog.from_staff.currentText().split("（")[0])
+        dialog.approved_by.setText("医务科")
+        shot(dialog, "roster-revision")
+        dialog.close()
+    window.navigate("duty_posts")
+    shot(window, "duty-posts")
+    post = next(p for p in roster.list_posts(session) if p.kind == "一线" and len(p.shifts) > 1)
+    post_dialog = DutyPostDialog(ctx, post, parent=window)
+    post_dialog.show()
+    shot(post_dialog, "duty-post-dialog")
+    post_dialog.close()
+    window.navigate("holidays")
+    window.page("holidays").year.setValue(today.year + 1)
+    shot(window, "holidays")
+    folder = Path(tempfile.mkdtemp())
+    reports.write_roster_pdf(reports.roster_snapshot(session, this_month), folder / "roster.pdf", layout="week")
+    department = post.department_id
+    reports.write_roster_pdf(reports.roster_snapshot(session, this_month, department_id=department),
+                             folder / "roster-department.pdf", layout="month")
+    for name in ("roster", "roster-department"):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(folder / f"{name}.pdf"), str(OUT / f"{name}-pdf")], check=True)
+        print("wrote", OUT / f"{name}-pdf.png")
 
 
 def ledger_shots(app, window, ctx, shot) -> None:

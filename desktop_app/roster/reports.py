@@ -5,7 +5,7 @@ once (through :func:`desktop_app.roster.service.month_view`, so a draft is refus
 may not plan), then a writer lays the snapshot out — on a worker thread if need be::
 
     snap = roster_snapshot(session, "2026-12")                       # or department_id= / group=
-    write_roster_pdf(snap, "值班表.pdf", layout="week")               # one table per week (Mon–Sun)
+    write_roster_pdf(snap, "值班表.pdf", layout="week")               # one table per calendar week
     write_roster_pdf(snap, "内科值班表.pdf", layout="month")          # dates down, post·shifts across
     write_roster_xlsx(snap, "值班表.xlsx")                            # 值班表 / 通讯录 / 统计 / 变更记录
 
@@ -15,11 +15,12 @@ What is printed:
   says "（草稿）" in the title, carries a boxed "草稿 未发布，不得张贴" line under it, and
   "草稿（未发布）" in the footer of every page;
 * footer on every page: "第 N 版 · 发布日期 … · 生成日期 …" at the left, "第 n 页 共 m 页" in the middle;
-* **week layout**: one table per week, columns = the seven dates with 星期 (holidays named and
-  shaded, weekends shaded), rows = post · shift grouped by post group (a group heading row never
-  ends a page; a post's shifts stay on one page; the header row repeats on every page); each
-  cell lists the people with the phone number under each name in small type. A shift that does
-  not apply that day (白班 on a holiday) prints "—"; a date of the neighbouring month is blank grey;
+* **week layout**: one table per calendar week (Monday–Sunday, this month's dates only; a first
+  or last week of one or two days joins its neighbour), columns = the dates with 星期 (holidays
+  named and shaded, weekends shaded), rows = post · shift grouped by post group (a group heading
+  row never ends a page; a post's shifts stay on one page; the header row repeats on every page);
+  each cell lists the people, each with the phone number in small type beside the name (under
+  it in a week of more than seven days). A shift that does not apply that day prints "—";
 * **month layout** (a department's roster, few posts): one table for the month, rows = dates,
   columns = post · shift under a post heading; when the columns would not fit at a readable
   size (more than :data:`MONTH_COLUMNS_PER_TABLE`) the posts are split over several tables
@@ -37,6 +38,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -64,7 +66,6 @@ _GRID = colors.black
 _HEAD_FILL = colors.Color(0.85, 0.85, 0.85)
 _GROUP_FILL = colors.Color(0.91, 0.91, 0.91)
 _REST_FILL = colors.Color(0.95, 0.95, 0.95)    # weekends and holidays
-_OUTSIDE_FILL = colors.Color(0.80, 0.80, 0.80)  # dates of the neighbouring month
 
 
 def weekday_text(day: dt.date) -> str:
@@ -135,13 +136,20 @@ class RosterSnapshot:
         return self.day_names.get(day.isoformat(), "")
 
     def weeks(self) -> list[list[dt.date]]:
-        """Monday to Sunday, the first and last weeks completed with the neighbouring month's dates."""
-        start = self.days[0] - dt.timedelta(days=self.days[0].weekday())
-        out = []
-        while start <= self.days[-1]:
-            out.append([start + dt.timedelta(days=i) for i in range(7)])
-            start += dt.timedelta(days=7)
-        return out
+        """The month's days by week (Monday to Sunday), only dates of this month; a first or last
+        week of one or two days joins its neighbour, so no table is a sliver (at most 9 days)."""
+        weeks: list[list[dt.date]] = []
+        for day in self.days:
+            if not weeks or day.weekday() == 0:
+                weeks.append([])
+            weeks[-1].append(day)
+        if len(weeks) > 1 and len(weeks[0]) <= 2:
+            first = weeks.pop(0)
+            weeks[0] = first + weeks[0]
+        if len(weeks) > 1 and len(weeks[-1]) <= 2:
+            last = weeks.pop()
+            weeks[-1] = weeks[-1] + last
+        return weeks
 
     def label(self, person: StaffInfo) -> str:
         """The name as written in the XLSX: with the 工号 when another person on duty has it too."""
@@ -174,7 +182,7 @@ def roster_snapshot(session: Session, month: str, *, department_id: int | None =
         hospital=profile.name if profile else "", month=view.month, status=view.status, version=view.version,
         published_at=view.published_at, published_by=view.published_by, department=department, group=group,
         days=view.days, day_kinds=view.day_kinds, day_names=names, posts=tuple(posts), cells=cells,
-        revisions=view.revisions,
+        revisions=tuple(r for r in view.revisions if r.shift_id in shown),
         confirmed_violations=() if view.status == DRAFT else tuple(service.confirmed_violations(session, view.month)),
         tallies=tuple(t for t in view.tallies if t.staff_id in people),
         people=tuple(sorted(people.values(), key=lambda p: (p.department_name, p.name, p.employee_no))),
@@ -204,6 +212,7 @@ _POST = _style("rp", 8.5, bold=True)
 _SHIFT = _style("rs", 8)
 _TIME = _style("rt", 7)
 _CELL = _style("rc", 8.5, leading=10)
+_MONTH_CELL = _style("rmc", 8, leading=9.4)
 _GROUP = _style("rg", 9, bold=True, align=TA_LEFT)
 _MARK = _style("draft", 12, bold=True)
 _SUB = _style("sub", 10.5)
@@ -213,18 +222,29 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _names_with_phones(people: tuple[StaffInfo, ...]) -> Paragraph | str:
+def _names_with_phones(people: tuple[StaffInfo, ...], *, inline: bool) -> Paragraph | str:
+    """Each person on a line: the name, then the phone in small type — beside it when the column
+    is wide enough (a week of 7 days), under it otherwise."""
     if not people:
         return ""
     parts = []
+    joint = "&nbsp;" if inline else "<br/>"
     for person in people:
-        phone = f"<br/><font size=\"6.5\">{escape(person.phone)}</font>" if person.phone else ""
+        phone = f"{joint}<font size=\"6.5\">{escape(person.phone)}</font>" if person.phone else ""
         parts.append(escape(person.name) + phone)
     return Paragraph("<br/>".join(parts), _CELL)
 
 
-def _date_head(snapshot: RosterSnapshot, day: dt.date, *, in_month: bool = True) -> Paragraph:
-    note = snapshot.day_note(day) if in_month else ""
+def _fits_inline(snapshot: RosterSnapshot, week: list[dt.date], width: float) -> bool:
+    """Whether every name with its phone fits on one line of a cell ``width`` points wide."""
+    widest = max((stringWidth(p.name, FONT, _CELL.fontSize) + stringWidth(f" {p.phone or ''}", FONT, 6.5)
+                  for day in week for _post, shift in snapshot.shifts() for p in snapshot.people_at(day, shift.id)),
+                 default=0)
+    return widest <= width
+
+
+def _date_head(snapshot: RosterSnapshot, day: dt.date) -> Paragraph:
+    note = snapshot.day_note(day)
     text = f"{day.month}月{day.day}日<br/>{weekday_text(day)}"
     if note:
         text += f"<br/><font size=\"7\">{escape(note)}</font>"
@@ -251,25 +271,24 @@ def _base_style(header_rows: int) -> list:
 
 
 def week_title(snapshot: RosterSnapshot, n: int, week: list[dt.date]) -> str:
-    inside = [d for d in week if d in set(snapshot.days)]
-    first, last = inside[0], inside[-1]
+    first, last = week[0], week[-1]
     return (f"第 {n} 周　{first.month}月{first.day}日（{weekday_text(first)}）至"
             f"{last.month}月{last.day}日（{weekday_text(last)}）")
 
 
 def _week_table(snapshot: RosterSnapshot, n: int, week: list[dt.date], width: float) -> Table:
     """The week's title (a row spanning the table, repeated with the header on every page), the header, the posts."""
-    month_days = set(snapshot.days)
-    post_w, shift_w = 30 * mm, 24 * mm
-    day_w = (width - post_w - shift_w) / 7
-    data = [[_p(week_title(snapshot, n, week), _GROUP)] + [""] * 8,
-            [_p("岗位", _HEAD), _p("班次", _HEAD)] + [_date_head(snapshot, d, in_month=d in month_days) for d in week]]
+    post_w, shift_w = 30 * mm, 31 * mm
+    day_w = (width - post_w - shift_w) / max(len(week), 7)
+    inline = _fits_inline(snapshot, week, day_w - 4)  # "王明月 13912345678" on one line
+    blank = [""] * (len(week) + 1)
+    data = [[_p(week_title(snapshot, n, week), _GROUP)] + blank,
+            [_p("岗位", _HEAD), _p("班次", _HEAD)] + [_date_head(snapshot, d) for d in week]]
     cmds = _base_style(2) + [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), colors.white),
-                             ("LINEBELOW", (0, 0), (-1, 0), 1, _GRID)]
+                             ("LINEBELOW", (0, 0), (-1, 0), 1, _GRID),
+                             ("TOPPADDING", (0, 2), (-1, -1), 1), ("BOTTOMPADDING", (0, 2), (-1, -1), 1.5)]
     for c, day in enumerate(week, start=2):
-        if day not in month_days:
-            cmds.append(("BACKGROUND", (c, 1), (c, -1), _OUTSIDE_FILL))
-        elif _rest_day(snapshot, day):
+        if _rest_day(snapshot, day):
             cmds.append(("BACKGROUND", (c, 2), (c, -1), _REST_FILL))
     group = None
     for post in snapshot.posts:
@@ -277,25 +296,23 @@ def _week_table(snapshot: RosterSnapshot, n: int, week: list[dt.date], width: fl
         if post.group_name != group:
             group = post.group_name
             r = len(data)
-            data.append([_p(group, _GROUP)] + [""] * 8)
+            data.append([_p(group, _GROUP)] + blank)
             cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GROUP_FILL),
                      ("NOSPLIT", (0, r), (-1, r + 1))]
         first = len(data)
         for shift in shifts:
             row = [_p(post.name, _POST) if len(data) == first else "",
-                   Paragraph(f"{escape(shift.name)}<br/><font size=\"7\">{shift.starts}–"
+                   Paragraph(f"{escape(shift.name)} <font size=\"7\">{shift.starts}–"
                              f"{'次日' if shift.overnight else ''}{shift.ends}</font>", _SHIFT)]
             for day in week:
-                if day not in month_days:
-                    row.append("")
-                elif not snapshot.applies(day, shift):
+                if not snapshot.applies(day, shift):
                     row.append("—")
                 else:
-                    row.append(_names_with_phones(snapshot.people_at(day, shift.id)))
+                    row.append(_names_with_phones(snapshot.people_at(day, shift.id), inline=inline))
             data.append(row)
         if len(shifts) > 1:
             cmds += [("SPAN", (0, first), (0, len(data) - 1)), ("NOSPLIT", (0, first), (-1, len(data) - 1))]
-    table = _DataTable(data, colWidths=[post_w, shift_w] + [day_w] * 7, repeatRows=2, hAlign="CENTER")
+    table = _DataTable(data, colWidths=[post_w, shift_w] + [day_w] * len(week), repeatRows=2, hAlign="CENTER")
     table.setStyle(TableStyle(cmds))
     return table
 
@@ -309,7 +326,7 @@ def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
             chunks.append([])
         chunks[-1].append((post, shift))
     tables = []
-    date_w, weekday_w = 17 * mm, 13 * mm
+    date_w, weekday_w = 16 * mm, 24 * mm  # the 星期 column also names the holiday: "六 调休上班"
     for part in chunks or [[]]:
         col_w = (width - date_w - weekday_w) / max(len(part), MONTH_COLUMNS_PER_TABLE // 2 or 1)
         top = [_p("日期", _HEAD), _p("星期", _HEAD)]
@@ -331,17 +348,18 @@ def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
         for day in snapshot.days:
             r = len(data)
             note = snapshot.day_note(day)
-            row = [_p(f"{day.month}月{day.day}日" + (f"\n{note}" if note else ""), _SHIFT),
-                   _p(weekday_text(day)[2:], _SHIFT)]
+            note = note.split("（")[0]  # "调休上班（国庆节）" → "调休上班": one line a day
+            row = [_p(f"{day.month}月{day.day}日", _MONTH_CELL),
+                   _p(weekday_text(day)[2:] + (f" {note}" if note else ""), _MONTH_CELL)]
             for _post, shift in part:
                 if not snapshot.applies(day, shift):
                     row.append("—")
                 else:
-                    row.append(_p("、".join(p.name for p in snapshot.people_at(day, shift.id)), _CELL))
+                    row.append(_p("、".join(p.name for p in snapshot.people_at(day, shift.id)), _MONTH_CELL))
             data.append(row)
             if _rest_day(snapshot, day):
                 cmds.append(("BACKGROUND", (0, r), (-1, r), _REST_FILL))
-        cmds += [("TOPPADDING", (0, 2), (-1, -1), 1), ("BOTTOMPADDING", (0, 2), (-1, -1), 1.5)]  # a month on a page
+        cmds += [("TOPPADDING", (0, 2), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 2), (-1, -1), 1.2)]  # a month on a page
         widths = [date_w, weekday_w] + [col_w] * len(part)
         table = _DataTable(data, colWidths=widths, repeatRows=2, hAlign="CENTER")
         table.setStyle(TableStyle(cmds))
