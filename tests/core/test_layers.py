@@ -19,3 +19,18 @@ def test_core_never_imports_qt():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(modules) > 10
+
+
+def test_interface_holds_no_sql():
+    """ui/ asks the services; it never talks to the database itself (no SQL, no sqlite3, no execute)."""
+    import re
+    from pathlib import Path
+
+    sql = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b|\.execute\(|\bimport sqlite3\b"
+                     r"|\.query(_one)?\(|\.scalar\(")
+    root = Path(__file__).resolve().parents[2] / "ui"
+    offenders = [f"{path.relative_to(root.parent)}:{n}: {line.strip()}"
+                 for path in sorted(root.rglob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if sql.search(line)]
+    assert offenders == []
