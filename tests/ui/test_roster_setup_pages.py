@@ -164,6 +164,10 @@ def test_filter_by_group_and_text(window_for, qtbot, system, hospital):
     page.search.setText("总值班")
     assert shown(page) == ["医院总值班"]
     assert cell(page, "医院总值班", "资质要求") == "须经总值班培训考核合格"
+    page.search.setText("nkyx")  # pinyin initials of 内科一线
+    assert shown(page) == ["内科一线"]
+    page.search.setText("huli")  # the 护理 group, spelled out
+    assert shown(page) == ["内科一病区护理夜班"]
 
 
 def test_clinician_sees_posts_read_only(window_for, post_dialog, system, hospital):

@@ -6,12 +6,14 @@ Without the right to set up the roster the list is read-only (Enter shows the po
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton
 
 from desktop_app.accounts.permissions import Perm
+from desktop_app.people.pinyin import search_keys
 from desktop_app.roster import service as roster
 from desktop_app.roster.models import Post
 from ui.dialogs.duty_post_edit import INACTIVE_COLOUR, DutyPostDialog, shifts_summary
@@ -28,10 +30,12 @@ class PostRow:
     post: Post
     rotation: int  # people on the rotation list
 
-    @property
+    @cached_property
     def search_text(self) -> str:
+        """Name, kind, group and department, and their pinyin initials and spelling (nkyx → 内科一线)."""
         p = self.post
-        return " ".join(x for x in (p.name, p.kind, p.group_name, p.department_name or "") if x)
+        words = [x for x in (p.name, p.kind, p.group_name, p.department_name or "") if x]
+        return " ".join(words) + "".join(search_keys(w) for w in words)
 
 
 POST_COLUMNS = [
@@ -60,9 +64,9 @@ class DutyPostsPage(Page):
             "双击或按 Enter 编辑，Ctrl+N 新增，Ctrl+R 编辑轮转表。")
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("筛选：岗位名称 / 类型 / 科室（Ctrl+F）")
+        self.search.setPlaceholderText("筛选：岗位名称 / 类型 / 科室，可用拼音首字母（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         self.group = QComboBox()
         self.group.setMinimumWidth(120)
         self.include_inactive = QCheckBox("含停用岗位")
