@@ -47,6 +47,8 @@ SETTINGS: dict[str, SettingDef] = {
                    "夜班或 24 小时班结束后，至少间隔这么多小时才能再上班。", "值班"),
         SettingDef("roster.publish_by_day", "下月值班表最迟发布日", int, 25, 1, 28,
                    "每月这一天之后，下月值班表仍未发布就在工作台提醒。", "值班"),
+        SettingDef("handover.sign_within_minutes", "交接班按时签名时限（分钟）", int, 30, 0, 240,
+                   "接班者在交班时间后这么多分钟内签名，统计为按时完成交接班。", "交接班"),
         SettingDef("inspection.base_score", "科室检查基础分", int, 100, 1, 1000,
                    "科室得分 = 基础分 − 不符合项扣分之和。", "问题台账"),
     ]

@@ -61,6 +61,7 @@ def _install_holidays(conn: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Step] = {
     2: sql_step("0002_ledger.sql", then=_install_checklists),  # 自查自纠 · 问题台账
     3: sql_step("0003_roster.sql", then=_install_holidays),  # 值班
+    4: sql_step("0004_handover.sql"),  # 交接班
 }
 
 
