@@ -77,6 +77,10 @@ class Perm(StrEnum):
     ROSTER_PUBLISH = "roster.publish"
     ROSTER_REVISE = "roster.revise"
     ROSTER_EXPORT = "roster.export"
+    HANDOVER_VIEW = "handover.view"
+    HANDOVER_WRITE = "handover.write"
+    HANDOVER_ALL = "handover.all"
+    HANDOVER_SETUP = "handover.setup"
 
     @property
     def label(self) -> str:
@@ -110,6 +114,10 @@ PERM_LABELS = {
     Perm.ROSTER_PUBLISH: "发布值班表",
     Perm.ROSTER_REVISE: "登记换班、替班",
     Perm.ROSTER_EXPORT: "打印/导出值班表",
+    Perm.HANDOVER_VIEW: "查看交接班记录（本病区；全院者患者姓名隐去）",
+    Perm.HANDOVER_WRITE: "书写、签名交接班记录（本病区）",
+    Perm.HANDOVER_ALL: "查看全院交接班记录（含患者姓名）",
+    Perm.HANDOVER_SETUP: "设置病区班次与交接物品",
 }
 
 _ALL = frozenset(Perm)
@@ -118,22 +126,26 @@ _READ = frozenset({Perm.OWN_ACCOUNT, Perm.PEOPLE_VIEW})
 _ROSTER_ALL = frozenset({Perm.ROSTER_VIEW, Perm.ROSTER_SETUP, Perm.ROSTER_PLAN, Perm.ROSTER_PUBLISH,
                          Perm.ROSTER_REVISE, Perm.ROSTER_EXPORT})
 _ROSTER_READ = frozenset({Perm.ROSTER_VIEW, Perm.ROSTER_EXPORT})
+_HANDOVER_ALL = frozenset({Perm.HANDOVER_VIEW, Perm.HANDOVER_WRITE, Perm.HANDOVER_ALL, Perm.HANDOVER_SETUP})
+_HANDOVER_WRITE = frozenset({Perm.HANDOVER_VIEW, Perm.HANDOVER_WRITE})
 _LEDGER_ALL = frozenset({Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_VERIFY,
                          Perm.LEDGER_MANAGE, Perm.LEDGER_EXPORT, Perm.INSPECTIONS_RECORD, Perm.CHECKLISTS_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # 系统管理员 holds every right: in a county hospital it is often the same person as 质控.
     Role.ADMIN: _ALL,
-    Role.QUALITY: _READ | _LEDGER_ALL | _ROSTER_ALL
+    Role.QUALITY: _READ | _LEDGER_ALL | _ROSTER_ALL | _HANDOVER_ALL
     | {Perm.PEOPLE_EDIT, Perm.DEPARTMENTS_EDIT, Perm.PEOPLE_IMPORT, Perm.PEOPLE_EXPORT, Perm.BACKUP_CREATE},
-    Role.LEADER: _READ | _ROSTER_READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
+    Role.LEADER: _READ | _ROSTER_READ | {Perm.HANDOVER_VIEW, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
     # 科室负责人: only their own department and the wards under it (see DEPARTMENT_SCOPED).
-    Role.DEPT_HEAD: _READ | _ROSTER_READ | {Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW,
-                                            Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_EXPORT,
+    # 护士长 (a dept_head of a ward) sets up and writes her ward's handover book.
+    Role.DEPT_HEAD: _READ | _ROSTER_READ | _HANDOVER_WRITE | {Perm.HANDOVER_SETUP, Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT,
+                                            Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_EXPORT,
                                             Perm.INSPECTIONS_RECORD, Perm.ROSTER_PLAN, Perm.ROSTER_REVISE},
     # The published roster is public to the whole hospital (值班表全院公开).
-    Role.CLINICIAN: _READ | _ROSTER_READ,
-    Role.READONLY: _READ | _ROSTER_READ | {Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
+    # 交接班: a nurse or doctor writes and signs her own ward's reports (the staff record decides the ward).
+    Role.CLINICIAN: _READ | _ROSTER_READ | _HANDOVER_WRITE,
+    Role.READONLY: _READ | _ROSTER_READ | {Perm.HANDOVER_VIEW, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT},
     Role.SYSTEM: _ALL,
 }
 

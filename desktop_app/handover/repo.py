@@ -1,0 +1,183 @@
+"""SQL for handover templates, reports, entries, attachments and addenda. No rules here."""
+from __future__ import annotations
+
+import json
+
+from desktop_app.handover.models import (
+    Addendum,
+    Entry,
+    Report,
+    ReportRow,
+    entry_sort_key,
+)
+
+_REPORT_SQL = ("SELECT r.*, d.name AS department_name FROM handover_reports r"
+               " JOIN departments d ON d.id = r.department_id")
+
+
+def template_row(db, department_id: int, kind: str):
+    return db.query_one("SELECT * FROM handover_templates WHERE department_id = ? AND kind = ?", (department_id, kind))
+
+
+def save_template(db, department_id: int, kind: str, shifts: list[dict], checklist: list[dict], now: str) -> None:
+    db.execute(
+        "INSERT INTO handover_templates (department_id, kind, shifts_json, checklist_json, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(department_id, kind) DO UPDATE SET shifts_json = excluded.shifts_json,"
+        " checklist_json = excluded.checklist_json, updated_at = excluded.updated_at",
+        (department_id, kind, json.dumps(shifts, ensure_ascii=False), json.dumps(checklist, ensure_ascii=False), now))
+
+
+def department(db, department_id: int):
+    return db.query_one("SELECT id, name, kind, parent_id, active FROM departments WHERE id = ?", (department_id,))
+
+
+def _row(r) -> ReportRow:
+    return ReportRow(r["id"], r["department_id"], r["department_name"], r["kind"], r["date"], r["shift_order"],
+                     r["shift_name"], r["status"], bool(r["census_ok"]), r["outgoing_name"], r["outgoing_at"],
+                     r["receiving_name"], r["receiving_at"])
+
+
+def find_report_id(db, department_id: int, kind: str, date: str, shift_order: int) -> int | None:
+    return db.scalar("SELECT id FROM handover_reports WHERE department_id = ? AND kind = ? AND date = ?"
+                     " AND shift_order = ?", (department_id, kind, date, shift_order))
+
+
+def previous_report_row(db, department_id: int, kind: str, date: str, shift_order: int):
+    """The report just before (date, shift) of the same ward and kind — one step on the unique index."""
+    return db.query_one(_REPORT_SQL + " WHERE r.department_id = ? AND r.kind = ? AND (r.date, r.shift_order) < (?, ?)"
+                        " ORDER BY r.date DESC, r.shift_order DESC LIMIT 1",
+                        (department_id, kind, date, shift_order))
+
+
+def report_row(db, report_id: int):
+    return db.query_one(_REPORT_SQL + " WHERE r.id = ?", (report_id,))
+
+
+def entries(db, report_id: int) -> list[Entry]:
+    photos: dict[str, list[str]] = {}
+    for a in db.query("SELECT entry_uid, file_name FROM handover_attachments WHERE report_id = ? ORDER BY id",
+                      (report_id,)):
+        photos.setdefault(a["entry_uid"], []).append(a["file_name"])
+    rows = db.query("SELECT * FROM handover_entries WHERE report_id = ? ORDER BY position, id", (report_id,))
+    out = [Entry(r["uid"], r["category"], r["bed"], r["patient_name"], r["diagnosis"],
+                 tuple(m for m in r["marks"].split("、") if m), r["event_time"], r["place"], r["operation"],
+                 r["situation"], r["background"], r["assessment"], r["recommendation"], r["bedside_at"],
+                 r["bedside_evidence"], r["bedside_by"], r["carried_from"], tuple(photos.get(r["uid"], ())))
+           for r in rows]
+    out.sort(key=lambda e: entry_sort_key(e.category, e.bed))
+    return out
+
+
+def addenda(db, report_id: int) -> list[Addendum]:
+    return [Addendum(r["text"], r["author"], r["added_at"]) for r in
+            db.query("SELECT text, author, added_at FROM handover_addenda WHERE report_id = ? ORDER BY id",
+                     (report_id,))]
+
+
+def report(db, row, *, with_entries: bool = True) -> Report:
+    return Report(
+        id=row["id"], uid=row["uid"], department_id=row["department_id"], department_name=row["department_name"],
+        kind=row["kind"], date=row["date"], shift_order=row["shift_order"], shift_name=row["shift_name"],
+        shift_starts_at=row["shift_starts_at"], shift_ends_at=row["shift_ends_at"], status=row["status"],
+        census=json.loads(row["census_json"]), census_ok=bool(row["census_ok"]),
+        items=tuple(json.loads(row["items_json"])), notes=row["notes"], outgoing_name=row["outgoing_name"],
+        outgoing_at=row["outgoing_at"], receiving_name=row["receiving_name"], receiving_at=row["receiving_at"],
+        created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
+        outgoing_user_id=row["outgoing_user_id"], outgoing_staff_id=row["outgoing_staff_id"],
+        entries=tuple(entries(db, row["id"])) if with_entries else (),
+        addenda=tuple(addenda(db, row["id"])) if with_entries else ())
+
+
+def list_rows(db, *, kind: str, departments: set[int] | None, first: str, last: str, status: str | None = None,
+              limit: int | None = None, offset: int = 0) -> list[ReportRow]:
+    where, params = ["r.kind = ?", "r.date >= ?", "r.date <= ?"], [kind, first, last]
+    if departments is not None:
+        where.append(f"r.department_id IN ({', '.join('?' * len(departments))})")
+        params += sorted(departments)
+    if status:
+        where.append("r.status = ?")
+        params.append(status)
+    sql = _REPORT_SQL + " WHERE " + " AND ".join(where) + " ORDER BY r.date DESC, r.shift_order DESC, d.sort_order"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [_row(r) for r in db.query(sql, params)]
+
+
+def insert_report(db, values: dict) -> int:
+    cols = list(values)
+    return db.execute(f"INSERT INTO handover_reports ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                      list(values.values())).lastrowid
+
+
+def update_report(db, report_id: int, values: dict) -> None:
+    db.execute(f"UPDATE handover_reports SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+               [*values.values(), report_id])
+
+
+_ENTRY_COLS = ("category", "bed", "patient_name", "diagnosis", "marks", "event_time", "place", "operation",
+               "situation", "background", "assessment", "recommendation", "grade4", "needs_bedside",
+               "carried_from", "position")
+
+
+def replace_entries(db, report_id: int, rows: list[dict]) -> None:
+    """Upsert by uid; entries no longer present go (with their bedside photos). Bedside records stay."""
+    keep = [r["uid"] for r in rows]
+    marks = ", ".join("?" * len(keep))
+    db.execute(f"DELETE FROM handover_entries WHERE report_id = ? AND uid NOT IN ({marks})", [report_id, *keep])
+    db.execute(f"DELETE FROM handover_attachments WHERE report_id = ? AND entry_uid NOT IN ({marks})",
+               [report_id, *keep])
+    for r in rows:
+        values = [r[c] for c in _ENTRY_COLS]
+        db.execute(
+            f"INSERT INTO handover_entries (uid, report_id, {', '.join(_ENTRY_COLS)})"
+            f" VALUES (?, ?, {', '.join('?' * len(_ENTRY_COLS))}) ON CONFLICT(uid) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in _ENTRY_COLS) + " WHERE report_id = excluded.report_id",
+            [r["uid"], report_id, *values])
+
+
+def set_bedside(db, report_id: int, uid: str, at: str, evidence: str | None, by: str) -> None:
+    db.execute("UPDATE handover_entries SET bedside_at = ?, bedside_evidence = ?, bedside_by = ?"
+               " WHERE report_id = ? AND uid = ?", (at, evidence, by, report_id, uid))
+
+
+def add_attachment(db, report_id: int, uid: str, name: str, kind: str, content: bytes, digest: str,
+                   by: str, at: str) -> None:
+    db.execute("INSERT INTO handover_attachments (report_id, entry_uid, file_name, kind, size, sha256, content,"
+               " added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (report_id, uid, name, kind, len(content), digest, content, by, at))
+
+
+def add_addendum(db, report_id: int, text: str, author: str, user_id: int | None, at: str) -> None:
+    db.execute("INSERT INTO handover_addenda (report_id, text, author, user_id, added_at) VALUES (?, ?, ?, ?, ?)",
+               (report_id, text, author, user_id, at))
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def report_counts(db, kind: str, first: str, last: str, grace_minutes: int) -> dict[int, tuple]:
+    """department -> (written, received, received on time, census errors)."""
+    rows = db.execute(
+        "SELECT department_id, count(*), sum(status = '已接班'),"
+        " sum(status = '已接班' AND receiving_at <= datetime(shift_ends_at, ?)), sum(census_ok = 0)"
+        " FROM handover_reports WHERE kind = ? AND date >= ? AND date <= ? GROUP BY department_id",
+        (f"+{int(grace_minutes)} minutes", kind, first, last))
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def grade4_counts(db, kind: str, first: str, last: str) -> dict[int, tuple[int, int]]:
+    """department -> (四级手术当日 operations, … handed over at the bedside).
+
+    One operation = (day, bed, operation name): the same operation carried into the next shift of
+    the day counts once (handed over at the bedside in any shift of the day), two grade-4 operations
+    of one patient count twice.
+    """
+    rows = db.execute(
+        "SELECT department_id, count(*), sum(done) FROM ("
+        " SELECT r.department_id, max(e.bedside_at IS NOT NULL) AS done FROM handover_reports r"
+        " JOIN handover_entries e ON e.report_id = r.id AND e.grade4 = 1"
+        " WHERE r.kind = ? AND r.date >= ? AND r.date <= ?"
+        " GROUP BY r.department_id, r.date, e.bed, coalesce(e.operation, '')) GROUP BY department_id",
+        (kind, first, last))
+    return {r[0]: (r[1], r[2] or 0) for r in rows}
+
