@@ -683,17 +683,31 @@ def list_reports(session: Session, kind: str, first, last, *, department_id: int
 # ----------------------------------------------------------------------------- figures
 
 
+def _shifts_ended(shifts: tuple[Shift, ...], first: dt.date, last: dt.date, now: dt.datetime) -> int:
+    """How many shift instances of the period had ended by ``now`` (reports that should exist)."""
+    if not shifts or last < first:
+        return 0
+    full_until = min(last, now.date() - dt.timedelta(days=2))  # every shift of these days has ended
+    count = max(0, (full_until - first).days + 1) * len(shifts)
+    day = max(first, full_until + dt.timedelta(days=1))
+    while day <= last and day <= now.date():
+        count += sum(1 for s in shifts if s.interval(day)[1] <= now)
+        day += dt.timedelta(days=1)
+    return count
+
+
 @action(Perm.HANDOVER_VIEW)
 def figures(session: Session, first, last, kind: str = NURSE, department_id: int | None = None) -> list[WardFigures]:
-    """Per ward: expected vs written, signed on time, census errors, the bedside ratio; a total row last."""
+    """Per ward: expected (shifts of the period ended by now) vs written, signed on time, census errors,
+    the bedside ratio; a total row last."""
     db = session.db
     a, b = _range(first, last)
     depts = _departments(session, department_id)
     grace = int(get_setting(db, "handover.sign_within_minutes"))
     counts = repo.report_counts(db, kind, a, b, grace)
     grade4 = repo.grade4_counts(db, kind, a, b)
-    end = min(dt.date.fromisoformat(b), session.today())
-    days = max(0, (end - dt.date.fromisoformat(a)).days + 1)
+    now = session.now()
+    first_day, last_day = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
     wards = db.query("SELECT id, name, kind, active FROM departments ORDER BY sort_order, name")
     out = []
     for w in wards:
@@ -702,10 +716,10 @@ def figures(session: Session, first, last, kind: str = NURSE, department_id: int
         configured = repo.template_row(db, w["id"], kind) is not None
         if not (w["id"] in counts or (w["kind"] == _DEPT_KIND[kind] and w["active"] and (kind == NURSE or configured))):
             continue
-        shifts = len(_template(db, w["id"], kind).shifts) if w["kind"] == _DEPT_KIND[kind] else 0
+        shifts = _template(db, w["id"], kind).shifts if w["kind"] == _DEPT_KIND[kind] else ()
         written, received, on_time, errors_ = counts.get(w["id"], (0, 0, 0, 0))
         g, gb = grade4.get(w["id"], (0, 0))
-        out.append(WardFigures(w["id"], w["name"], shifts * days, written, received or 0, on_time or 0,
+        out.append(WardFigures(w["id"], w["name"], _shifts_ended(shifts, first_day, last_day, now), written, received or 0, on_time or 0,
                                errors_ or 0, g, gb))
     total = WardFigures(None, "合计", *(sum(getattr(x, k) for x in out) for k in (
         "expected", "written", "received", "on_time", "census_errors", "grade4", "grade4_bedside")))

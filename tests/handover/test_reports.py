@@ -1,4 +1,6 @@
 """Writing a report: carry-over of 原有 and key patients, duplicates, drafts, order of entries."""
+import datetime as dt
+
 import pytest
 
 from desktop_app import errors
@@ -19,7 +21,7 @@ def test_default_shifts_run_through_midnight(ward):
     t = handover.get_template(ward.wang, ward.ward)
     assert [s.label() for s in t.shifts] == ["白班 08:00–16:00", "小夜班 16:00–24:00", "大夜班 00:00–08:00"]
     night = t.shift("大夜班")
-    start, end = night.interval(__import__("datetime").date(2026, 11, 22))
+    start, end = night.interval(dt.date(2026, 11, 22))
     assert (str(start), str(end)) == ("2026-11-23 00:00:00", "2026-11-23 08:00:00")
 
 
