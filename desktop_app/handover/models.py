@@ -225,6 +225,35 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class ShiftSlot:
+    """One shift of one ward on one handover day, with its report if one was written."""
+
+    department_id: int
+    department_name: str
+    kind: str
+    date: str
+    shift: Shift
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    report: ReportRow | None
+
+    @property
+    def state(self) -> str:
+        """未书写 / 草稿 / 已交班 / 已接班."""
+        return self.report.status if self.report else "未书写"
+
+    def ended(self, now: dt.datetime) -> bool:
+        return self.ends_at <= now
+
+    def running(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+    @property
+    def title(self) -> str:
+        return f"{self.department_name} {self.date} {self.shift.name}{KIND_LABELS[self.kind]}"
+
+
+@dataclass(frozen=True)
 class NewReport:
     """What ``prepare_report`` offers: the shift, 原有 carried over, entries to accept or not."""
 

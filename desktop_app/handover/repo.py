@@ -90,6 +90,14 @@ def report(db, row, *, with_entries: bool = True) -> Report:
 
 def list_rows(db, *, kind: str, departments: set[int] | None, first: str, last: str, status: str | None = None,
               limit: int | None = None, offset: int = 0) -> list[ReportRow]:
+    where, params = _list_where(kind, departments, first, last, status)
+    sql = _REPORT_SQL + where + " ORDER BY r.date DESC, r.shift_order DESC, d.sort_order"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [_row(r) for r in db.query(sql, params)]
+
+
+def _list_where(kind: str, departments: set[int] | None, first: str, last: str, status: str | None):
     where, params = ["r.kind = ?", "r.date >= ?", "r.date <= ?"], [kind, first, last]
     if departments is not None:
         where.append(f"r.department_id IN ({', '.join('?' * len(departments))})")
@@ -97,10 +105,33 @@ def list_rows(db, *, kind: str, departments: set[int] | None, first: str, last: 
     if status:
         where.append("r.status = ?")
         params.append(status)
-    sql = _REPORT_SQL + " WHERE " + " AND ".join(where) + " ORDER BY r.date DESC, r.shift_order DESC, d.sort_order"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return [_row(r) for r in db.query(sql, params)]
+    return " WHERE " + " AND ".join(where), params
+
+
+def count_rows(db, *, kind: str, departments: set[int] | None, first: str, last: str,
+               status: str | None = None) -> int:
+    where, params = _list_where(kind, departments, first, last, status)
+    return db.scalar("SELECT count(*) FROM handover_reports r" + where, params)
+
+
+def rows_by_slot(db, kind: str, departments: list[int], first: str, last: str) -> dict[tuple, ReportRow]:
+    """(department, date, shift order) -> row, for the shift board (one range scan per ward)."""
+    out = {}
+    for d in departments:
+        for r in db.query(_REPORT_SQL + " WHERE r.department_id = ? AND r.kind = ? AND r.date >= ? AND r.date <= ?",
+                          (d, kind, first, last)):
+            out[(r["department_id"], r["date"], r["shift_order"])] = _row(r)
+    return out
+
+
+def waiting_rows(db, kind: str, departments: set[int] | None) -> list[ReportRow]:
+    """Reports not yet received (草稿, 已交班), oldest first — the partial index keeps it small."""
+    sql = _REPORT_SQL + " WHERE r.status <> '已接班' AND r.kind = ?"
+    params: list = [kind]
+    if departments is not None:
+        sql += f" AND r.department_id IN ({', '.join('?' * len(departments))})"
+        params += sorted(departments)
+    return [_row(r) for r in db.query(sql + " ORDER BY r.date, r.shift_order", params)]
 
 
 def insert_report(db, values: dict) -> int:

@@ -38,7 +38,11 @@ API (every function takes the :class:`~desktop_app.session.Session` first):
   已交班 → 草稿, the outgoing signature is cleared; audited with the reason.
 * ``add_addendum(session, report_id, text)`` — after 已接班: a signed, timed addition, never an edit.
 * ``get_report``, ``list_reports(session, kind, first, last, department_id=None, status=None,
-  limit=None, offset=0)``, ``count_reports`` — history (keyset-free LIMIT/OFFSET paging).
+  limit=None, offset=0)`` — history (LIMIT/OFFSET paging).
+* ``count_reports(...)`` — the history's total for paging; ``shift_board(session, kind, first, last,
+  department_id=None)`` — every shift of those days per ward with its report or None (the ward's
+  today view); ``open_reports`` (草稿/已交班, oldest first) and ``missing_reports`` (ended shifts
+  without any report) — the 工作台.
 * ``figures(session, first, last, kind="nurse", department_id=None)`` → per ward
   :class:`WardFigures` plus a total row: expected (shifts × days up to today), written, 已接班,
   on time (received within setting ``handover.sign_within_minutes`` after the shift change), census
@@ -88,6 +92,7 @@ from desktop_app.handover.models import (
     Report,
     ReportRow,
     Shift,
+    ShiftSlot,
     Template,
     WardFigures,
     entry_sort_key,
@@ -678,6 +683,62 @@ def list_reports(session: Session, kind: str, first, last, *, department_id: int
     a, b = _range(first, last)
     return repo.list_rows(session.db, kind=kind, departments=_departments(session, department_id), first=a, last=b,
                           status=status, limit=limit, offset=offset)
+
+
+@action(Perm.HANDOVER_VIEW)
+def count_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
+                  status: str | None = None) -> int:
+    """How many reports ``list_reports`` would return without a limit (for paging the history)."""
+    a, b = _range(first, last)
+    return repo.count_rows(session.db, kind=kind, departments=_departments(session, department_id), first=a, last=b,
+                           status=status)
+
+
+def _board_departments(session: Session, kind: str, department_id: int | None) -> list[tuple[int, str]]:
+    allowed = _departments(session, department_id)
+    rows = session.db.query("SELECT id, name FROM departments WHERE kind = ? AND active = 1 ORDER BY sort_order, name",
+                            (_DEPT_KIND[kind],))
+    return [(r["id"], r["name"]) for r in rows if allowed is None or r["id"] in allowed]
+
+
+@action(Perm.HANDOVER_VIEW)
+def shift_board(session: Session, kind: str, first, last, department_id: int | None = None) -> list[ShiftSlot]:
+    """Every shift of the handover days ``first``–``last`` of the wards this user sees (or one ward),
+    each with its report or None — newest shift first. The ward's today view and the 工作台 read it."""
+    a, b = _range(first, last)
+    db = session.db
+    wards = _board_departments(session, kind, department_id)
+    reports = repo.rows_by_slot(db, kind, [w for w, _ in wards], a, b)
+    out: list[ShiftSlot] = []
+    first_day, last_day = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+    for ward, name in wards:
+        shifts = _template(db, ward, kind).shifts
+        day = first_day
+        while day <= last_day:
+            for sh in shifts:
+                start, end = sh.interval(day)
+                out.append(ShiftSlot(ward, name, kind, day.isoformat(), sh, start, end,
+                                     reports.get((ward, day.isoformat(), sh.order))))
+            day += dt.timedelta(days=1)
+    out.sort(key=lambda s: (s.starts_at, s.department_id), reverse=True)
+    return out
+
+
+@action(Perm.HANDOVER_VIEW)
+def open_reports(session: Session, kind: str = NURSE, department_id: int | None = None) -> list[ReportRow]:
+    """Reports not yet received (草稿 and 已交班) of the wards this user sees, oldest first."""
+    return repo.waiting_rows(session.db, kind, _departments(session, department_id))
+
+
+@action(Perm.HANDOVER_VIEW)
+def missing_reports(session: Session, kind: str = NURSE, days: int = 2) -> list[ShiftSlot]:
+    """Shifts of the last ``days`` handover days that ended more than the signing grace ago and
+    have no report at all (未书写), newest first."""
+    now = session.now()
+    grace = dt.timedelta(minutes=int(get_setting(session.db, "handover.sign_within_minutes")))
+    first = now.date() - dt.timedelta(days=days)
+    return [s for s in shift_board(session, kind, first, now.date())
+            if s.report is None and s.ends_at + grace <= now]
 
 
 # ----------------------------------------------------------------------------- figures

@@ -262,6 +262,10 @@ def handover_samples(ctx):
         "handover.service.get_report": lambda s: handover.get_report(s, ho["draft"]),
         "handover.service.list_reports": lambda s: handover.list_reports(s, "nurse", "2026-11-01", "2026-11-30"),
         "handover.service.figures": lambda s: handover.figures(s, "2026-11-01", "2026-11-30"),
+        "handover.service.count_reports": lambda s: handover.count_reports(s, "nurse", "2026-11-01", "2026-11-30"),
+        "handover.service.shift_board": lambda s: handover.shift_board(s, "nurse", "2026-11-22", "2026-11-23"),
+        "handover.service.open_reports": lambda s: handover.open_reports(s),
+        "handover.service.missing_reports": lambda s: handover.missing_reports(s),
     }
 
 
