@@ -1154,7 +1154,7 @@ class _LedgerHistory:
         today = self.today()
         left = (item.deadline - today).days
         if r.random() < STALLED_RATE:
-            submit = item.deadline + dt.timedelta(days=r.randint(60, 240))
+            submit = max(item.deadline + dt.timedelta(days=r.randint(60, 240)), today + dt.timedelta(days=1))
         elif left >= 2 and r.random() < self.traits[item.department].punctual:
             submit = today + dt.timedelta(days=r.randint(max(1, left // 4), left))
         else:
