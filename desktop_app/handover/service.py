@@ -589,16 +589,31 @@ def sign_receive(session: Session, report_id: int, username: str, password: str)
     """已交班 → 已接班: the receiver signs with her own account and password on the same PC."""
     from desktop_app.accounts.service import authenticate
 
-    db = session.db
+    row = _ready_to_receive(session, report_id)
+    receiver = authenticate(session.db, username, password, session.clock).actor  # a wrong password counts as a failed login
+    return _receive(session, row, receiver)
+
+
+def _ready_to_receive(session: Session, report_id: int):
+    """The report's row when it awaits the receiver and no required bedside handover is missing
+    (checked before the password, so a refusal here costs the receiver no failed login)."""
     row = _in_state(session, report_id, HANDED, "这份记录还没有交班签名，接班者不能签名。")
-    report = get_report(session, report_id)
-    missing = report.missing_bedside()
+    missing = get_report(session, report_id).missing_bedside()
     if missing:
         beds = "、".join(f"{e.bed}床（{'、'.join(sorted(e.all_marks & BEDSIDE_MARKS))}）" for e in missing)
         raise errors.ValidationError(f"以下患者须床旁交接，尚未记录床旁交接：{beds}。请到床旁交接并记录后再接班签名。",
                                      field="床旁交接")
-    receiver = authenticate(db, username, password, session.clock).actor  # a wrong password counts as a failed login
-    if receiver.user_id == row["outgoing_user_id"] or (receiver.staff_id and receiver.staff_id == row["outgoing_staff_id"]):
+    return row
+
+
+def _receive(session: Session, row, receiver) -> Report:
+    """The receiving signature of ``receiver`` (an identified :class:`Actor`) on the report ``row``
+    from :func:`_ready_to_receive`: every rule but the password. ``sign_receive`` identifies the
+    receiver by her password; the demo builder signs as staff of its history, who have no login
+    (user ids are compared only when both are known, staff records always)."""
+    db = session.db
+    same_user = receiver.user_id is not None and receiver.user_id == row["outgoing_user_id"]
+    if same_user or (receiver.staff_id and receiver.staff_id == row["outgoing_staff_id"]):
         raise errors.ValidationError("接班者不能与交班者是同一人，请由接班的护士（医师）本人输入账户和密码。",
                                      field="接班人")
     if not has_permission(receiver.role, Perm.HANDOVER_WRITE):
@@ -610,6 +625,7 @@ def sign_receive(session: Session, report_id: int, username: str, password: str)
     name = db.scalar("SELECT name FROM staff WHERE id = ?", (receiver.staff_id,))
     now = session.stamp()
     as_receiver = session.as_actor(receiver)
+    report_id = row["id"]
     with db.transaction():
         repo.update_report(db, report_id, {"status": RECEIVED, "receiving_user_id": receiver.user_id,
                                            "receiving_staff_id": receiver.staff_id, "receiving_name": name,
