@@ -42,8 +42,8 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
-    from ui.pages import (admin, checklists, dashboard, holidays, inspections, ledger, ledger_stats, people, roster,
-                          roster_setup)
+    from ui.pages import (admin, checklists, dashboard, handover, handover_stats, holidays, inspections, ledger,
+                          ledger_stats, people, roster, roster_setup)
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
@@ -54,6 +54,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec("roster", "值班表", "值班管理", roster.RosterPage, Perm.ROSTER_VIEW),
         PageSpec("duty_posts", "值班岗位", "值班管理", roster_setup.DutyPostsPage, Perm.ROSTER_VIEW),
         PageSpec("holidays", "节假日", "值班管理", holidays.HolidaysPage, Perm.ROSTER_SETUP),
+        PageSpec("handover", "交接班记录", "交接班", handover.HandoverPage, Perm.HANDOVER_VIEW),
+        PageSpec("handover_stats", "交接班统计", "交接班", handover_stats.HandoverStatsPage, Perm.HANDOVER_VIEW),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
         PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
         PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),

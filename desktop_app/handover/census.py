@@ -45,6 +45,16 @@ def expected_current(values: dict) -> int | None:
     return original + sum(rest[:len(CENSUS_IN)]) - sum(rest[len(CENSUS_IN):])
 
 
+def current_formula(values: dict) -> str | None:
+    """'现有应为 原有 40 + 入院 2 + … = 42' while the counts it needs are numbers (None otherwise)."""
+    want = expected_current(values)
+    if want is None:
+        return None
+    v = {k: parse_count(values.get(k)) for k in ("原有", *CENSUS_IN, *CENSUS_OUT)}
+    return (f"现有应为 原有 {v['原有']} + 入院 {v['入院']} + 转入 {v['转入']} − 出院 {v['出院']} − 转出 {v['转出']}"
+            f" − 死亡 {v['死亡']} = {want}")
+
+
 def census_findings(values: dict) -> list[Finding]:
     """Every problem of the census row, each naming its field (empty: it adds up)."""
     findings = [Finding(msg, field=name) for name in CENSUS_FIELDS if (msg := _problem(values.get(name)))]
@@ -54,10 +64,7 @@ def census_findings(values: dict) -> list[Finding]:
         findings.append(Finding(f"离开的人数比原有与新来的人数之和还多（算得 {want}），请核对出院、转出、死亡。",
                                 field="现有"))
     elif want is not None and have is not None and want != have:
-        v = {k: parse_count(values.get(k)) for k in CENSUS_FIELDS}
-        findings.append(Finding(
-            f"现有应为 原有 {v['原有']} + 入院 {v['入院']} + 转入 {v['转入']} − 出院 {v['出院']} − 转出 {v['转出']}"
-            f" − 死亡 {v['死亡']} = {want}，现填 {have}。", field="现有"))
+        findings.append(Finding(f"{current_formula(values)}，现填 {have}。", field="现有"))
     if have is not None:
         for name in ("病危", "病重", "一级护理"):
             n = parse_count(values.get(name))

@@ -50,7 +50,8 @@ class StatCard(QPushButton):
 
 class DashboardPage(Page):
     title = "工作台"
-    domains = frozenset({"people", "accounts", "backup", "health", "settings", "hospital"})
+    domains = frozenset({"people", "accounts", "backup", "health", "settings", "hospital", "ledger", "roster",
+                         "handover"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
