@@ -3,6 +3,7 @@ and 工作台 providers) is complete. The GUI and the role-matrix test import th
 from desktop_app import dashboard  # noqa: F401
 from desktop_app.accounts import service as accounts  # noqa: F401
 from desktop_app.backup import actions as backup  # noqa: F401
+from desktop_app.handover import reports as handover_reports  # noqa: F401
 from desktop_app.handover import service as handover  # noqa: F401
 from desktop_app.hospital import service as hospital  # noqa: F401
 from desktop_app.ledger import checklists as ledger_checklists  # noqa: F401

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from desktop_app.handover.models import (
     Addendum,
@@ -59,13 +60,16 @@ def entries(db, report_id: int) -> list[Entry]:
                       (report_id,)):
         photos.setdefault(a["entry_uid"], []).append(a["file_name"])
     rows = db.query("SELECT * FROM handover_entries WHERE report_id = ? ORDER BY position, id", (report_id,))
-    out = [Entry(r["uid"], r["category"], r["bed"], r["patient_name"], r["diagnosis"],
+    out = [_entry(r, photos) for r in rows]
+    out.sort(key=lambda e: entry_sort_key(e.category, e.bed))
+    return out
+
+
+def _entry(r, photos: dict[str, list[str]]) -> Entry:
+    return Entry(r["uid"], r["category"], r["bed"], r["patient_name"], r["diagnosis"],
                  tuple(m for m in r["marks"].split("、") if m), r["event_time"], r["place"], r["operation"],
                  r["situation"], r["background"], r["assessment"], r["recommendation"], r["bedside_at"],
                  r["bedside_evidence"], r["bedside_by"], r["carried_from"], tuple(photos.get(r["uid"], ())))
-           for r in rows]
-    out.sort(key=lambda e: entry_sort_key(e.category, e.bed))
-    return out
 
 
 def addenda(db, report_id: int) -> list[Addendum]:
@@ -211,4 +215,34 @@ def grade4_counts(db, kind: str, first: str, last: str) -> dict[int, tuple[int, 
         " GROUP BY r.department_id, r.date, e.bed, coalesce(e.operation, '')) GROUP BY department_id",
         (kind, first, last))
     return {r[0]: (r[1], r[2] or 0) for r in rows}
+
+
+# ----------------------------------------------------------------------------- printouts
+# The printed book and the export read a whole period at once: the reports, then every entry,
+# photo name and addendum of those reports in one query each (no query per report).
+
+
+def printout_reports(db, *, kind: str, departments: set[int] | None, first: str, last: str) -> list[Report]:
+    """Every report of the period with its entries and addenda, by ward, day and shift."""
+    where, params = _list_where(kind, departments, first, last, None)
+    rows = db.query(_REPORT_SQL + where + " ORDER BY d.sort_order, d.name, r.date, r.shift_order", params)
+    join = " FROM {} x JOIN handover_reports r ON r.id = x.report_id" + where
+    photos: dict[str, list[str]] = {}
+    for a in db.query("SELECT x.entry_uid, x.file_name" + join.format("handover_attachments") + " ORDER BY x.id",
+                      params):
+        photos.setdefault(a["entry_uid"], []).append(a["file_name"])
+    entries_of: dict[int, list[Entry]] = {}
+    for r in db.query("SELECT x.*" + join.format("handover_entries") + " ORDER BY x.report_id, x.position, x.id",
+                      params):
+        entries_of.setdefault(r["report_id"], []).append(_entry(r, photos))
+    addenda_of: dict[int, list[Addendum]] = {}
+    for r in db.query("SELECT x.report_id, x.text, x.author, x.added_at" + join.format("handover_addenda")
+                      + " ORDER BY x.id", params):
+        addenda_of.setdefault(r["report_id"], []).append(Addendum(r["text"], r["author"], r["added_at"]))
+    out = []
+    for row in rows:
+        entries = sorted(entries_of.get(row["id"], ()), key=lambda e: entry_sort_key(e.category, e.bed))
+        out.append(replace(report(db, row, with_entries=False), entries=tuple(entries),
+                           addenda=tuple(addenda_of.get(row["id"], ()))))
+    return out
 

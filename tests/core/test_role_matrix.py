@@ -240,7 +240,7 @@ def roster_output_samples(ctx):
 
 
 def handover_samples(ctx):
-    from desktop_app.handover import service as handover
+    from desktop_app.handover import reports, service as handover
 
     h, ho = ctx["hospital"], ctx["handover"]
     ward = h.departments["内科一病区"]
@@ -266,6 +266,7 @@ def handover_samples(ctx):
         "handover.service.shift_board": lambda s: handover.shift_board(s, "nurse", "2026-11-22", "2026-11-23"),
         "handover.service.open_reports": lambda s: handover.open_reports(s),
         "handover.service.missing_reports": lambda s: handover.missing_reports(s),
+        "handover.reports.handover_snapshot": lambda s: reports.handover_snapshot(s, "nurse", "2026-11-20", "2026-11-22"),
     }
 
 
