@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "desktop_app.people.cli",
     "desktop_app.ledger.cli",
     "desktop_app.roster.cli",
+    "desktop_app.handover.cli",
     "desktop_app.demo.cli",
 ]
 
