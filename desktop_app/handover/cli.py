@@ -70,22 +70,15 @@ def _output(args, suffix: str, what: str) -> Path:
     return out
 
 
-def cmd_print(args) -> int:
+def cmd_write(args) -> int:
+    """``print`` (the book, PDF) and ``export`` (the workbook, XLSX)."""
     from desktop_app.handover import reports
 
-    out = _output(args, ".pdf", "打印交班报告")
+    suffix, what, writer = {"print": (".pdf", "打印交班报告", reports.write_handover_pdf),
+                            "export": (".xlsx", "导出交接班记录", reports.write_handover_xlsx)}[args.handover_command]
+    out = _output(args, suffix, what)
     snapshot = _snapshot(args)
-    reports.write_handover_pdf(snapshot, out)
-    print(f"已写入：{out}（{snapshot.summary()}）")
-    return 0
-
-
-def cmd_export(args) -> int:
-    from desktop_app.handover import reports
-
-    out = _output(args, ".xlsx", "导出交接班记录")
-    snapshot = _snapshot(args)
-    reports.write_handover_xlsx(snapshot, out)
+    writer(snapshot, out)
     print(f"已写入：{out}（{snapshot.summary()}）")
     return 0
 
@@ -131,12 +124,12 @@ def register(sub) -> None:
     pr = handover_sub.add_parser("print", help="打印交班报告：每个病区每天一页（或多页），A4 横向 PDF")
     period(pr)
     pr.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .pdf 文件")
-    pr.set_defaults(func=cmd_print)
+    pr.set_defaults(func=cmd_write)
 
     ex = handover_sub.add_parser("export", help="导出一段时间的交接班记录（Excel：交班报告、患者交班、交接物品、补记、统计）")
     period(ex)
     ex.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
-    ex.set_defaults(func=cmd_export)
+    ex.set_defaults(func=cmd_write)
 
     fi = handover_sub.add_parser("figures", help="按病区统计：应交班、已书写、按时签名、病人动态错误、四级手术床旁交接占比")
     period(fi)
