@@ -22,3 +22,5 @@ from desktop_app.roster import reports as roster_reports  # noqa: F401
 from desktop_app.roster import service as roster  # noqa: F401
 from desktop_app.roster import setup as roster_setup  # noqa: F401
 from desktop_app.roster import todos as roster_todos  # noqa: F401
+from desktop_app.training import service as training  # noqa: F401
+from desktop_app.training import coverage as training_coverage  # noqa: F401

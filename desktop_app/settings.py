@@ -49,6 +49,12 @@ SETTINGS: dict[str, SettingDef] = {
                    "每月这一天之后，下月值班表仍未发布就在工作台提醒。", "值班"),
         SettingDef("handover.sign_within_minutes", "交接班按时签名时限（分钟）", int, 30, 0, 240,
                    "接班者在交班时间后这么多分钟内签名，统计为按时完成交接班。", "交接班"),
+        SettingDef("training.awareness_target", "核心制度知晓率目标（%）", int, 90, 1, 100,
+                   "知晓率 = 考核合格人数 ÷ 抽考人数，低于目标的科室标红。", "培训"),
+        SettingDef("training.pass_mark", "考核默认合格分", int, 60, 0, 1000,
+                   "新建考核时合格分的默认值（满分 100 时）。", "培训"),
+        SettingDef("training.remind_days", "培训要求到期前提醒（天）", int, 60, 0, 183,
+                   "距半年末或年末不到这个天数时，工作台列出尚未达到培训要求的人员。", "培训"),
         SettingDef("inspection.base_score", "科室检查基础分", int, 100, 1, 1000,
                    "科室得分 = 基础分 − 不符合项扣分之和。", "问题台账"),
     ]

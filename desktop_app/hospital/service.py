@@ -180,6 +180,9 @@ def initialize_database(
             from desktop_app.roster.calendar import install_builtin_holidays
 
             install_builtin_holidays(db.conn, now)
+            from desktop_app.training.service import install_defaults
+
+            install_defaults(db.conn, now)
             audit.record(session, "initialize", "database", label=str(Path(path).name),
                          after={"hospital": profile.name, "admin": username, "user_id": cur.lastrowid})
     except BaseException:

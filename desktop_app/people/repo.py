@@ -85,8 +85,21 @@ def department_references(db, department_id: int) -> str:
 
 
 def staff_references(db, staff_id: int) -> str:
-    n = db.scalar("SELECT count(*) FROM users WHERE staff_id = ?", (staff_id,))
-    return f"用户账户 {n} 个" if n else ""
+    """What keeps a staff record from being deleted, in words ('' when nothing does). Being merely
+    expected at a training not yet signed in does not: that row goes with the record."""
+    counts = [
+        ("用户账户 {} 个", "SELECT count(*) FROM users WHERE staff_id = ?"),
+        ("值班安排 {} 个", "SELECT count(*) FROM duty_assignments WHERE staff_id = ?"),
+        ("培训签到 {} 次", "SELECT count(*) FROM training_attendees WHERE staff_id = ? AND present IS NOT NULL"),
+        ("考核成绩 {} 条", "SELECT count(*) FROM assessment_results WHERE staff_id = ?"),
+    ]
+    found = [label.format(n) for label, sql in counts if (n := db.scalar(sql, (staff_id,)))]
+    return "、".join(found)
+
+
+def delete_staff(db, staff_id: int) -> None:
+    db.execute("DELETE FROM training_attendees WHERE staff_id = ? AND present IS NULL", (staff_id,))
+    db.execute("DELETE FROM staff WHERE id = ?", (staff_id,))
 
 
 def get_staff(db, staff_id: int) -> Staff | None:

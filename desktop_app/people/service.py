@@ -456,5 +456,5 @@ def delete_staff(session: Session, staff_id: int) -> None:
     if refs:
         raise errors.Conflict(f"“{staff.name}”已有{refs}，不能删除；如已离开本院，请改为“离岗”并填写离岗日期。")
     with db.transaction():
-        db.execute("DELETE FROM staff WHERE id = ?", (staff_id,))
+        repo.delete_staff(db, staff_id)
         audit.record(session, "delete", "staff", uid=staff.uid, label=staff.label(), before=staff_audit_values(staff))

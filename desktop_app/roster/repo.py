@@ -33,12 +33,22 @@ def posts(db, *, include_inactive: bool = True) -> list[Post]:
 
 
 def staff_info(db) -> dict[int, StaffInfo]:
+    """Everyone the rules may judge. 总值班 training counts from the first passed 总值班培训 assessment
+    in the training records, or the date entered on the staff record, whichever is earlier."""
+    from desktop_app.training.repo import duty_passed_dates
+
+    passed = duty_passed_dates(db)
     rows = db.execute(
         "SELECT s.id, s.name, s.employee_no, s.department_id, d.name, s.category, s.title, s.licence_no,"
         " s.registered_here, s.non_registered_reason, s.on_duty, s.hire_date, s.leave_date,"
         " s.duty_training_passed_on, s.phone, s.pinyin FROM staff s JOIN departments d ON d.id = s.department_id")
     return {r[0]: StaffInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], title_rank(r[6]), r[7], bool(r[8]), r[9],
-                            bool(r[10]), r[11], r[12], r[13], r[14], r[15]) for r in rows}
+                            bool(r[10]), r[11], r[12], _earliest(r[13], passed.get(r[0])), r[14], r[15]) for r in rows}
+
+
+def _earliest(*dates: str | None) -> str | None:
+    known = [d for d in dates if d]
+    return min(known) if known else None
 
 
 def assignments(db, first: dt.date, last: dt.date) -> list[Assignment]:

@@ -58,10 +58,17 @@ def _install_holidays(conn: sqlite3.Connection) -> None:
     install_builtin_holidays(conn)
 
 
+def _install_training(conn: sqlite3.Connection) -> None:
+    from desktop_app.training.service import install_defaults
+
+    install_defaults(conn)
+
+
 MIGRATIONS: dict[int, Step] = {
     2: sql_step("0002_ledger.sql", then=_install_checklists),  # 自查自纠 · 问题台账
     3: sql_step("0003_roster.sql", then=_install_holidays),  # 值班
     4: sql_step("0004_handover.sql"),  # 交接班
+    5: sql_step("0005_training.sql", then=_install_training),  # 培训与考核
 }
 
 

@@ -21,20 +21,22 @@ LEDGER = {"ledger.view", "ledger.register", "ledger.rectify", "ledger.verify", "
           "inspections.record", "checklists.manage"}
 HANDOVER_WRITE = {"handover.view", "handover.write"}
 HANDOVER_ALL = HANDOVER_WRITE | {"handover.all", "handover.setup"}
+TRAINING_ALL = {"training.view", "training.record", "training.setup"}
 EXPECTED = {
     Role.ADMIN: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
                  "people.export", "users.manage", "hospital.edit", "settings.edit", "backup.create",
-                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL | HANDOVER_ALL,
+                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL,
     Role.QUALITY: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
-                   "people.export", "backup.create"} | LEDGER | ROSTER_ALL | HANDOVER_ALL,
+                   "people.export", "backup.create"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL,
     Role.LEADER: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export",
-                  "handover.view"} | ROSTER_READ,
+                  "handover.view", "training.view"} | ROSTER_READ,
     Role.DEPT_HEAD: {"account.self", "people.view", "people.edit", "people.export", "ledger.view",
                      "ledger.register", "ledger.rectify", "ledger.export", "inspections.record",
-                     "roster.plan", "roster.revise", "handover.setup"} | ROSTER_READ | HANDOVER_WRITE,
+                     "roster.plan", "roster.revise", "handover.setup", "training.view",
+                     "training.record"} | ROSTER_READ | HANDOVER_WRITE,
     Role.CLINICIAN: {"account.self", "people.view"} | ROSTER_READ | HANDOVER_WRITE,
     Role.READONLY: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export",
-                    "handover.view"} | ROSTER_READ,
+                    "handover.view", "training.view"} | ROSTER_READ,
 }
 
 
@@ -102,7 +104,57 @@ def samples(ctx):
         **ledger_samples(ctx),
         **roster_samples(ctx),
         **handover_samples(ctx),
+        **training_samples(ctx),
     }
+
+
+def training_samples(ctx):
+    from desktop_app.training import coverage as training_coverage
+    from desktop_app.training import service as training
+    from desktop_app.training.models import Audience
+
+    h, t = ctx["hospital"], ctx["training"]
+    return {
+        "training.service.list_categories": lambda s: training.list_categories(s),
+        "training.service.save_category": lambda s: training.save_category(s, None, "医患沟通"),
+        "training.service.audience_people": lambda s: training.audience_people(s, Audience(everyone=True), "2026-11-20"),
+        "training.service.save_session": lambda s: training.save_session(s, {
+            "title": "内科三基培训", "category_id": t["sanji"], "date": "2026-11-25", "department_id": h.departments["内科"],
+            "audience": Audience(departments=(h.departments["内科"],))}),
+        "training.service.delete_session": lambda s: training.delete_session(s, t["planned"]),
+        "training.service.list_sessions": lambda s: training.list_sessions(s, "2026-01-01", "2026-12-31"),
+        "training.service.get_session": lambda s: training.get_session(s, t["held"]),
+        "training.service.record_attendance": lambda s: training.record_attendance(s, t["held"], [
+            {"staff_id": h.staff["张三"], "present": True}, {"staff_id": h.staff["王芳"], "present": False}]),
+        "training.service.save_assessment": lambda s: training.save_assessment(s, {"session_id": t["held"],
+                                                                                   "title": "补充考核"}),
+        "training.service.get_assessment": lambda s: training.get_assessment(s, t["exam"]),
+        "training.service.list_assessments": lambda s: training.list_assessments(s, "2026-01-01", "2026-12-31"),
+        "training.service.record_scores": lambda s: training.record_scores(s, t["exam"], [
+            {"staff_id": h.staff["张三"], "score": 90}]),
+        "training.service.delete_assessment": lambda s: training.delete_assessment(s, t["empty_exam"]),
+        "training.service.list_requirements": lambda s: training.list_requirements(s),
+        "training.service.save_requirement": lambda s: training.save_requirement(s, {
+            "category_id": t["sanji"], "staff_group": "护士", "times_per_year": 4}),
+        "training.coverage.coverage": lambda s: training_coverage.coverage(s, "2026-01-01", "2026-12-31"),
+        "training.coverage.transcript": lambda s: training_coverage.transcript(s, h.staff["张三"]),
+    }
+
+
+def build_training(system, h) -> dict:
+    """内科's own 三基 session (held, with an exam), a planned hospital-wide one, an exam without results."""
+    from desktop_app.training import service as training
+    from desktop_app.training.models import Audience
+
+    cats = {c.code: c.id for c in training.list_categories(system)}
+    held = training.save_session(system, {"title": "内科三基三严培训", "category_id": cats["sanji"], "date": "2026-11-10",
+                                          "department_id": h.departments["内科"],
+                                          "audience": Audience(departments=(h.departments["内科"],))})
+    exam = training.save_assessment(system, {"session_id": held.id})
+    empty = training.save_assessment(system, {"session_id": held.id, "title": "第二次考核"})
+    planned = training.save_session(system, {"title": "核心制度培训", "category_id": cats["core"], "date": "2026-12-10",
+                                             "department_id": h.departments["内科"], "audience": Audience(everyone=True)})
+    return {"sanji": cats["sanji"], "held": held.id, "exam": exam.id, "empty_exam": empty.id, "planned": planned.id}
 
 
 def ledger_samples(ctx):
@@ -390,12 +442,13 @@ def template(tmp_path_factory):
     ledger = build_ledger(system, h, folder)
     roster_data = build_roster(system, h)
     handover_data = build_handover(system, h, users)
+    training_data = build_training(system, h)
     backups.make_backup(db, clock=clock)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return {"path": path, "clock": clock, "hospital": h, "users": users, "empty_department": empty,
             "reader_id": users[Role.READONLY].user_id, "ledger": ledger, "roster": roster_data,
-            "handover": handover_data}
+            "handover": handover_data, "training": training_data}
 
 
 def test_every_action_has_a_sample(template):

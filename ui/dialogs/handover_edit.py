@@ -134,6 +134,7 @@ class HandoverEditor(QDialog):
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.sign)
         QShortcut(QKeySequence.StandardKey.New, self, lambda: self.add_entry())
 
+        self._set_tab_order()
         if report_id is not None:
             self.report = handover.get_report(ctx.session, report_id)
             self._load_report(self.report)
@@ -321,6 +322,15 @@ class HandoverEditor(QDialog):
         nl.addWidget(self.notes)
         col.addWidget(notes, 1)
         return box
+
+    def _set_tab_order(self) -> None:
+        """Tab walks the form as the nurse writes it: census, patients, the patient's fields, items, notes."""
+        chain = [*self.census_edits.values(), self.compute_button, self.entry_table, self.add_category,
+                 self.f_category, self.f_bed, self.f_name, self.f_diagnosis, *self.mark_boxes.values(), self.f_time,
+                 self.f_place, self.f_operation, *self.f_sbar.values(), self.bedside_button, self.suggestions,
+                 self.carry_button, self.item_table, self.notes, self.save_button, self.sign_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     # ------------------------------------------------------------------ loading
     def _set_heading(self, title: str, status: str) -> None:

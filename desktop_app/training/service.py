@@ -1,0 +1,627 @@
+"""培训与考核: sessions with their audience (应到) and sign-in (实到), assessments with make-ups,
+知晓率 surveys, requirement rules and their coverage, a person's transcript.
+
+API (every function takes the :class:`~desktop_app.session.Session` first):
+
+* ``list_categories`` / ``save_category(category_id|None, name, active)`` — the editable category list
+  (built-in ones carry a code; 总值班培训 = ``duty`` is what the roster's qualification check reads).
+* ``audience_people(audience, date)`` — who is expected (应到) for an :class:`Audience` on a date:
+  staff employed that day (hired, not yet left) who are named, or belong to the departments (with
+  their wards) and/or staff categories; everyone for ``Audience(everyone=True)``.
+* ``save_session(values, session_id=None)`` — plan or correct a session; the expected list is
+  resolved from the audience and kept (attendance already recorded for people who stay is kept).
+  ``delete_session`` only while nothing has been recorded for it.
+* ``record_attendance(session_id, rows)`` — ``rows``: ``{"staff_id", "present", "note"}`` for the
+  expected people (absent ones with present False) and any walk-ins; refused for a date after today,
+  for a person listed twice, for unknown people. One transaction, audited with the counts.
+* ``save_assessment(values, assessment_id=None)`` (考核 linked to a session or standalone, or a
+  知晓率调查) and ``record_scores(assessment_id, rows)`` — ``rows``: ``{"staff_id", "score",
+  "attempt"}`` (attempt 1 = first sitting, 2… = 补考, only after a failed attempt); scores from 0 to
+  the full mark; passed = score ≥ pass mark. The whole list is replaced in one transaction.
+* ``list_requirements`` / ``save_requirement`` — category × staff group × times a year (or before
+  the first duty), with or without a passed assessment.
+* :mod:`desktop_app.training.coverage` — ``coverage(first, last, department_id=None)`` (who still
+  lacks what) and ``transcript(staff_id)`` (个人培训档案).
+
+Scopes: 科室负责人 see the coverage and transcripts of their own department (and its wards) and
+record sessions their department organises; 质控/管理员 everything; 院领导/只读 read everything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from desktop_app import errors
+from desktop_app.accounts import audit
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.errors import Finding
+from desktop_app.people.service import department_subtree
+from desktop_app.session import Session
+from desktop_app.settings import get_setting
+from desktop_app.textnorm import clean_prose, clean_text, parse_date
+from desktop_app.training import repo
+from desktop_app.training.models import (
+    ASSESSMENT,
+    ASSESSMENT_KINDS,
+    DUTY_CODE,
+    FORMS,
+    STAFF_CATEGORIES,
+    STAFF_GROUPS,
+    Assessment,
+    Audience,
+    Category,
+    Requirement,
+    SessionRow,
+    TrainingSession,
+)
+
+audit.register_entity("training", "培训", {
+    "title": "培训主题", "category": "类别", "content": "培训内容", "date": "日期", "time": "时间", "place": "地点",
+    "lecturer": "授课人", "department": "组织科室", "hours": "学时", "form": "形式", "audience": "培训对象",
+    "expected": "应到", "present": "实到", "absent": "缺席", "walk_ins": "计划外参加", "notes": "备注"})
+audit.register_entity("assessment", "考核", {
+    "title": "名称", "kind": "类型", "category": "类别", "date": "日期", "full_mark": "满分", "pass_mark": "合格分",
+    "tested": "参考人数", "passed": "合格人数", "make_up": "补考", "results": "成绩"})
+audit.register_entity("training_requirement", "培训要求", {"rule": "要求", "active": "启用", "notes": "说明"})
+audit.register_entity("training_category", "培训类别", {"name": "名称", "active": "启用"})
+
+DEFAULTS_FILE = ("training", "defaults.json")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def install_defaults(conn, now: str | None = None) -> None:
+    """Seed the categories and requirement rules (new databases and the version-5 upgrade)."""
+    from desktop_app.paths import resource_path
+
+    now = now or dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    data = json.loads(resource_path(*DEFAULTS_FILE).read_text(encoding="utf-8"))
+    repo.install_defaults(conn, data, now)
+
+
+# ----------------------------------------------------------------------------- scope
+
+
+def _scope(session: Session) -> set[int] | None:
+    """Departments a department head answers for; None: the whole hospital."""
+    actor = session.actor
+    if Role(actor.role) not in DEPARTMENT_SCOPED:
+        return None
+    return department_subtree(session.db, actor.department_id) if actor.department_id else set()
+
+
+def _require_department(session: Session, department_id: int | None, what: str) -> None:
+    scope = _scope(session)
+    if scope is not None and department_id not in scope:
+        raise errors.PermissionDenied(f"科室负责人只能{what}本科室组织的培训。")
+
+
+# ----------------------------------------------------------------------------- categories
+
+
+@action(Perm.TRAINING_VIEW)
+def list_categories(session: Session, *, active_only: bool = False) -> list[Category]:
+    return repo.categories(session.db, active_only=active_only)
+
+
+@action(Perm.TRAINING_SETUP)
+def save_category(session: Session, category_id: int | None, name: str, active: bool = True) -> Category:
+    db = session.db
+    name = clean_text(name)
+    if not name:
+        raise errors.ValidationError("请填写类别名称。", field="名称")
+    clash = db.scalar("SELECT id FROM training_categories WHERE name = ? AND id IS NOT ?", (name, category_id))
+    if clash:
+        raise errors.ValidationError(f"已有名为“{name}”的类别。", field="名称")
+    before = repo.category(db, category_id) if category_id else None
+    if category_id and before is None:
+        raise errors.NotFound("该培训类别不存在。")
+    if before and before.code == DUTY_CODE and not active:
+        raise errors.ValidationError("“总值班培训”类别用于值班资质检查，不能停用。", field="启用")
+    with db.transaction():
+        new_id = repo.save_category(db, category_id, name, active, session.stamp())
+        old, new = audit.diff({"name": before.name, "active": before.active} if before else {},
+                              {"name": name, "active": active})
+        audit.record(session, "update" if before else "create", "training_category", uid=str(new_id), label=name,
+                     before=old or None, after=new)
+    return repo.category(db, new_id)
+
+
+def _category(db, category_id) -> Category:
+    found = repo.category(db, category_id) if category_id else None
+    if found is None:
+        raise errors.ValidationError("请选择培训类别。", field="类别")
+    return found
+
+
+# ----------------------------------------------------------------------------- audience
+
+
+def _audience_people(db, audience: Audience, day: str) -> list:
+    people = repo.employed_staff(db, day)
+    if audience.everyone:
+        return people
+    depts: set[int] = set()
+    for d in audience.departments:
+        depts |= department_subtree(db, d)
+    named = set(audience.staff)
+    cats = set(audience.categories)
+
+    def wanted(p) -> bool:
+        if p["id"] in named:
+            return True
+        if not depts and not cats:
+            return False
+        return (not depts or p["department_id"] in depts) and (not cats or p["category"] in cats)
+
+    return [p for p in people if wanted(p)]
+
+
+def audience_label(db, audience: Audience) -> str:
+    if audience.everyone:
+        return "全院人员"
+    parts = []
+    names = [db.scalar("SELECT name FROM departments WHERE id = ?", (d,)) for d in audience.departments]
+    cats = "、".join(audience.categories)
+    if names:
+        parts.append("、".join(n for n in names if n) + (f"的{cats}" if cats else ""))
+    elif cats:
+        parts.append(f"全院{cats}")
+    if audience.staff:
+        parts.append(f"指定人员 {len(audience.staff)} 人")
+    return "；".join(parts)
+
+
+@action(Perm.TRAINING_VIEW)
+def audience_people(session: Session, audience: Audience, date) -> list:
+    """Rows (id, employee_no, name, department, category, title …) of the people expected on ``date``."""
+    return _audience_people(session.db, audience, _date(date, "日期").isoformat())
+
+
+def _date(value, field: str) -> dt.date:
+    try:
+        day = parse_date(value)
+    except ValueError:
+        raise errors.ValidationError("日期格式无法识别，请写成 2026-03-05。", field=field) from None
+    if day is None:
+        raise errors.ValidationError("请填写日期。", field=field)
+    return day
+
+
+# ----------------------------------------------------------------------------- sessions
+
+
+def _clean_session(db, values: dict) -> tuple[dict, Audience, list[Finding]]:
+    f: list[Finding] = []
+    title = clean_text(values.get("title"))
+    if not title:
+        f.append(Finding("请填写培训主题，例如“医疗质量安全核心制度培训（一）”。", field="培训主题"))
+    category_id = values.get("category_id")
+    if not category_id or repo.category(db, category_id) is None:
+        f.append(Finding("请选择培训类别。", field="类别"))
+    day = None
+    try:
+        day = parse_date(values.get("date"))
+        if day is None:
+            f.append(Finding("请填写培训日期。", field="日期"))
+    except ValueError:
+        f.append(Finding("日期格式无法识别，请写成 2026-03-05。", field="日期"))
+    times = {}
+    for key, label in (("starts", "开始时间"), ("ends", "结束时间")):
+        text = clean_text(values.get(key)).replace("：", ":")
+        if re.fullmatch(r"\d:\d\d", text):
+            text = "0" + text
+        if text and not _TIME_RE.match(text):
+            f.append(Finding("时间请写成 14:30 这样的 24 小时制。", field=label))
+        times[key] = text or None
+    if times["starts"] and times["ends"] and times["ends"] <= times["starts"] and _TIME_RE.match(times["ends"] or ""):
+        f.append(Finding("结束时间应晚于开始时间。", field="结束时间"))
+    try:
+        hours = float(clean_text(values.get("hours")) or 0)
+        if not 0 <= hours <= 100:
+            raise ValueError
+    except ValueError:
+        hours = 0
+        f.append(Finding("学时须为 0–100 之间的数，例如 2 或 1.5。", field="学时"))
+    form = clean_text(values.get("form")) or "集中"
+    if form not in FORMS:
+        f.append(Finding("形式须为：" + "、".join(FORMS) + "。", field="形式"))
+    department_id = values.get("department_id")
+    if department_id and not db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)):
+        f.append(Finding("组织科室不存在。", field="组织科室"))
+    audience = values.get("audience") or Audience()
+    if isinstance(audience, dict):
+        audience = Audience.from_json(audience)
+    bad_cats = [c for c in audience.categories if c not in STAFF_CATEGORIES]
+    if bad_cats:
+        f.append(Finding("人员类别须为：" + "、".join(STAFF_CATEGORIES) + "。", field="培训对象"))
+    if not (audience.everyone or audience.departments or audience.categories or audience.staff):
+        f.append(Finding("请选择培训对象：全院人员，或科室、人员类别、指定人员。", field="培训对象"))
+    clean = {"title": title, "category_id": category_id, "content": clean_prose(values.get("content")),
+             "date": day.isoformat() if day else None, **times, "place": clean_text(values.get("place")) or None,
+             "lecturer": clean_text(values.get("lecturer")) or None,
+             "lecturer_title": clean_text(values.get("lecturer_title")) or None, "department_id": department_id or None,
+             "hours": hours, "form": form, "audience_json": json.dumps(audience.to_json(), ensure_ascii=False),
+             "notes": clean_prose(values.get("notes"))}
+    return clean, audience, f
+
+
+def _session_audit(db, values: dict, expected: int) -> dict:
+    category = repo.category(db, values["category_id"])
+    dept = db.scalar("SELECT name FROM departments WHERE id = ?", (values["department_id"],)) if values["department_id"] else None
+    return {"title": values["title"], "category": category.name if category else None, "content": values["content"],
+            "date": values["date"], "time": "–".join(t for t in (values["starts"], values["ends"]) if t) or None,
+            "place": values["place"], "lecturer": " ".join(x for x in (values["lecturer"], values["lecturer_title"]) if x) or None,
+            "department": dept, "hours": values["hours"], "form": values["form"],
+            "audience": values["audience_label"], "expected": expected, "notes": values["notes"]}
+
+
+@action(Perm.TRAINING_RECORD)
+def save_session(session: Session, values: dict, session_id: int | None = None) -> TrainingSession:
+    """Plan a session (or correct one): its details and audience; 应到 is resolved and stored."""
+    db = session.db
+    before_row = repo.session_record(db, session_id) if session_id else None
+    if session_id and before_row is None:
+        raise errors.NotFound("该培训记录不存在，可能已被删除。")
+    clean, audience, f = _clean_session(db, values)
+    if f:
+        raise errors.ValidationError(f)
+    _require_department(session, clean["department_id"], "登记")
+    if before_row is not None:
+        _require_department(session, before_row["department_id"], "修改")
+    clean["audience_label"] = audience_label(db, audience)
+    people = [p["id"] for p in _audience_people(db, audience, clean["date"])]
+    if not people:
+        raise errors.ValidationError(f"按所选培训对象，{clean['date']} 没有在岗人员，请检查科室和人员类别。", field="培训对象")
+    now = session.stamp()
+    with db.transaction():
+        if before_row is None:
+            new_id = repo.insert_session(db, clean, session.actor.display_name, now)
+        else:
+            new_id = session_id
+            repo.update_session(db, session_id, clean, now)
+        repo.set_expected(db, new_id, people)
+        row = repo.session_record(db, new_id)
+        after = _session_audit(db, clean, row["expected_count"])
+        if before_row is None:
+            audit.record(session, "create", "training", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
+                         after=after)
+        else:
+            old_values = {c: before_row[c] for c in clean}
+            old = _session_audit(db, old_values, before_row["expected_count"])
+            b, a = audit.diff(old, after)
+            audit.record(session, "update", "training", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
+                         before=b, after=a)
+    return get_session(session, new_id)
+
+
+@action(Perm.TRAINING_RECORD)
+def delete_session(session: Session, session_id: int) -> None:
+    db = session.db
+    row = repo.session_record(db, session_id)
+    if row is None:
+        raise errors.NotFound("该培训记录不存在，可能已被删除。")
+    _require_department(session, row["department_id"], "删除")
+    if row["attendance_recorded"] or db.scalar(
+            "SELECT 1 FROM assessment_results r JOIN assessments a ON a.id = r.assessment_id WHERE a.session_id = ?",
+            (session_id,)):
+        raise errors.Conflict(f"“{row['title']}”已登记签到或考核成绩，不能删除；如有错误请修改培训信息或签到情况。")
+    with db.transaction():
+        repo.delete_session(db, session_id)
+        audit.record(session, "delete", "training", uid=row["uid"], label=f"{row['date']} {row['title']}",
+                     before={"title": row["title"], "date": row["date"], "expected": row["expected_count"]})
+
+
+@action(Perm.TRAINING_VIEW)
+def list_sessions(session: Session, first, last, *, category_id: int | None = None, department_id: int | None = None,
+                  text: str | None = None) -> list[SessionRow]:
+    a, b = _range(first, last)
+    return repo.session_rows(session.db, first=a, last=b, category_id=category_id, department_id=department_id,
+                             text=clean_text(text) or None)
+
+
+@action(Perm.TRAINING_VIEW)
+def get_session(session: Session, session_id: int) -> TrainingSession:
+    row = repo.session_record(session.db, session_id)
+    if row is None:
+        raise errors.NotFound("该培训记录不存在，可能已被删除。")
+    return repo.session(session.db, row)
+
+
+def _range(first, last) -> tuple[str, str]:
+    a, b = _date(first, "开始日期"), _date(last, "结束日期")
+    if b < a:
+        raise errors.ValidationError("结束日期不能早于开始日期。", field="日期")
+    return a.isoformat(), b.isoformat()
+
+
+# ----------------------------------------------------------------------------- attendance
+
+
+@action(Perm.TRAINING_RECORD)
+def record_attendance(session: Session, session_id: int, rows: list[dict]) -> TrainingSession:
+    """Sign-in: every expected person present or absent (with a note), plus people who came unplanned."""
+    db = session.db
+    row = repo.session_record(db, session_id)
+    if row is None:
+        raise errors.NotFound("该培训记录不存在，可能已被删除。")
+    _require_department(session, row["department_id"], "登记")
+    if row["date"] > session.today().isoformat():
+        raise errors.ValidationError(f"培训日期（{row['date']}）在今天之后，还不能登记签到。请在培训结束后登记，"
+                                     "或先修改培训日期。", field="日期")
+    expected = {a.staff_id: a for a in repo.attendees(db, session_id) if a.expected}
+    people = repo.staff_rows(db, [r.get("staff_id") for r in rows if r.get("staff_id")])
+    f: list[Finding] = []
+    marks: dict[int, tuple[bool, bool, str | None]] = {}
+    for i, r in enumerate(rows, 1):
+        staff_id = r.get("staff_id")
+        person = people.get(staff_id)
+        if person is None:
+            f.append(Finding(f"第 {i} 行：查无此人（人员编号 {staff_id}）。", field="签到", row=i))
+            continue
+        if staff_id in marks:
+            f.append(Finding(f"{person['name']}（{person['employee_no']}）签到了两次，请删去重复的一行。", field="签到",
+                             row=i))
+            continue
+        present = bool(r.get("present"))
+        if staff_id not in expected and not present:
+            continue  # someone not expected who did not come: nothing to record
+        marks[staff_id] = (staff_id in expected, present, clean_prose(r.get("note")))
+    if f:
+        raise errors.ValidationError(f)
+    for staff_id in expected:  # an expected person left out of the list is recorded as absent
+        marks.setdefault(staff_id, (True, False, None))
+    present_ids = [s for s, (_e, p, _n) in marks.items() if p]
+    absent = [expected[s].name for s, (e, p, _n) in marks.items() if e and not p]
+    walk_ins = [people[s]["name"] for s, (e, p, _n) in marks.items() if p and not e]
+    with db.transaction():
+        repo.save_attendance(db, session_id, marks, session.stamp())
+        audit.record(session, "update", "training", uid=row["uid"], label=f"{row['date']} {row['title']}",
+                     before={"present": row["present_count"]} if row["attendance_recorded"] else None,
+                     after={"expected": len(expected), "present": len(present_ids),
+                            "absent": "、".join(absent[:50]) + (f" 等 {len(absent)} 人" if len(absent) > 50 else "")
+                            or None, "walk_ins": "、".join(walk_ins) or None})
+    return get_session(session, session_id)
+
+
+# ----------------------------------------------------------------------------- assessments
+
+
+def _clean_assessment(db, values: dict) -> tuple[dict, list[Finding]]:
+    f: list[Finding] = []
+    session_id = values.get("session_id") or None
+    linked = repo.session_record(db, session_id) if session_id else None
+    if session_id and linked is None:
+        f.append(Finding("所属培训不存在。", field="所属培训"))
+    kind = clean_text(values.get("kind")) or ASSESSMENT
+    if kind not in ASSESSMENT_KINDS:
+        f.append(Finding("类型须为考核或知晓率调查。", field="类型"))
+    title = clean_text(values.get("title")) or (f"{linked['title']}考核" if linked else "")
+    if not title:
+        f.append(Finding("请填写考核名称。", field="名称"))
+    category_id = values.get("category_id") or (linked["category_id"] if linked else None)
+    if not category_id or repo.category(db, category_id) is None:
+        f.append(Finding("请选择考核类别。", field="类别"))
+    day = None
+    try:
+        day = parse_date(values.get("date") or (linked["date"] if linked else None))
+        if day is None:
+            f.append(Finding("请填写考核日期。", field="日期"))
+    except ValueError:
+        f.append(Finding("日期格式无法识别，请写成 2026-03-05。", field="日期"))
+    marks = {}
+    for key, label, default in (("full_mark", "满分", 100), ("pass_mark", "合格分", None)):
+        raw = values.get(key)
+        try:
+            marks[key] = float(default if raw in (None, "") and default is not None else raw
+                               if raw not in (None, "") else get_setting(db, "training.pass_mark"))
+        except (TypeError, ValueError):
+            marks[key] = None
+            f.append(Finding(f"{label}须为数字。", field=label))
+    if marks.get("full_mark") is not None and not 0 < marks["full_mark"] <= 1000:
+        f.append(Finding("满分须大于 0（常用 100）。", field="满分"))
+    elif None not in marks.values() and not 0 <= marks["pass_mark"] <= marks["full_mark"]:
+        f.append(Finding(f"合格分须在 0 到满分 {marks['full_mark']:g} 之间。", field="合格分"))
+    return {"session_id": session_id, "kind": kind, "title": title, "category_id": category_id,
+            "date": day.isoformat() if day else None, **marks, "notes": clean_prose(values.get("notes"))}, f
+
+
+def _assessment_audit(db, v: dict) -> dict:
+    category = repo.category(db, v["category_id"])
+    return {"title": v["title"], "kind": v["kind"], "category": category.name if category else None, "date": v["date"],
+            "full_mark": v["full_mark"], "pass_mark": v["pass_mark"]}
+
+
+@action(Perm.TRAINING_RECORD)
+def save_assessment(session: Session, values: dict, assessment_id: int | None = None) -> Assessment:
+    db = session.db
+    before = repo.assessment_record(db, assessment_id) if assessment_id else None
+    if assessment_id and before is None:
+        raise errors.NotFound("该考核不存在，可能已被删除。")
+    clean, f = _clean_assessment(db, values)
+    if f:
+        raise errors.ValidationError(f)
+    if before is not None and db.scalar("SELECT 1 FROM assessment_results WHERE assessment_id = ?", (assessment_id,)) \
+            and (clean["pass_mark"], clean["full_mark"]) != (before["pass_mark"], before["full_mark"]):
+        raise errors.ValidationError("已登记成绩的考核不能再改满分或合格分（合格与否按登记时的标准）。", field="合格分")
+    if clean["session_id"]:
+        linked = repo.session_record(db, clean["session_id"])
+        _require_department(session, linked["department_id"], "登记")
+    elif _scope(session) is not None:
+        raise errors.PermissionDenied("科室负责人只能登记本科室组织的培训的考核。")
+    now = session.stamp()
+    with db.transaction():
+        new_id = repo.insert_assessment(db, clean, session.actor.display_name, now) if before is None else assessment_id
+        if before is not None:
+            repo.update_assessment(db, assessment_id, clean, now)
+        row = repo.assessment_record(db, new_id)
+        after = _assessment_audit(db, clean)
+        if before is None:
+            audit.record(session, "create", "assessment", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
+                         after=after)
+        else:
+            b, a = audit.diff(_assessment_audit(db, {k: before[k] for k in clean}), after)
+            audit.record(session, "update", "assessment", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
+                         before=b, after=a)
+    return get_assessment(session, new_id)
+
+
+@action(Perm.TRAINING_VIEW)
+def get_assessment(session: Session, assessment_id: int) -> Assessment:
+    from dataclasses import replace
+
+    row = repo.assessment_record(session.db, assessment_id)
+    if row is None:
+        raise errors.NotFound("该考核不存在，可能已被删除。")
+    return replace(repo._assessment(row), results=tuple(repo.results(session.db, assessment_id)))
+
+
+@action(Perm.TRAINING_VIEW)
+def list_assessments(session: Session, first, last, *, kind: str | None = None,
+                     standalone: bool = False) -> list[Assessment]:
+    a, b = _range(first, last)
+    return repo.assessment_rows(session.db, first=a, last=b, kind=kind, standalone=standalone)
+
+
+def _score(value) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = clean_text(value).replace("分", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@action(Perm.TRAINING_RECORD)
+def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Assessment:
+    """The assessment's whole result list: each row ``{"staff_id", "score", "attempt"}`` (blank scores skipped)."""
+    db = session.db
+    head = repo.assessment_record(db, assessment_id)
+    if head is None:
+        raise errors.NotFound("该考核不存在，可能已被删除。")
+    if head["session_id"]:
+        _require_department(session, repo.session_record(db, head["session_id"])["department_id"], "登记")
+    elif _scope(session) is not None:
+        raise errors.PermissionDenied("科室负责人只能登记本科室组织的培训的考核。")
+    if head["date"] > session.today().isoformat():
+        raise errors.ValidationError(f"考核日期（{head['date']}）在今天之后，还不能登记成绩。", field="日期")
+    people = repo.staff_rows(db, [r.get("staff_id") for r in rows if r.get("staff_id")])
+    full, pass_mark = head["full_mark"], head["pass_mark"]
+    f: list[Finding] = []
+    seen: dict[tuple[int, int], int] = {}
+    clean: list[tuple[int, int, float, bool, str]] = []
+    for i, r in enumerate(rows, 1):
+        if r.get("score") in (None, ""):
+            continue
+        person = people.get(r.get("staff_id"))
+        if person is None:
+            f.append(Finding(f"第 {i} 行：查无此人（人员编号 {r.get('staff_id')}）。", field="成绩", row=i))
+            continue
+        who = f"{person['name']}（{person['employee_no']}）"
+        score = _score(r.get("score"))
+        try:
+            attempt = int(r.get("attempt") or 1)
+        except (TypeError, ValueError):
+            attempt = 0
+        if attempt < 1:
+            f.append(Finding(f"第 {i} 行 {who}：第几次考试须为 1（首次）或 2、3（补考）。", field="补考", row=i))
+            continue
+        if score is None:
+            f.append(Finding(f"第 {i} 行 {who}：成绩“{r.get('score')}”不是数字。", field="成绩", row=i))
+            continue
+        if not 0 <= score <= full:
+            f.append(Finding(f"第 {i} 行 {who}：成绩 {score:g} 超出 0–{full:g} 分。", field="成绩", row=i))
+            continue
+        key = (person["id"], attempt)
+        if key in seen:
+            f.append(Finding(f"第 {i} 行 {who}：与第 {seen[key]} 行重复（同一次考试只能有一个成绩）。", field="成绩", row=i))
+            continue
+        seen[key] = i
+        clean.append((person["id"], attempt, score, score >= pass_mark, head["date"]))
+    by_person: dict[int, dict[int, bool]] = {}
+    for staff_id, attempt, _s, passed, _d in clean:
+        by_person.setdefault(staff_id, {})[attempt] = passed
+    for staff_id, attempts in by_person.items():
+        for attempt in sorted(attempts):
+            if attempt > 1 and attempts.get(attempt - 1) is not False:
+                p = people[staff_id]
+                why = "没有上一次的成绩" if attempt - 1 not in attempts else "上一次已合格"
+                f.append(Finding(f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）：{why}，"
+                                 "补考只适用于上一次未合格的人员。", field="补考", row=seen[(staff_id, attempt)]))
+    if f:
+        raise errors.ValidationError(f)
+    before = get_assessment(session, assessment_id)
+    with db.transaction():
+        repo.replace_results(db, assessment_id, clean)
+        after = repo._assessment(repo.assessment_record(db, assessment_id))
+        audit.record(session, "update", "assessment", uid=head["uid"], label=f"{head['date']} {head['title']}",
+                     before={"tested": before.tested, "passed": before.passed_final} if before.results else None,
+                     after={"tested": after.tested, "passed": after.passed_final,
+                            "make_up": sum(1 for r in clean if r[1] > 1) or None,
+                            "results": "；".join(f"{people[s]['name']} {sc:g}" + (f"（补考{a - 1}）" if a > 1 else "")
+                                                for s, a, sc, _p, _d in clean[:200])})
+    return get_assessment(session, assessment_id)
+
+
+@action(Perm.TRAINING_RECORD)
+def delete_assessment(session: Session, assessment_id: int) -> None:
+    db = session.db
+    head = repo.assessment_record(db, assessment_id)
+    if head is None:
+        raise errors.NotFound("该考核不存在，可能已被删除。")
+    if head["tested"]:
+        raise errors.Conflict(f"“{head['title']}”已登记 {head['tested']} 人的成绩，不能删除。")
+    if head["session_id"]:
+        _require_department(session, repo.session_record(db, head["session_id"])["department_id"], "删除")
+    with db.transaction():
+        repo.delete_assessment(db, assessment_id)
+        audit.record(session, "delete", "assessment", uid=head["uid"], label=f"{head['date']} {head['title']}",
+                     before={"title": head["title"]})
+
+
+# ----------------------------------------------------------------------------- requirements
+
+
+@action(Perm.TRAINING_VIEW)
+def list_requirements(session: Session, *, active_only: bool = False) -> list[Requirement]:
+    return repo.requirements(session.db, active_only=active_only)
+
+
+@action(Perm.TRAINING_SETUP)
+def save_requirement(session: Session, values: dict, requirement_id: int | None = None) -> Requirement:
+    db = session.db
+    f: list[Finding] = []
+    category_id = values.get("category_id")
+    if not category_id or repo.category(db, category_id) is None:
+        f.append(Finding("请选择培训类别。", field="类别"))
+    group = clean_text(values.get("staff_group"))
+    if group not in STAFF_GROUPS:
+        f.append(Finding("人员范围须为：" + "、".join(STAFF_GROUPS) + "。", field="人员范围"))
+    before_duty = bool(values.get("before_duty"))
+    times = values.get("times_per_year")
+    if before_duty:
+        times = None
+    else:
+        try:
+            times = int(clean_text(times))
+            if not 1 <= times <= 52:
+                raise ValueError
+        except ValueError:
+            f.append(Finding("每年次数须为 1–52 的整数（或选择“上岗前”）。", field="每年次数"))
+    if f:
+        raise errors.ValidationError(f)
+    clean = {"category_id": category_id, "staff_group": group, "times_per_year": times, "before_duty": int(before_duty),
+             "must_pass": int(bool(values.get("must_pass"))), "active": int(values.get("active", True) is not False),
+             "notes": clean_prose(values.get("notes"))}
+    old = next((r for r in repo.requirements(db) if r.id == requirement_id), None) if requirement_id else None
+    if requirement_id and old is None:
+        raise errors.NotFound("该培训要求不存在。")
+    with db.transaction():
+        new_id = repo.save_requirement(db, requirement_id, clean, session.stamp())
+        new = next(r for r in repo.requirements(db) if r.id == new_id)
+        b, a = audit.diff({"rule": old.label, "active": old.active, "notes": old.notes} if old else {},
+                          {"rule": new.label, "active": new.active, "notes": new.notes})
+        audit.record(session, "update" if old else "create", "training_requirement", uid=str(new_id), label=new.label,
+                     before=b or None, after=a)
+    return new
