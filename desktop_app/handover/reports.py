@@ -19,9 +19,11 @@ A day page holds, in order:
 * the title 病区交班报告 (医师交接班记录 for doctors), the hospital, ward and date, 内部资料 at
   the top right of every page; a boxed line when a shift is not yet received
   (“未完成交接：小夜班 已交班（未接班）…”);
-* 病人动态: a row per shift (原有 … 一级护理, 0 printed as 0), a 核对 column (正确 / 有误, the
-  reason under the table) and the state; a shift without a report reads 未书写 across the row
-  (未到交班时间 for a shift not yet ended);
+* 病人动态: a row per shift — 原有 … 一级护理 (0 printed as 0), 核对 (正确 / 有误, the reason
+  under the table), the state, and both signatures with their times (交班者, 接班者; 未签名 /
+  未接班 where missing): who handed over to whom, and when, is the first thing the 护理部
+  checks, so it sits at the top of the page. A shift without a report reads 未书写 across the
+  row (未到交班时间 for a shift not yet ended);
 * 患者交班: rows grouped 离开病区 → 新入与转入 → 重点患者 (a patient's group is the first of
   her categories in that order, so a patient who died in the night is under 离开病区), then by
   bed; 床号, 姓名, 诊断, and in each shift's column what that shift wrote: the category and
@@ -29,8 +31,7 @@ A day page holds, in order:
   (床旁交接 ✓ 11-23 08:10 床旁记录单第 3 页, or “床旁交接：未记录” where one is required).
   The header (with the ward and date) repeats on every page; a row taller than a page is split
   inside the row, never cut;
-* 交接物品与签名, in the same shift columns: each item's count (基数, 不符 with the note), 备注,
-  the state, 交班者 and 接班者 with their times (未接班 / 未签名 where missing);
+* 交接物品, in the same shift columns: each item's count (基数, 不符 with the note), 完好, 备注;
 * 补记 (after both signatures): shift, time, author and text.
 
 Consecutive days of a ward without any report share one page listing their shifts as 未书写,
@@ -54,7 +55,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import Perm, action
@@ -96,6 +97,7 @@ STATE_TEXT = {DRAFT: "草稿（未交班）", HANDED: "已交班（未接班）"
 SECTIONS = ("离开病区", "新入与转入", "重点患者")
 SBAR = (("situation", "现状"), ("background", "背景"), ("assessment", "评估"), ("recommendation", "建议"))
 WEEKDAYS = "一二三四五六日"
+MAX_DAYS = 366  # a year of all 30 wards is ~33,000 reports: larger periods are printed in parts
 
 
 def cn_date(day: dt.date) -> str:
@@ -257,12 +259,17 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
     a, b = _date(first, "开始日期"), _date(last, "结束日期")
     if b < a:
         raise errors.ValidationError("结束日期不能早于开始日期。", field="日期")
+    if (b - a).days >= MAX_DAYS:
+        raise errors.ValidationError(f"一次最多打印或导出 {MAX_DAYS} 天（所选 {(b - a).days + 1} 天），请分段进行，"
+                                     "例如每次一个月或一个季度。", field="日期")
     db = session.db
     if department_id is not None:
         service._template(db, department_id, kind)  # a ward of the right kind, or a message saying why not
     reports = repo.printout_reports(db, kind=kind, departments=service._departments(session, department_id),
                                     first=a.isoformat(), last=b.isoformat())
-    by_slot = {(r.department_id, r.date, r.shift_order): r for r in reports}
+    by_day: dict[tuple[int, str], list[Report]] = {}
+    for r in reports:
+        by_day.setdefault((r.department_id, r.date), []).append(r)
     now = session.now()
     books = []
     for ward, name in _wards(session, kind, department_id, {r.department_id for r in reports}):
@@ -275,9 +282,9 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
         day = a
         while day <= b:
             slots = {s.order: Slot(s, None, s.interval(day)[1] <= now) for s in shifts}
-            for order in {k[2] for k in by_slot if k[:2] == (ward, day.isoformat())}:
-                report = by_slot[(ward, day.isoformat(), order)]
-                slots[order] = Slot(_report_shift(report, day), report if visible else _masked(report), True)
+            for report in by_day.get((ward, day.isoformat()), ()):
+                slots[report.shift_order] = Slot(_report_shift(report, day), report if visible else _masked(report),
+                                                 True)
             ordered = tuple(slots[k] for k in sorted(slots))
             if any(s.report is not None or s.ended for s in ordered):
                 days.append(BookDay(day, ordered))
@@ -301,12 +308,17 @@ def _style(name: str, size: float, *, bold=False, align=TA_LEFT, leading=None) -
                           alignment=align, wordWrap="CJK")
 
 
-_SUB = _style("hsub", 11, align=TA_CENTER, leading=16)
+_TITLE = ParagraphStyle("htitle", _style("htitle0", 16, bold=True, align=TA_CENTER, leading=21), spaceAfter=1 * mm)
+_SUB = _style("hsub", 10.5, align=TA_CENTER, leading=15)
 _MARK = _style("hmark", 10.5, bold=True, align=TA_CENTER)
 _HEAD = _style("hhead", 8.5, bold=True, align=TA_CENTER, leading=10.5)
+_ADDENDA_HEAD = ParagraphStyle("hadd", _style("hadd0", 10.5, bold=True, leading=15), spaceBefore=3 * mm,
+                               spaceAfter=1 * mm)
 _HEAD_LEFT = _style("hheadl", 9, bold=True, leading=11.5)
 _CELL = _style("hcell", 8.5, leading=11)
+_NEXT_ENTRY = ParagraphStyle("hnext", _CELL, spaceBefore=4)
 _CELL_CENTER = _style("hcellc", 8.5, align=TA_CENTER, leading=11)
+_SIGN = _style("hsign", 8, align=TA_CENTER, leading=10)
 _NOTE = ParagraphStyle("hnote", _style("hnote0", 8.5, leading=11.5), spaceBefore=1.5)
 _GROUP_FILL = colors.Color(0.91, 0.91, 0.91)
 _GAP_FILL = colors.Color(0.94, 0.94, 0.94)
@@ -346,11 +358,13 @@ class _Tick(Flowable):
 
 
 def _table(data: list, widths: list[float], cmds: list, *, header_rows: int, whole_rows: bool = True) -> Table:
-    """A grid table whose header rows repeat. Page breaks fall between rows; a row taller than
-    a page is split inside (``whole_rows=False`` splits inside rows first, so that the rows
-    before a very tall one are not left alone with a second copy of the header)."""
-    table = _DataTable(data, colWidths=widths, repeatRows=header_rows, hAlign="CENTER", splitInRow=40,
-                       splitByRow=int(whole_rows))
+    """A grid table whose header rows repeat. Page breaks fall between rows (a row that does not
+    fit moves to the next page); a table holding a row taller than a page (``whole_rows=False``)
+    is split inside rows instead, so that nothing is cut off."""
+    # (reportlab falls back to splitting inside a row whenever the rest of a table starts with a
+    # row that does not fit: allowed only where a row could not fit any page)
+    table = _DataTable(data, colWidths=widths, repeatRows=header_rows, hAlign="CENTER",
+                       splitByRow=int(whole_rows), splitInRow=0 if whole_rows else 40)
     table.setStyle(TableStyle(_base_style(header_rows) + [("LEFTPADDING", (0, 0), (-1, -1), 3),
                                                           ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + cmds))
     return table
@@ -368,25 +382,36 @@ def _census_value(report: Report, name: str) -> str:
 
 
 def census_table(day: BookDay, width: float) -> Table:
-    """Rows = the day's shifts; 原有 … 一级护理, 核对, 状态."""
-    shift_w, check_w, state_w = 34 * mm, 14 * mm, 30 * mm
+    """Rows = the day's shifts: 原有 … 一级护理, 核对, 状态, and both signatures with their times
+    (at the top of the page, where the 护理部 looks first)."""
+    shift_w, check_w, state_w, sign_w, wide_w = 31 * mm, 10 * mm, 14 * mm, 26 * mm, 15 * mm  # wide: 一级护理
     n = len(CENSUS_FIELDS)
-    field_w = (width - shift_w - check_w - state_w) / n
-    data = [[_p("班次", _HEAD)] + [_p(f, _HEAD) for f in CENSUS_FIELDS] + [_p("核对", _HEAD), _p("状态", _HEAD)]]
+    field_w = (width - shift_w - check_w - state_w - 2 * sign_w - wide_w) / (n - 1)
+    heads = ("班次", *CENSUS_FIELDS, "核对", "状态", "交班者", "接班者")
+    data = [[_p(h, _HEAD) for h in heads]]
     cmds = []
     for slot in day.slots:
         r = len(data)
         row = [_p(slot.shift.label(), _CELL_CENTER)]
         report = slot.report
         if report is None:
-            row += [_p(slot.state, _HEAD)] + [""] * (n + 1)
+            row += [_p(slot.state, _HEAD)] + [""] * (n + 3)
             cmds += [("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GAP_FILL)]
         else:
             row += [_census_value(report, f) for f in CENSUS_FIELDS]
             row.append(_p("正确" if not census_findings(report.census) else "有误", _CELL_CENTER))
-            row.append(_p(slot.state_text, _CELL_CENTER))
+            row.append(_p(slot.state, _CELL_CENTER))  # 接班者 says 未接班 where it applies
+            row.append(_p(signature_text(report.outgoing_name, report.outgoing_at, "未签名"), _SIGN))
+            row.append(_p(signature_text(report.receiving_name, report.receiving_at, "未接班"), _SIGN))
+            if report.status != RECEIVED:
+                cmds.append(("BACKGROUND", (-1, r), (-1, r), _GAP_FILL))
         data.append(row)
-    return _table(data, [shift_w] + [field_w] * n + [check_w, state_w], cmds, header_rows=1)
+    return _table(data, [shift_w] + [field_w] * (n - 1) + [wide_w, check_w, state_w, sign_w, sign_w], cmds,
+                  header_rows=1)
+
+
+def signature_text(name: str | None, at: str | None, missing: str) -> str:
+    return f"{name} {short_stamp(at)}" if name else missing
 
 
 def census_notes(day: BookDay) -> list[str]:
@@ -458,6 +483,15 @@ def entry_lines(e: Entry) -> list[str]:
     return lines
 
 
+def entry_paragraphs(entries: list[Entry]) -> list[Paragraph]:
+    """A shift's cell: a paragraph per line of each entry (a long row splits between them), a
+    little space between two entries of the same patient."""
+    out = []
+    for n, e in enumerate(entries):
+        out += [Paragraph(line, _NEXT_ENTRY if n and i == 0 else _CELL) for i, line in enumerate(entry_lines(e))]
+    return out
+
+
 def _row_height(cells: list, widths: list[float]) -> float:
     """About how tall a row of flowable lists will be (cell padding included)."""
     return max((sum(f.wrap(w - 6, 1e6)[1] for f in cell) + 4.5 for cell, w in zip(cells, widths)
@@ -482,8 +516,7 @@ def patient_table(snapshot: HandoverSnapshot, ward: WardBook, day: BookDay, widt
     rows = patient_rows(day)
     for row in rows:
         cells = [[_p(row.bed, _CELL_CENTER)], [_p(row.name, _CELL_CENTER)], [_p(row.diagnosis)]] + [
-            [Paragraph("<br/>".join(entry_lines(e)), _CELL) for e in row.entries.get(s.shift.order, ())]
-            for s in slots]
+            entry_paragraphs(row.entries.get(s.shift.order, ())) for s in slots]
         row_height = _row_height(cells, widths)
         tallest = max(tallest, row_height)
         if row.section != section:
@@ -491,7 +524,7 @@ def patient_table(snapshot: HandoverSnapshot, ward: WardBook, day: BookDay, widt
             r = len(data)
             data.append([_p(section, _HEAD_LEFT)] + [""] * (cols - 1))
             cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GROUP_FILL)]
-            if row_height < height / 2:  # a group heading never ends a page …
+            if row_height < height * 0.8:  # a group heading never ends a page …
                 cmds.append(("NOSPLIT", (0, r), (-1, r + 1)))  # … unless its first row must be split anyway
         data.append(cells)
     if not rows:
@@ -512,16 +545,12 @@ def item_text(item: dict) -> str:
     return text + (f"\n备注：{note}" if note else "")
 
 
-def signature_text(name: str | None, at: str | None, missing: str) -> str:
-    return f"{name}\n{short_stamp(at)}" if name else missing
-
-
-def items_and_signatures(day: BookDay, width: float) -> Table:
-    """交接物品, 备注 and both signatures, in the patient table's shift columns."""
+def items_table(day: BookDay, width: float) -> Table | None:
+    """交接物品 (and 备注) in the patient table's shift columns; None when there is nothing."""
     slots = day.slots
     label_w = 55 * mm
     shift_w = (width - label_w) / max(1, len(slots))
-    data = [[_p("交接物品与签名", _HEAD)] + [_shift_head(s, times=False) for s in slots]]
+    data = [[_p("交接物品", _HEAD)] + [_shift_head(s, times=False) for s in slots]]
     names: dict[str, object] = {}
     for slot in slots:
         for item in slot.report.items if slot.report else ():
@@ -535,25 +564,25 @@ def items_and_signatures(day: BookDay, width: float) -> Table:
         data.append([_p(label)] + cells)
     if any(s.report and s.report.notes for s in slots):
         data.append([_p("备注")] + [_p(s.report.notes) if s.report and s.report.notes else "" for s in slots])
-    first_sig = len(data)
-    data.append([_p("交班者（签名、时间）")] + [
-        _p(signature_text(s.report.outgoing_name, s.report.outgoing_at, "未签名"), _CELL_CENTER) if s.report
-        else _p(s.state, _CELL_CENTER) for s in slots])
-    data.append([_p("接班者（签名、时间）")] + [
-        _p(signature_text(s.report.receiving_name, s.report.receiving_at, "未接班"), _CELL_CENTER) if s.report
-        else _p(s.state, _CELL_CENTER) for s in slots])
-    # short (as it always is): kept on one page; else at least the signatures stay with the last item
-    cmds = [("NOSPLIT", (0, 0 if len(data) <= 16 else max(1, first_sig - 1)), (-1, -1))]
+    if len(data) == 1:
+        return None
+    cmds = [("NOSPLIT", (0, 0), (-1, min(len(data), 16) - 1))]  # a short list stays on one page
     for c, slot in enumerate(slots, start=1):
         if slot.report is None:
             cmds.append(("BACKGROUND", (c, 1), (c, -1), _GAP_FILL))
-        elif slot.report.status != RECEIVED:
-            cmds.append(("BACKGROUND", (c, len(data) - 1), (c, len(data) - 1), _GAP_FILL))
     return _table(data, [label_w] + [shift_w] * len(slots), cmds, header_rows=1)
 
 
-ADDENDA_COLUMNS = [Column("班次", 10, "center"), Column("补记时间", 16, "center"), Column("补记人", 10, "center"),
-                   Column("补记内容", 90)]
+def addenda_table(day: BookDay, width: float) -> Table:
+    """补记: shift, time, author, text — after the report, never mixed into it."""
+    widths = [22 * mm, 26 * mm, 22 * mm]
+    widths.append(width - sum(widths))
+    data = [[_p(h, _HEAD) for h in ("班次", "补记时间", "补记人", "补记内容")]]
+    data += [[_p(s.shift.name, _CELL_CENTER), _p(short_stamp(a.added_at), _CELL_CENTER), _p(a.author, _CELL_CENTER),
+              _p(a.text)] for s in day.slots if s.report for a in s.report.addenda]
+    return _table(data, widths, [], header_rows=1)
+
+
 GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center")]
 
 
@@ -569,7 +598,7 @@ def weekday(day: dt.date) -> str:
 
 
 def _heading(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, when: str) -> None:
-    report.title(snapshot.title)
+    report.add(Paragraph(escape(snapshot.title), _TITLE))  # smaller than a report's title: a day fits a page
     parts = [snapshot.hospital, f"{snapshot.unit_label}：{ward.department_name}", when]
     if not ward.names_visible:
         parts.append("患者姓名已隐去")
@@ -583,20 +612,19 @@ def _day_page(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, day
     if unfinished:
         report.spacer(1)
         report.add(_boxed("未完成交接：" + "；".join(unfinished)))
-    report.spacer(2)
+    report.spacer(1.5)
     report.add(census_table(day, width))
     for line in census_notes(day):
         report.add(_p(line, _NOTE))
-    report.spacer(3)
+    report.spacer(2.5)
     report.add(patient_table(snapshot, ward, day, width, report.pagesize[1] - report.margins.top
                              - report.margins.bottom))
-    report.spacer(3)
-    report.add(items_and_signatures(day, width))
-    addenda = [[s.shift.name, short_stamp(a.added_at), a.author, a.text]
-               for s in day.slots if s.report for a in s.report.addenda]
-    if addenda:
-        report.heading("补记（双方签名后的更正，原记录不变）", level=2)
-        report.table(ADDENDA_COLUMNS, addenda, font_size=8.5)
+    items = items_table(day, width)
+    if items is not None:
+        report.spacer(2.5)
+        report.add(items)
+    if any(s.report and s.report.addenda for s in day.slots):
+        report.add(KeepTogether([Paragraph("补记（双方签名后的更正，原记录不变）", _ADDENDA_HEAD), addenda_table(day, width)]))
 
 
 def _gap_page(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, days: list[BookDay]) -> None:
@@ -740,9 +768,9 @@ def write_handover_xlsx(snapshot: HandoverSnapshot, path: Path | str,
                         progress: ProgressCallback | None = None) -> Path:
     """交班报告, 患者交班, 交接物品, 补记, 统计: frozen headers, A4 landscape fit to width, 内部资料."""
     report = XlsxReport(path, snapshot.info(), landscape=True)
-    report.table(REPORT_COLUMNS, report_rows(snapshot), sheet_title="交班报告")
-    report.table(ENTRY_COLUMNS, entry_rows(snapshot), sheet_title="患者交班")
-    report.table(ITEM_COLUMNS, item_rows(snapshot), sheet_title="交接物品")
-    report.table(ADDENDUM_COLUMNS, addendum_rows(snapshot), sheet_title="补记")
-    report.table(FIGURE_COLUMNS, figure_rows(snapshot), sheet_title="统计")
+    for title, columns, rows in (("交班报告", REPORT_COLUMNS, report_rows), ("患者交班", ENTRY_COLUMNS, entry_rows),
+                                 ("交接物品", ITEM_COLUMNS, item_rows), ("补记", ADDENDUM_COLUMNS, addendum_rows),
+                                 ("统计", FIGURE_COLUMNS, figure_rows)):
+        first = replace(columns[0], label=snapshot.unit_label)  # 病区, or 科室 for doctors
+        report.table([first, *columns[1:]], rows(snapshot), sheet_title=title)
     return report.build(progress)
