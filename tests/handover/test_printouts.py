@@ -336,3 +336,20 @@ def test_an_entry_longer_than_a_page_goes_on_over_the_next(ward, tmp_path):
     assert pdftools.squash(story) in white.replace("草稿（未交班）", "").replace("白班08:00–16:00", "")
     heads = [pdftools.squash(p).count("患者交班内科一病区2026年11月22日") for p in pages]
     assert sum(heads) >= 2 and max(heads) == 1
+
+
+def test_progress_is_reported_and_cancelling_leaves_no_file(ward, book, tmp_path):
+    snap = reports.handover_snapshot(ward.wang, "nurse", "2026-11-20", DAY, department_id=ward.ward)
+    seen = []
+    reports.write_handover_pdf(snap, tmp_path / "book.pdf", progress=lambda done, total: seen.append((done, total)))
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] and len(seen) >= 3  # 11-20, the gap 11-21, 11-22
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+
+    def cancel(done, total):
+        if done:
+            raise errors.Cancelled()
+
+    for writer, name in ((reports.write_handover_pdf, "cancelled.pdf"), (reports.write_handover_xlsx, "cancelled.xlsx")):
+        with pytest.raises(errors.Cancelled):
+            writer(snap, tmp_path / name, progress=cancel)
+        assert not (tmp_path / name).exists() and not list(tmp_path.glob("~cancelled*"))
