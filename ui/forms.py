@@ -45,6 +45,7 @@ class ValidatedForm(QWidget):
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         outer.addLayout(self.layout_)
         self.fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self.aliases: dict[str, str] = {}  # a finding's field -> the row it is shown in
 
     def add(self, label: str, widget: QWidget, *, required: bool = False, hint: str = "") -> QWidget:
         box = QWidget()
@@ -74,6 +75,10 @@ class ValidatedForm(QWidget):
         self.fields[label] = (widget, message)
         return widget
 
+    def alias(self, name: str, row: str) -> None:
+        """Show findings about ``name`` (e.g. 开始时间) under the row ``row`` (e.g. 日期) that holds it."""
+        self.aliases[name] = row
+
     def clear_findings(self) -> None:
         self.banner.hide()
         for widget, message in self.fields.values():
@@ -87,8 +92,9 @@ class ValidatedForm(QWidget):
         loose: list[str] = []
         by_field: dict[str, list[Finding]] = {}
         for f in findings:
-            if f.field in self.fields:
-                by_field.setdefault(f.field, []).append(f)
+            field = self.aliases.get(f.field, f.field)
+            if field in self.fields:
+                by_field.setdefault(field, []).append(f)
             else:
                 loose.append(f.text())
         first_bad = None
@@ -96,7 +102,7 @@ class ValidatedForm(QWidget):
             widget, message = self.fields[name]
             is_error = any(i.is_error for i in items)
             colour = ERROR_COLOUR if is_error else WARNING_COLOUR
-            message.setText("<br>".join(i.message for i in items))
+            message.setText("<br>".join(i.message if i.field == name else f"{i.field}：{i.message}" for i in items))
             message.setStyleSheet(f"color: {colour};")
             message.show()
             if is_error:

@@ -42,8 +42,9 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
-    from ui.pages import (admin, checklists, dashboard, handover, handover_stats, holidays, inspections, ledger,
-                          ledger_stats, people, roster, roster_setup)
+    from ui.pages import (admin, assessments, checklists, dashboard, handover, handover_stats, holidays, inspections,
+                          ledger, ledger_stats, people, roster, roster_setup, training, training_coverage,
+                          training_setup)
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
@@ -56,6 +57,10 @@ def page_specs() -> list[PageSpec]:
         PageSpec("holidays", "节假日", "值班管理", holidays.HolidaysPage, Perm.ROSTER_SETUP),
         PageSpec("handover", "交接班记录", "交接班", handover.HandoverPage, Perm.HANDOVER_VIEW),
         PageSpec("handover_stats", "交接班统计", "交接班", handover_stats.HandoverStatsPage, Perm.HANDOVER_VIEW),
+        PageSpec("training", "培训记录", "培训考核", training.TrainingPage, Perm.TRAINING_VIEW),
+        PageSpec("assessments", "考核与知晓率", "培训考核", assessments.AssessmentsPage, Perm.TRAINING_VIEW),
+        PageSpec("training_coverage", "培训覆盖", "培训考核", training_coverage.TrainingCoveragePage, Perm.TRAINING_VIEW),
+        PageSpec("training_setup", "培训要求", "培训考核", training_setup.TrainingSetupPage, Perm.TRAINING_VIEW),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
         PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
         PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),
@@ -296,6 +301,12 @@ class MainWindow(QMainWindow):
         self.idle.last_input = self.idle._clock()
 
     def _check_idle(self) -> None:
+        if self.locked or not self.isVisible():  # a closed window has nothing to lock (its database may be gone)
+            return
         minutes = int(get_setting(self.ctx.db, "security.idle_lock_minutes"))
-        if minutes and not self.locked and self.idle.idle_seconds() >= minutes * 60 and self.isVisible():
+        if minutes and self.idle.idle_seconds() >= minutes * 60:
             self.lock()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.idle_timer.stop()
+        super().closeEvent(event)

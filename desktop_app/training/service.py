@@ -14,6 +14,8 @@ API (every function takes the :class:`~desktop_app.session.Session` first):
 * ``record_attendance(session_id, rows)`` — ``rows``: ``{"staff_id", "present", "note"}`` for the
   expected people (absent ones with present False) and any walk-ins; refused for a date after today,
   for a person listed twice, for unknown people. One transaction, audited with the counts.
+* ``record_sheet(session_id, attendance, assessment_id, scores)`` — the page's 保存: sign-in and
+  one assessment's scores in one transaction.
 * ``save_assessment(values, assessment_id=None)`` (考核 linked to a session or standalone, or a
   知晓率调查) and ``record_scores(assessment_id, rows)`` — ``rows``: ``{"staff_id", "score",
   "attempt"}`` (attempt 1 = first sitting, 2… = 补考, only after a failed attempt); scores from 0 to
@@ -186,6 +188,28 @@ def _date(value, field: str) -> dt.date:
     if day is None:
         raise errors.ValidationError("请填写日期。", field=field)
     return day
+
+
+@action(Perm.TRAINING_VIEW)
+def sample_people(session: Session, per_department: int, date, *, department_ids: list[int] | None = None,
+                  categories: list[str] | None = None, seed: int | None = None) -> list:
+    """知晓率抽考: up to ``per_department`` people drawn at random from each department (of those given,
+    or all) among the staff employed on ``date`` (of the given categories, or all)."""
+    import random
+
+    if not 1 <= int(per_department) <= 100:
+        raise errors.ValidationError("每个科室抽取 1–100 人。", field="每科室人数")
+    audience = Audience(everyone=not department_ids and not categories, departments=tuple(department_ids or ()),
+                        categories=tuple(categories or ()))
+    people = _audience_people(session.db, audience, _date(date, "日期").isoformat())
+    by_dept: dict[int, list] = {}
+    for p in people:
+        by_dept.setdefault(p["department_id"], []).append(p)
+    rng = random.Random(seed)
+    chosen = []
+    for group in by_dept.values():
+        chosen += rng.sample(group, min(len(group), int(per_department)))
+    return chosen
 
 
 # ----------------------------------------------------------------------------- sessions
@@ -578,6 +602,21 @@ def delete_assessment(session: Session, assessment_id: int) -> None:
         repo.delete_assessment(db, assessment_id)
         audit.record(session, "delete", "assessment", uid=head["uid"], label=f"{head['date']} {head['title']}",
                      before={"title": head["title"]})
+
+
+@action(Perm.TRAINING_RECORD)
+def record_sheet(session: Session, session_id: int, attendance: list[dict], assessment_id: int | None = None,
+                 scores: list[dict] | None = None) -> TrainingSession:
+    """签到 and the scores of one of the session's assessments, saved together: both or neither."""
+    if assessment_id is not None:
+        head = repo.assessment_record(session.db, assessment_id)
+        if head is None or head["session_id"] != session_id:
+            raise errors.NotFound("该考核不属于这次培训，请重新选择。")
+    with session.db.transaction():
+        record_attendance(session, session_id, attendance)
+        if assessment_id is not None:
+            record_scores(session, assessment_id, scores or [])
+    return get_session(session, session_id)
 
 
 # ----------------------------------------------------------------------------- requirements

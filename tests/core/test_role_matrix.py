@@ -118,6 +118,7 @@ def training_samples(ctx):
         "training.service.list_categories": lambda s: training.list_categories(s),
         "training.service.save_category": lambda s: training.save_category(s, None, "医患沟通"),
         "training.service.audience_people": lambda s: training.audience_people(s, Audience(everyone=True), "2026-11-20"),
+        "training.service.sample_people": lambda s: training.sample_people(s, 2, "2026-11-20", seed=1),
         "training.service.save_session": lambda s: training.save_session(s, {
             "title": "内科三基培训", "category_id": t["sanji"], "date": "2026-11-25", "department_id": h.departments["内科"],
             "audience": Audience(departments=(h.departments["内科"],))}),
@@ -126,6 +127,8 @@ def training_samples(ctx):
         "training.service.get_session": lambda s: training.get_session(s, t["held"]),
         "training.service.record_attendance": lambda s: training.record_attendance(s, t["held"], [
             {"staff_id": h.staff["张三"], "present": True}, {"staff_id": h.staff["王芳"], "present": False}]),
+        "training.service.record_sheet": lambda s: training.record_sheet(s, t["held"], [
+            {"staff_id": h.staff["张三"], "present": True}], t["exam"], [{"staff_id": h.staff["张三"], "score": 70}]),
         "training.service.save_assessment": lambda s: training.save_assessment(s, {"session_id": t["held"],
                                                                                    "title": "补充考核"}),
         "training.service.get_assessment": lambda s: training.get_assessment(s, t["exam"]),

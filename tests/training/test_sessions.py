@@ -118,3 +118,26 @@ def test_roster_reads_the_passed_duty_assessment(system, hospital, cats):
     assert staff_info(system.db)[zhou].duty_training_passed_on is None
     hold(system, cats["duty"], "2026-10-12", scores={zhou: [50, 75]}, title="总值班岗前培训")
     assert staff_info(system.db)[zhou].duty_training_passed_on == "2026-10-12"
+
+
+def test_sheet_saves_sign_in_and_scores_together_or_not_at_all(system, hospital, cats):
+    st = hospital.staff
+    s = training.save_session(system, {"title": "核心制度", "category_id": cats["core"], "date": "2026-11-20",
+                                       "audience": Audience(everyone=True)})
+    exam = training.save_assessment(system, {"session_id": s.id})
+    attendance = [{"staff_id": a.staff_id, "present": a.name != "赵敏"} for a in s.attendees]
+    with pytest.raises(errors.ValidationError, match="超出"):
+        training.record_sheet(system, s.id, attendance, exam.id, [{"staff_id": st["张三"], "score": 101}])
+    assert not training.get_session(system, s.id).attendance_recorded  # the sign-in was not kept either
+    done = training.record_sheet(system, s.id, attendance, exam.id, [{"staff_id": st["张三"], "score": 88}])
+    assert done.present == 6 and done.assessments[0].passed_first == 1
+
+
+def test_awareness_sample_draws_from_each_department(system, hospital):
+    picked = training.sample_people(system, 1, "2026-11-20", seed=7)
+    assert len(picked) == 5 and len({p["department_id"] for p in picked}) == 5  # one from each department
+    medicine = training.sample_people(system, 5, "2026-11-20", department_ids=[hospital.departments["内科"]],
+                                      categories=["医师"], seed=7)
+    assert {p["name"] for p in medicine} == {"张三", "曾志伟"}
+    with pytest.raises(errors.ValidationError, match="每个科室抽取 1–100 人"):
+        training.sample_people(system, 0, "2026-11-20")

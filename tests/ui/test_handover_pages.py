@@ -326,5 +326,5 @@ def test_stats_page_shows_the_figures_of_the_period(nurses, window_of, session_a
     assert page.cards["已接班"].text() == "1"
     ward_row = next(r for r in page.model.rows if r.department_name == "内科一病区")
     assert ward_row.expected == 3 * 22 + 0  # 11-01 … 11-22 ended by 11-23 09:30 (the 大夜班 of 11-22 at 08:00)
-    page.period.setCurrentText("上月")
+    page.period.set_period("上月")
     assert page.model.rows[-1].written == 0

@@ -48,10 +48,25 @@ class StatCard(QPushButton):
         self.setMinimumHeight(84)
 
 
+def figure_cards(grid: QGridLayout, specs) -> tuple[dict[str, QLabel], dict[str, StatCard]]:
+    """A row of figure cards (label, note) in ``grid``: the label → its figure, and the label → its card.
+    Figures, not links: no hover effect, no focus."""
+    grid.setContentsMargins(0, 4, 0, 4)
+    values, cards = {}, {}
+    for i, (label, note) in enumerate(specs):
+        card = StatCard(dashboard.Stat(label, "—", note=note))
+        card.setObjectName("figureCard")
+        card.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        values[label] = card.findChild(QLabel, "statValue")
+        cards[label] = card
+        grid.addWidget(card, 0, i)
+    return values, cards
+
+
 class DashboardPage(Page):
     title = "工作台"
     domains = frozenset({"people", "accounts", "backup", "health", "settings", "hospital", "ledger", "roster",
-                         "handover"})
+                         "handover", "training"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)

@@ -2,43 +2,19 @@
 and 四级手术患者手术当日床旁交接班占比. Every figure is the core's (:func:`handover.figures`)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel
 
-from desktop_app import dashboard
 from desktop_app.handover import service as handover
 from desktop_app.handover.models import WardFigures
 from desktop_app.settings import get_setting
 from ui.errors import guarded
-from ui.forms import date_edit, date_value, set_date
 from ui.pages.base import Page
-from ui.pages.dashboard import StatCard
+from ui.pages.dashboard import figure_cards
 from ui.pages.handover import fill_kinds
 from ui.table import Column, RecordTableModel, RecordTableView
+from ui.widgets.period import PeriodPicker
 
-CUSTOM = "自定义"
-PERIODS = ["本月", "上月", "本季度", "本年", "本年上半年", "去年全年", "近 12 个月", CUSTOM]
-
-
-def period_range(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    year = today.year
-    if period == "本月":
-        return today.replace(day=1), today
-    if period == "上月":
-        last = today.replace(day=1) - dt.timedelta(days=1)
-        return last.replace(day=1), last
-    if period == "本季度":
-        return dt.date(year, (today.month - 1) // 3 * 3 + 1, 1), today
-    if period == "本年":
-        return dt.date(year, 1, 1), today
-    if period == "本年上半年":
-        return dt.date(year, 1, 1), min(today, dt.date(year, 6, 30))
-    if period == "去年全年":
-        return dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)
-    # 近 12 个月
-    month = today.month - 11
-    return (dt.date(year, month, 1) if month >= 1 else dt.date(year - 1, month + 12, 1)), today
+PERIODS = ["本月", "上月", "本季度", "本年", "本年上半年", "去年全年", "近 12 个月"]
 
 
 def _rate(part: int, whole: int) -> str:
@@ -77,55 +53,27 @@ class HandoverStatsPage(Page):
             "（同一患者两台四级手术计两次）。")
         row = QHBoxLayout()
         self.kind = QComboBox()
-        self.period = QComboBox()
-        self.period.addItems(PERIODS)
-        today = ctx.session.today()
-        self.date_from = date_edit(today.replace(day=1))
-        self.date_to = date_edit(today)
+        self.period = PeriodPicker(PERIODS, ctx.session.today(), label="统计期间")
         self.grace = QLabel()
         self.grace.setObjectName("pageDescription")
-        for w in (QLabel("类别"), self.kind, QLabel("统计期间"), self.period, self.date_from, QLabel("至"), self.date_to):
+        for w in (QLabel("类别"), self.kind, self.period):
             row.addWidget(w)
         row.addStretch(1)
         row.addWidget(self.grace)
         layout.addLayout(row)
         cards = QGridLayout()
-        self.cards: dict[str, QLabel] = {}
-        for i, (label, note) in enumerate((("应交班", "统计期间已结束的班次"), ("已接班", "交班、接班双方已签名"),
-                                           ("按时率", "交班结束后规定时间内接班签名"), ("病人动态错误", "现有与公式不符的报告"),
-                                           ("四级手术当日床旁交接班占比", "床旁交接的四级手术例次 ÷ 四级手术例次"))):
-            card = StatCard(dashboard.Stat(label, "—", note=note))
-            card.setObjectName("figureCard")
-            self.cards[label] = card.findChild(QLabel, "statValue")
-            cards.addWidget(card, 0, i)
+        self.cards, _ = figure_cards(cards, (
+            ("应交班", "统计期间已结束的班次"), ("已接班", "交班、接班双方已签名"), ("按时率", "交班结束后规定时间内接班签名"),
+            ("病人动态错误", "现有与公式不符的报告"), ("四级手术当日床旁交接班占比", "床旁交接的四级手术例次 ÷ 四级手术例次")))
         layout.addLayout(cards)
         self.model = RecordTableModel(COLUMNS, self)
         self.table = RecordTableView(self.model)
+        self.table.horizontalHeader().setStretchLastSection(False)
         layout.addWidget(self.table, 1)
-        self.period.currentTextChanged.connect(self._period_changed)
-        for w in (self.date_from, self.date_to):
-            w.dateChanged.connect(lambda _d: self._custom_dates())
+        self.period.changed.connect(self.mark_dirty)
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
-        self._setting_dates = False
         self._kinds_filled = False
         ctx.session_replaced.connect(lambda: setattr(self, "_kinds_filled", False))
-        self._period_changed(self.period.currentText())
-
-    def _period_changed(self, period: str) -> None:
-        custom = period == CUSTOM
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        if not custom:
-            first, last = period_range(period, self.ctx.session.today())
-            self._setting_dates = True
-            set_date(self.date_from, first)
-            set_date(self.date_to, last)
-            self._setting_dates = False
-        self.mark_dirty()
-
-    def _custom_dates(self) -> None:
-        if not self._setting_dates:
-            self.mark_dirty()
 
     def refresh(self) -> None:
         session = self.ctx.session
@@ -134,8 +82,8 @@ class HandoverStatsPage(Page):
             fill_kinds(self, self.kind, self.ctx)
             self.kind.blockSignals(False)
             self._kinds_filled = True
-        rows: list[WardFigures] = guarded(self, handover.figures, session, date_value(self.date_from),
-                                          date_value(self.date_to), self.kind.currentData()) or []
+        rows: list[WardFigures] = guarded(self, handover.figures, session, *self.period.range(),
+                                          self.kind.currentData()) or []
         self.model.set_rows(rows)
         total = rows[-1] if rows else None
         self.grace.setText(f"按时：交班结束后 {get_setting(session.db, 'handover.sign_within_minutes')} 分钟内接班签名"

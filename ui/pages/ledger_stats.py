@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app import dashboard
 from desktop_app.ledger import service as ledger
 from desktop_app.ledger import stats
 from desktop_app.ledger.models import STATUSES, LedgerFilter
@@ -29,7 +28,8 @@ from ui.dialogs.staff_edit import department_items
 from ui.errors import guarded
 from ui.forms import date_edit, set_date
 from ui.pages.base import Page
-from ui.pages.dashboard import StatCard
+from ui.pages.dashboard import figure_cards
+from ui.widgets.period import period_range as named_period
 from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.trend_chart import TrendChart
 
@@ -38,21 +38,12 @@ PERIODS = ["本年", "本年上半年", "本年下半年", "去年全年", "近 
 
 
 def period_range(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """The dates a named period covers (发现日期 from/to); None = no limit."""
-    year = today.year
+    """The dates a named period covers (发现日期 from/to); None = no limit. 本年 runs to today here."""
+    if period == "全部":
+        return None, None
     if period == "本年":
-        return dt.date(year, 1, 1), today
-    if period == "本年上半年":
-        return dt.date(year, 1, 1), dt.date(year, 6, 30)
-    if period == "本年下半年":
-        return dt.date(year, 7, 1), dt.date(year, 12, 31)
-    if period == "去年全年":
-        return dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)
-    if period == "近 12 个月":
-        month = today.month - 11
-        start = dt.date(year, month, 1) if month >= 1 else dt.date(year - 1, month + 12, 1)
-        return start, today
-    return None, None
+        return dt.date(today.year, 1, 1), today
+    return named_period(period, today)
 
 
 def count_columns(first: str) -> list[Column]:
@@ -108,16 +99,8 @@ class LedgerStatsPage(Page):
         layout.addLayout(filters)
 
         self.cards_frame = QFrame()
-        cards = QGridLayout(self.cards_frame)
-        cards.setContentsMargins(0, 4, 0, 4)
-        self.cards: dict[str, QLabel] = {}  # label → the figure shown above it
-        for i, (label, note) in enumerate(CARDS):
-            card = StatCard(dashboard.Stat(label, "—", note=note))
-            card.setObjectName("figureCard")  # a figure, not a link: no hover effect
-            card.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.cards[label] = card.findChild(QLabel, "statValue")
-            cards.addWidget(card, 0, i)
-        self.overdue_card = card
+        self.cards, card_widgets = figure_cards(QGridLayout(self.cards_frame), CARDS)  # label → its figure
+        self.overdue_card = card_widgets["逾期"]
         layout.addWidget(self.cards_frame)
 
         split = QSplitter(Qt.Orientation.Vertical)
