@@ -58,7 +58,7 @@ def select_slot(page, date, shift):
     assert page.board.select_where(lambda s: (s.date, s.shift.name) == (date, shift))
 
 
-def test_board_shows_yesterday_and_today_with_the_running_shift_selected(nurses, window_of):
+def test_board_shows_the_last_days_with_the_running_shift_selected(nurses, window_of):
     window, page = window_of(nurses["wang"])
     # 09:30 on 11-23: today's 白班 runs; 小夜班/大夜班 of today have not started and are not shown … except
     # those starting within 12 hours (小夜班 16:00)
@@ -67,7 +67,7 @@ def test_board_shows_yesterday_and_today_with_the_running_shift_selected(nurses,
     assert page.board.selected_record().shift.name == "白班"
     assert page.ward.count() == 1 and page.ward.currentText() == "内科一病区"  # a nurse: her ward only
     assert not page.kind.isEnabled()  # and only 护理交接班
-    assert "已结束未书写 3 个班次" in page.board_note.text()
+    assert "已结束未书写 6 个班次" in page.board_note.text()  # 11-21 and 11-22: three each
     select_slot(page, "2026-11-22", "大夜班")
     assert "班次已结束，尚未书写交班报告" in page.detail.toPlainText()
     assert page.write_button.isVisible() and not page.receive_button.isVisible()
@@ -328,3 +328,20 @@ def test_stats_page_shows_the_figures_of_the_period(nurses, window_of, session_a
     assert ward_row.expected == 3 * 22 + 0  # 11-01 … 11-22 ended by 11-23 09:30 (the 大夜班 of 11-22 at 08:00)
     page.period.set_period("上月")
     assert page.model.rows[-1].written == 0
+
+
+def test_dashboard_links_open_the_waiting_report_and_the_missing_shift(nurses, window_of):
+    report = handover.create_report(nurses["wang"], nurses["ward"], "2026-11-22", "白班", "nurse",
+                                    {"census": CENSUS_OK, "items": ITEMS_OK})
+    handover.sign_outgoing(nurses["wang"], report.id)
+    window, page = window_of(nurses["liu"])
+    dashboard = window.page("dashboard")
+    texts = dashboard.todo_texts()
+    waiting = next(i for i, t in enumerate(texts) if "2026-11-22 白班" in t and "接班" in t)
+    dashboard._open_item(dashboard.todos.item(waiting))
+    assert window.current_page_key() == "handover" and page.board.selected_record().report.id == report.id
+    assert page.receive_button.isVisible()
+    missing = next(i for i, t in enumerate(dashboard.todo_texts()) if "2026-11-22 大夜班" in t)
+    dashboard._open_item(dashboard.todos.item(missing))
+    slot = page.board.selected_record()
+    assert (slot.date, slot.shift.name, slot.state) == ("2026-11-22", "大夜班", "未书写")

@@ -1,4 +1,4 @@
-"""交接班记录 page: the ward's shifts of yesterday and today (what is open, what awaits a signature),
+"""交接班记录 page: the ward's shifts of the last three days (what is open, what awaits a signature),
 the history with filters, and the selected report as it reads in the book.
 
 Enter (or a double click) does what the selected shift is waiting for: 书写 a shift with no
@@ -32,6 +32,7 @@ from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.handover_view import MISSING, STATE_COLOURS, report_html, slot_note
 
 ALL_WARDS = "全部病区"
+BOARD_DAYS = 2  # the board shows today and the handover days before it (as the 工作台 lists missing shifts)
 HISTORY_DAYS = 30
 
 
@@ -97,6 +98,7 @@ class HandoverPage(Page):
         self.tabs.currentChanged.connect(lambda _i: self.show_detail())
         self._wards_kind: str | None = None
         self._pending_select: int | None = None
+        self._pending_slot: tuple | None = None
         self.ctx.session_replaced.connect(lambda: setattr(self, "_wards_kind", None))
 
     # ------------------------------------------------------------------ building
@@ -236,7 +238,7 @@ class HandoverPage(Page):
         self.history.setColumnHidden(0, one_ward)
         today = session.today()
         kind = self.kind.currentData()
-        slots = guarded(self, handover.shift_board, session, kind, today - dt.timedelta(days=1), today,
+        slots = guarded(self, handover.shift_board, session, kind, today - dt.timedelta(days=BOARD_DAYS), today,
                         self.ward_id()) or []
         now = session.now()
         slots = [s for s in slots if s.starts_at <= now + dt.timedelta(hours=12)]  # not tomorrow's night yet
@@ -244,8 +246,8 @@ class HandoverPage(Page):
         self.board_model.set_rows(slots)
         waiting = sum(1 for s in slots if s.state == HANDED)
         missing = sum(1 for s in slots if s.report is None and s.ended(now))
-        self.board_note.setText(f"昨天和今天的班次（{today - dt.timedelta(days=1):%m-%d} 至 {today:%m-%d}）："
-                                f"待接班 {waiting} 份，已结束未书写 {missing} 个班次。")
+        self.board_note.setText(f"最近 {BOARD_DAYS + 1} 天的班次（{today - dt.timedelta(days=BOARD_DAYS):%m-%d} 至 "
+                                f"{today:%m-%d}）：待接班 {waiting} 份，已结束未书写 {missing} 个班次。")
         if not self._reselect(self.board, previous):
             running = self.board_model.row_of(lambda s: s.running(now))
             if running >= 0:
@@ -277,7 +279,9 @@ class HandoverPage(Page):
         return None
 
     def _reselect(self, view: RecordTableView, key: tuple | None) -> bool:
-        if self._pending_select is not None:
+        if self._pending_slot is not None and view is self.board:
+            key, self._pending_slot = self._pending_slot, None
+        elif self._pending_select is not None:
             rid = self._pending_select
             if view.select_where(lambda r: self._report_id(r) == rid):
                 self._pending_select = None
@@ -397,33 +401,48 @@ class HandoverPage(Page):
 
     # ------------------------------------------------------------------ links
     def apply_preset(self, preset: str) -> None:
-        """``ward=<id>`` shows that ward; ``report=<id>`` also selects that report (工作台 links)."""
-        values = dict(part.split("=", 1) for part in preset.split(";") if "=" in part)
-        if "report" in values and values["report"].isdigit():
+        """Links from the 工作台 (format: :mod:`desktop_app.handover.todos`): ``report=<id>`` selects that
+        report; ``ward=<id>&kind=…&date=…&shift=<order>`` selects that shift on the ward's board;
+        ``kind=…&status=…`` shows the history of every date with that status."""
+        from desktop_app.handover.todos import parse_preset
+
+        values = parse_preset(preset)
+        kind = values.get("kind", NURSE)
+        today = self.ctx.session.today()
+        if values.get("report", "").isdigit():
             report = guarded(self, handover.get_report, self.ctx.session, int(values["report"]))
             if report is None:
                 return
             self._select_kind_and_ward(report.kind, report.department_id)
             self._pending_select = report.id
-            today = self.ctx.session.today()
-            in_board = dt.date.fromisoformat(report.date) >= today - dt.timedelta(days=1)
+            in_board = dt.date.fromisoformat(report.date) >= today - dt.timedelta(days=BOARD_DAYS)
             if not in_board:
                 set_date(self.date_from, min(dt.date.fromisoformat(report.date), today))
             self.tabs.setCurrentIndex(0 if in_board else 1)
-            self._reload()
-        elif "ward" in values and values["ward"].isdigit():
-            self._select_kind_and_ward(values.get("kind", self.kind.currentData()), int(values["ward"]))
+        elif values.get("ward", "").isdigit():
+            self._select_kind_and_ward(kind, int(values["ward"]))
             self.tabs.setCurrentIndex(0)
-            self._reload()
+            if values.get("date") and values.get("shift", "").isdigit():
+                self._pending_slot = (int(values["ward"]), values["date"], int(values["shift"]))
+        else:
+            self._select_kind_and_ward(kind, None)
+            if values.get("status"):
+                self.status.blockSignals(True)
+                self.status.setCurrentIndex(max(0, self.status.findData(values["status"])))
+                self.status.blockSignals(False)
+                set_date(self.date_from, dt.date(2000, 1, 1))
+                set_date(self.date_to, today)
+                self.tabs.setCurrentIndex(1)
+        self._reload()
 
-    def _select_kind_and_ward(self, kind: str, ward: int) -> None:
+    def _select_kind_and_ward(self, kind: str, ward: int | None) -> None:
         if self._wards_kind is None:
             self._fill_kinds()
         self.kind.blockSignals(True)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.kind.blockSignals(False)
-        if self._wards_kind != kind:
-            self._fill_wards(kind)
+        if self._wards_kind != self.kind.currentData():
+            self._fill_wards(self.kind.currentData())
         self.ward.blockSignals(True)
         self.ward.setCurrentIndex(max(0, self.ward.findData(ward)))
         self.ward.blockSignals(False)
