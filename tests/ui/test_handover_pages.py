@@ -345,3 +345,29 @@ def test_dashboard_links_open_the_waiting_report_and_the_missing_shift(nurses, w
     dashboard._open_item(dashboard.todos.item(missing))
     slot = page.board.selected_record()
     assert (slot.date, slot.shift.name, slot.state) == ("2026-11-22", "大夜班", "未书写")
+
+
+def test_print_and_export_the_wards_book(nurses, window_of, qtbot, tmp_path, monkeypatch, messages):
+    import subprocess
+
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.jobs import active_jobs
+
+    received_report(nurses)
+    window, page = window_of(nurses["wang"])
+    page.print_book(period=("2026-11-22", "2026-11-22"))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=20000)
+    text = subprocess.run(["pdftotext", "-layout", str(page._last_preview.pdf_path), "-"], capture_output=True,
+                          text=True).stdout
+    assert "病区交班报告" in text and "孙七" in text and "内部资料" in text and "刘洋" in text
+    page._last_preview.close()
+    target = tmp_path / "交班"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.print_book(excel=True, period=("2026-11-22", "2026-11-22"))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导出完成" for _k, t, _x in messages), timeout=20000)
+    book = load_workbook(target.with_suffix(".xlsx"), read_only=True)
+    assert book.sheetnames[:2] == ["交班报告", "患者交班"]
+    cells = [str(c) for row in book["患者交班"].iter_rows(values_only=True) for c in row if c]
+    assert "孙七" in cells and "急诊科" in cells

@@ -12,8 +12,11 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -43,6 +46,25 @@ def _hm(stamp: str | None) -> str:
 def _time_range(slot: ShiftSlot) -> str:
     end = "24:00" if slot.ends_at.time() == dt.time(0) else f"{slot.ends_at:%H:%M}"
     return f"{slot.starts_at:%H:%M}–{end}"
+
+
+class BookPeriodDialog(QDialog):
+    """Which days of the book to print or export (default: this month so far)."""
+
+    def __init__(self, ctx, ward_label: str, excel: bool, parent=None):
+        from ui.widgets.period import PeriodPicker
+
+        super().__init__(parent)
+        self.setWindowTitle("导出交接班记录" if excel else "打印交班本")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"病区：{ward_label}"))
+        self.picker = PeriodPicker(["本月", "上月", "本季度", "本年"], ctx.session.today(), label="日期")
+        layout.addWidget(self.picker)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出…" if excel else "生成并预览")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
 
 
 def fill_kinds(parent, box: QComboBox, ctx) -> None:
@@ -79,7 +101,12 @@ class HandoverPage(Page):
         top.addWidget(QLabel("病区"))
         top.addWidget(self.ward)
         top.addStretch(1)
-        top.addWidget(self.setup_button)
+        self.print_button = QPushButton("打印交班本…")
+        self.print_button.clicked.connect(lambda: self.print_book())
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.clicked.connect(lambda: self.print_book(excel=True))
+        for b in (self.setup_button, self.print_button, self.export_button):
+            top.addWidget(b)
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -398,6 +425,46 @@ class HandoverPage(Page):
         dialog = HandoverTemplateDialog(self.ctx, template, parent=self)
         self._last_dialog = dialog
         dialog.exec()
+
+    def print_book(self, *, excel: bool = False, period: tuple[str, str] | None = None) -> None:
+        """The 病区交班报告 of a period (PDF preview) or its workbook, for the ward shown (or every ward)."""
+        from ui.pdf_preview import export_xlsx, preview_pdf
+
+        if period is None:
+            dialog = BookPeriodDialog(self.ctx, self.ward.currentText(), excel, parent=self)
+            self._last_dialog = dialog
+            if not dialog.exec():
+                return
+            period = dialog.picker.range()
+        first, last = period
+        kind, ward = self.kind.currentData(), self.ward_id()
+        days = (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
+        if not excel and ward is None and self.ward.count() > 2 and days > 7:
+            pages = days * (self.ward.count() - 1)
+            if QMessageBox.question(self, "打印全部病区", f"全部病区 {days} 天的交班本约 {pages} 页以上。建议先选择一个病区。"
+                                    "仍要生成吗？") != QMessageBox.StandardButton.Yes:
+                return
+
+        def snapshot(session):
+            from desktop_app.handover import reports
+
+            return reports.handover_snapshot(session, kind, first, last, department_id=ward)
+
+        name = f"交班报告_{self.ward.currentText()}_{first}_{last}"
+        if excel:
+            def write(session, path, progress):
+                from desktop_app.handover import reports
+
+                reports.write_handover_xlsx(snapshot(session), path, progress)
+
+            export_xlsx(self, self.ctx, "交接班记录", f"{name}.xlsx", write)
+        else:
+            def build(session, path, progress):
+                from desktop_app.handover import reports
+
+                reports.write_handover_pdf(snapshot(session), path, progress)
+
+            preview_pdf(self, self.ctx, f"交班报告（{self.ward.currentText()}，{first} 至 {last}）", f"{name}.pdf", build)
 
     # ------------------------------------------------------------------ links
     def apply_preset(self, preset: str) -> None:
