@@ -194,3 +194,16 @@ def test_awareness_survey_with_a_sample_per_department(window_for, cats, monkeyp
     page.save()
     saved = page.table.selected_record()
     assert (saved.tested, saved.passed_first) == (5, 4) and "知晓率 80.0%" in page.status.text()
+
+
+def test_dashboard_link_shows_sessions_waiting_for_their_sign_in(window_for, cats, system):
+    training.save_session(system, {"title": "核心制度培训", "category_id": cats["core"], "date": "2026-11-20",
+                                   "audience": Audience(everyone=True)})
+    hold(system, cats["core"], "2026-03-10", title="已登记的培训")
+    window = window_for(Role.QUALITY)
+    dashboard = window.page("dashboard")
+    row = next(i for i, t in enumerate(dashboard.todo_texts()) if "尚未登记签到" in t)
+    dashboard._open_item(dashboard.todos.item(row))
+    page = window.page("training")
+    assert window.current_page_key() == "training" and page.unrecorded.isChecked()
+    assert [r.title for r in page.model.rows] == ["核心制度培训"]

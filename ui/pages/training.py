@@ -10,6 +10,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -82,7 +83,8 @@ class TrainingPage(Page):
         self.text.setPlaceholderText("主题、授课人或内容")
         self.text.setClearButtonEnabled(True)
         self.count = QLabel()
-        for w in (self.period, QLabel("类别"), self.category):
+        self.unrecorded = QCheckBox("仅未登记签到的")
+        for w in (self.period, QLabel("类别"), self.category, self.unrecorded):
             filters.addWidget(w)
         filters.addWidget(self.text, 1)
         filters.addWidget(self.count)
@@ -113,6 +115,7 @@ class TrainingPage(Page):
         self.period.changed.connect(self.mark_dirty)
         self.category.currentIndexChanged.connect(lambda _i: self.mark_dirty())
         self.text.textChanged.connect(lambda _t: self.mark_dirty())
+        self.unrecorded.toggled.connect(lambda _c: self.mark_dirty())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_session())
         self.table.activated.connect(lambda _i: self.sheet.setFocus())
         QShortcut(QKeySequence.StandardKey.New, self, lambda: self.new_button.isVisible() and self.new_session())
@@ -186,6 +189,9 @@ class TrainingPage(Page):
         first, last = self.period.range()
         rows = guarded(self, training.list_sessions, self.ctx.session, first, last,
                        category_id=self.category.currentData(), text=self.text.text()) or []
+        if self.unrecorded.isChecked():  # held (today or before) and still without a sign-in
+            today = self.ctx.session.today().isoformat()
+            rows = [r for r in rows if not r.attendance_recorded and r.date <= today]
         keep = self._select_id or (self.current.id if self.current else None)
         self.model.set_rows(rows)
         present = sum(r.present for r in rows)
@@ -265,6 +271,13 @@ class TrainingPage(Page):
 
     def _exam_loaded(self) -> bool:
         return getattr(self, "_exam", None) is not None
+
+    def apply_preset(self, preset: str) -> None:
+        """``unrecorded``: this year's sessions held without a sign-in (the 工作台 link)."""
+        if preset == "unrecorded":
+            self.period.set_period("本年")
+            self.unrecorded.setChecked(True)
+            self._refresh_now()
 
     # ------------------------------------------------------------------ sheet actions
     def all_present(self) -> None:
