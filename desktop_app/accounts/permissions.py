@@ -84,6 +84,10 @@ class Perm(StrEnum):
     TRAINING_VIEW = "training.view"
     TRAINING_RECORD = "training.record"
     TRAINING_SETUP = "training.setup"
+    SURGERY_VIEW = "surgery.view"
+    SURGERY_CATALOGUE = "surgery.catalogue"
+    SURGERY_PRIVILEGES = "surgery.privileges"
+    SURGERY_OPERATIONS = "surgery.operations"
 
     @property
     def label(self) -> str:
@@ -124,6 +128,10 @@ PERM_LABELS = {
     Perm.TRAINING_VIEW: "查看与打印培训、考核、覆盖情况与个人培训档案",
     Perm.TRAINING_RECORD: "登记培训、签到与考核成绩",
     Perm.TRAINING_SETUP: "设置培训类别与培训要求",
+    Perm.SURGERY_VIEW: "查看手术分级目录、手术授权与授权医师名单",
+    Perm.SURGERY_CATALOGUE: "维护手术分级目录（调整、批准、备案、导入）",
+    Perm.SURGERY_PRIVILEGES: "手术授权与能力评估",
+    Perm.SURGERY_OPERATIONS: "导入手术记录、核查越权手术",
 }
 
 _ALL = frozenset(Perm)
@@ -135,27 +143,29 @@ _ROSTER_READ = frozenset({Perm.ROSTER_VIEW, Perm.ROSTER_EXPORT})
 _HANDOVER_ALL = frozenset({Perm.HANDOVER_VIEW, Perm.HANDOVER_WRITE, Perm.HANDOVER_ALL, Perm.HANDOVER_SETUP})
 _HANDOVER_WRITE = frozenset({Perm.HANDOVER_VIEW, Perm.HANDOVER_WRITE})
 _TRAINING_ALL = frozenset({Perm.TRAINING_VIEW, Perm.TRAINING_RECORD, Perm.TRAINING_SETUP})
+_SURGERY_ALL = frozenset({Perm.SURGERY_VIEW, Perm.SURGERY_CATALOGUE, Perm.SURGERY_PRIVILEGES, Perm.SURGERY_OPERATIONS})
 _LEDGER_ALL = frozenset({Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_VERIFY,
                          Perm.LEDGER_MANAGE, Perm.LEDGER_EXPORT, Perm.INSPECTIONS_RECORD, Perm.CHECKLISTS_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # 系统管理员 holds every right: in a county hospital it is often the same person as 质控.
     Role.ADMIN: _ALL,
-    Role.QUALITY: _READ | _LEDGER_ALL | _ROSTER_ALL | _HANDOVER_ALL | _TRAINING_ALL
+    Role.QUALITY: _READ | _LEDGER_ALL | _ROSTER_ALL | _HANDOVER_ALL | _TRAINING_ALL | _SURGERY_ALL
     | {Perm.PEOPLE_EDIT, Perm.DEPARTMENTS_EDIT, Perm.PEOPLE_IMPORT, Perm.PEOPLE_EXPORT, Perm.BACKUP_CREATE},
     Role.LEADER: _READ | _ROSTER_READ | {Perm.HANDOVER_VIEW, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT,
-                                         Perm.TRAINING_VIEW},
+                                         Perm.TRAINING_VIEW, Perm.SURGERY_VIEW},
     # 科室负责人: only their own department and the wards under it (see DEPARTMENT_SCOPED).
     # 护士长 (a dept_head of a ward) sets up and writes her ward's handover book.
     Role.DEPT_HEAD: _READ | _ROSTER_READ | _HANDOVER_WRITE | {Perm.HANDOVER_SETUP, Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT,
                                             Perm.LEDGER_VIEW, Perm.LEDGER_REGISTER, Perm.LEDGER_RECTIFY, Perm.LEDGER_EXPORT,
                                             Perm.INSPECTIONS_RECORD, Perm.ROSTER_PLAN, Perm.ROSTER_REVISE,
-                                            Perm.TRAINING_VIEW, Perm.TRAINING_RECORD},
+                                            Perm.TRAINING_VIEW, Perm.TRAINING_RECORD, Perm.SURGERY_VIEW},
     # The published roster is public to the whole hospital (值班表全院公开).
     # 交接班: a nurse or doctor writes and signs her own ward's reports (the staff record decides the ward).
-    Role.CLINICIAN: _READ | _ROSTER_READ | _HANDOVER_WRITE,
+    # The theatre nurse checks who is authorised for a procedure (授权医师名单): every clinician may look.
+    Role.CLINICIAN: _READ | _ROSTER_READ | _HANDOVER_WRITE | {Perm.SURGERY_VIEW},
     Role.READONLY: _READ | _ROSTER_READ | {Perm.HANDOVER_VIEW, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT,
-                                           Perm.TRAINING_VIEW},
+                                           Perm.TRAINING_VIEW, Perm.SURGERY_VIEW},
     Role.SYSTEM: _ALL,
 }
 

@@ -69,6 +69,7 @@ MIGRATIONS: dict[int, Step] = {
     3: sql_step("0003_roster.sql", then=_install_holidays),  # 值班
     4: sql_step("0004_handover.sql"),  # 交接班
     5: sql_step("0005_training.sql", then=_install_training),  # 培训与考核
+    6: sql_step("0006_surgery.sql"),  # 手术分级与授权
 }
 
 

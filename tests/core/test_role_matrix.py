@@ -22,21 +22,22 @@ LEDGER = {"ledger.view", "ledger.register", "ledger.rectify", "ledger.verify", "
 HANDOVER_WRITE = {"handover.view", "handover.write"}
 HANDOVER_ALL = HANDOVER_WRITE | {"handover.all", "handover.setup"}
 TRAINING_ALL = {"training.view", "training.record", "training.setup"}
+SURGERY_ALL = {"surgery.view", "surgery.catalogue", "surgery.privileges", "surgery.operations"}
 EXPECTED = {
     Role.ADMIN: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
                  "people.export", "users.manage", "hospital.edit", "settings.edit", "backup.create",
-                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL,
+                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL | SURGERY_ALL,
     Role.QUALITY: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
-                   "people.export", "backup.create"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL,
+                   "people.export", "backup.create"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL | SURGERY_ALL,
     Role.LEADER: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export",
-                  "handover.view", "training.view"} | ROSTER_READ,
+                  "handover.view", "training.view", "surgery.view"} | ROSTER_READ,
     Role.DEPT_HEAD: {"account.self", "people.view", "people.edit", "people.export", "ledger.view",
                      "ledger.register", "ledger.rectify", "ledger.export", "inspections.record",
                      "roster.plan", "roster.revise", "handover.setup", "training.view",
-                     "training.record"} | ROSTER_READ | HANDOVER_WRITE,
-    Role.CLINICIAN: {"account.self", "people.view"} | ROSTER_READ | HANDOVER_WRITE,
+                     "training.record", "surgery.view"} | ROSTER_READ | HANDOVER_WRITE,
+    Role.CLINICIAN: {"account.self", "people.view", "surgery.view"} | ROSTER_READ | HANDOVER_WRITE,
     Role.READONLY: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export",
-                    "handover.view", "training.view"} | ROSTER_READ,
+                    "handover.view", "training.view", "surgery.view"} | ROSTER_READ,
 }
 
 
