@@ -3,7 +3,9 @@
 ``build_demo(path)`` creates a new database with about 55 departments, about 600 staff on duty
 (plus those who left during the simulated years) and one login per role (:data:`DEMO_ACCOUNTS`).
 Everything goes through the core services, so each record is validated and audited as if typed
-in. The same ``seed`` and the same "today" (the ``clock``) give the same hospital.
+in — except the handover books' older history (300,000 reports in ten years), which is checked
+with the services' own rules and written in bulk (see :mod:`desktop_app.demo.handover`). The same
+``seed`` and the same "today" (the ``clock``) give the same hospital.
 
 The file is built under a temporary name beside the target and renamed into place only when
 complete, so an interrupted build never leaves a half demo database. An existing file is never
@@ -53,6 +55,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.permissions import Role
 from desktop_app.clock import Clock, FixedClock, SystemClock
+from desktop_app.demo.handover import plan_handover, present_handover
 from desktop_app.demo.ledger import plan_ledger
 from desktop_app.demo.names import NameGenerator
 from desktop_app.demo.roster import plan_roster, present_roster
@@ -93,12 +96,14 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("zhikong", DEMO_PASSWORD, Role.QUALITY, "质控管理员（质控科科长）：人员与科室维护，开展各项质控工作", "质控科"),
     DemoAccount("yuanzhang", DEMO_PASSWORD, Role.LEADER, "院领导（院长）：查看全院情况，审核、签发、打印报送材料", "院办"),
     DemoAccount("neike", DEMO_PASSWORD, Role.DEPT_HEAD, "科室负责人（心血管内科主任）：维护本科室及心血管内科病区人员", "心血管内科"),
-    DemoAccount("hushi", DEMO_PASSWORD, Role.CLINICIAN, "医务人员（心血管内科病区护士）：查看名册，填写本人工作记录", "心血管内科病区"),
+    DemoAccount("hushi", DEMO_PASSWORD, Role.CLINICIAN, "医务人员（心血管内科病区护士）：查看名册，书写本病区交接班记录", "心血管内科病区"),
+    DemoAccount("jieban", DEMO_PASSWORD, Role.CLINICIAN, "医务人员（心血管内科病区护士）：在同一台电脑上为 hushi 交来的班接班签名",
+                "心血管内科病区"),
     DemoAccount("chakan", DEMO_PASSWORD, Role.READONLY, "只读（院办工作人员）：查看与打印，不能修改", "院办"),
 ]
 # username -> the leader note of the staff member the account belongs to (None: an ordinary member)
 _ACCOUNT_PERSON = {"admin": "科长", "zhikong": "科长", "yuanzhang": "院长", "neike": "科主任",
-                   "hushi": None, "chakan": None}
+                   "hushi": None, "jieban": None, "chakan": None}
 
 # code, name, kind, parent, staff per category (the first category supplies the leaders)
 DEPARTMENTS: list[tuple[str, str, str, str | None, dict[str, int]]] = [
@@ -266,6 +271,8 @@ class DemoContext:
     _licences: set[str] = field(default_factory=set)
     _names: dict[str, set[str]] = field(default_factory=dict)  # department -> names used there
     _person_sessions: dict[tuple[int, Role], Session] = field(default_factory=dict)
+    # username -> who a demo account belongs to, when a step chose (the handover book's nurses on shift)
+    account_staff: dict[str, DemoPerson] = field(default_factory=dict)
 
     @property
     def db(self):
@@ -314,6 +321,18 @@ class DemoContext:
                           department_id=self.departments[person.department], staff_id=person.id)
             self._person_sessions[key] = Session(self.db, actor, self.clock)
         return self._person_sessions[key]
+
+    def schedule_last(self, when: dt.date, action: Callable[[DemoContext], None]) -> None:
+        """Like :meth:`schedule`, but ``action`` runs after every other event of that day (it waits
+        while others are pending), so it may use the hours after them without putting the audit
+        log out of calendar order."""
+        def last(ctx: DemoContext) -> None:
+            if ctx._events and ctx._events[0][0] == when:
+                ctx.schedule(when, last)
+            else:
+                action(ctx)
+
+        self.schedule(when, last)
 
     def date_between(self, first: dt.date, last: dt.date) -> dt.date:
         return first + dt.timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
@@ -595,13 +614,23 @@ def run_history(ctx: DemoContext) -> None:
 # ----------------------------------------------------------------------------- accounts
 
 
-def _account_person(ctx: DemoContext, account: DemoAccount) -> DemoPerson:
-    note = _ACCOUNT_PERSON[account.username]
-    if note:
-        return ctx.leader(account.department, note)
-    ordinary = [p for p in ctx.on_duty(department=account.department, registered=True)
-                if not p.leader and (p.licensed or p.category not in ("医师", "护士"))]
-    return ordinary[0]
+def account_people(ctx: DemoContext) -> dict[str, DemoPerson]:
+    """username -> the staff member each demo account belongs to: a leader by its note, else the
+    next ordinary registered member of the department on duty (two accounts, two people)."""
+    out: dict[str, DemoPerson] = {}
+    for account in DEMO_ACCOUNTS:
+        note = _ACCOUNT_PERSON[account.username]
+        if account.username in ctx.account_staff:
+            out[account.username] = ctx.account_staff[account.username]
+            continue
+        if note:
+            out[account.username] = ctx.leader(account.department, note)
+            continue
+        taken = {p.id for p in out.values()}
+        out[account.username] = next(
+            p for p in ctx.on_duty(department=account.department, registered=True)
+            if not p.leader and (p.licensed or p.category not in ("医师", "护士")) and p.id not in taken)
+    return out
 
 
 def add_accounts(ctx: DemoContext) -> None:
@@ -609,8 +638,9 @@ def add_accounts(ctx: DemoContext) -> None:
     login = accounts.authenticate(ctx.db, "admin", _SETUP_PASSWORD, ctx.clock)
     admin = Session(ctx.db, login.actor, ctx.clock)
     accounts.change_own_password(admin, _SETUP_PASSWORD, ADMIN_PASSWORD)
+    people_of = account_people(ctx)
     for account in DEMO_ACCOUNTS:
-        person = _account_person(ctx, account)
+        person = people_of[account.username]
         values = {"display_name": person.name, "role": account.role.value,
                   "department_id": ctx.departments[account.department], "staff_id": person.id}
         if account.username == "admin":
@@ -628,8 +658,10 @@ STEPS: list[Step] = [
     ("人员变动与职称晋升", plan_history),
     ("检查与问题台账", plan_ledger),
     ("值班岗位与轮转表", plan_roster),
+    ("交接班记录", plan_handover),
     # ↑ steps on the first day (ctx.start) · the history · steps today (ctx.now) ↓
     ("历年记录", run_history),
+    ("今日交接班", present_handover),  # before the accounts: its records are stamped between 08:00 and now
     ("用户账户", add_accounts),
     ("本月与下月值班表", present_roster),
 ]
