@@ -11,8 +11,9 @@ version changes) and prints medians of several runs:
 * opening the 人员 page (building it and loading every row);
 * one pinyin-search keystroke on the 人员 page.
 
-Targets on a 2-core machine (issue 3): start ≤ 1.5 s, page ≤ 200 ms, keystroke ≤ 50 ms.
-Later modules add their own measurements to ``MEASUREMENTS``.
+Targets on a 2-core machine (issue 3): start ≤ 1.5 s, page ≤ 200 ms, keystroke ≤ 50 ms; the
+handover book (issue 6): a new report with carry-over ≤ 100 ms, the history page's first 500 rows
+with their count ≤ 200 ms, a year's figures with the bedside ratio ≤ 500 ms.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def demo_database(years: int, rebuild: bool) -> Path:
 
     folder = Path(tempfile.gettempdir()) / "qledger-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}-rosters.db"  # rename when the demo's content changes
+    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}-handover.db"  # rename when the demo's content changes
     if rebuild:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -284,6 +285,52 @@ def roster_page_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     return out
 
 
+def handover_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
+    """The handover book's core queries as its pages run them, as the quality officer (every ward):
+    a new report prepared with carry-over (the running shift of a different ward each time), the
+    history's first page of 500 plus its count for a month and for a year, a year's figures with
+    the bedside ratio, and the 工作台's handover to-dos. Read only."""
+    from desktop_app.accounts.service import authenticate
+    from desktop_app.clock import SystemClock
+    from desktop_app.dashboard import StartupHealth
+    from desktop_app.handover import service as handover
+    from desktop_app.handover import todos
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+
+    out: dict[str, list[float]] = {"prepare": [], "history_month": [], "history_year": [], "figures_year": [],
+                                   "todos": []}
+    with open_database(db_path) as db:
+        clock = SystemClock()
+        session = Session(db, authenticate(db, "zhikong", "Demo2026", clock).actor, clock)
+        now, today = session.now(), session.today()
+        if not handover.count_reports(session, "nurse", today - dt.timedelta(days=7), today):
+            return out
+        unwritten = [s for s in handover.shift_board(session, "nurse", today, today) if s.report is None]
+        slots = ([s for s in unwritten if s.running(now)] + unwritten)[:max(runs, 1)]
+        for slot in slots:
+            t = time.perf_counter()
+            new = handover.prepare_report(session, slot.department_id, slot.date, slot.shift.name)
+            out["prepare"].append(time.perf_counter() - t)
+            assert new.previous_id is not None
+        month, year = today - dt.timedelta(days=30), today - dt.timedelta(days=365)
+        for _ in range(runs):
+            for first, key in ((month, "history_month"), (year, "history_year")):
+                t = time.perf_counter()
+                rows = handover.list_reports(session, "nurse", first, today, limit=500)
+                total = handover.count_reports(session, "nurse", first, today)
+                out[key].append(time.perf_counter() - t)
+                assert len(rows) == min(500, total)
+            t = time.perf_counter()
+            figures = handover.figures(session, year, today)
+            out["figures_year"].append(time.perf_counter() - t)
+            assert figures[-1].grade4 > 0
+            t = time.perf_counter()
+            todos.handover_todos(session, StartupHealth(integrity_checked=True))
+            out["todos"].append(time.perf_counter() - t)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--years", type=int, default=10)
@@ -300,14 +347,19 @@ def main() -> int:
         inspections = d.scalar("SELECT count(*) FROM inspections")
         posts = d.scalar("SELECT count(*) FROM duty_posts WHERE active = 1")
         duties = d.scalar("SELECT count(*) FROM duty_assignments")
+        reports = dict(d.query("SELECT kind, count(*) FROM handover_reports GROUP BY kind"))
+        entries = d.scalar("SELECT count(*) FROM handover_entries")
     size_mb = db.stat().st_size / 1024 / 1024
     print(f"\n{args.years}-year demo hospital: {staff_total} staff ({on_duty} on duty), {items} ledger items,"
-          f" {inspections} inspections, {posts} duty posts, {duties} duties, {size_mb:.1f} MB\n")
+          f" {inspections} inspections, {posts} duty posts, {duties} duties, handover reports"
+          f" {reports.get('nurse', 0)} nurse + {reports.get('doctor', 0)} doctor with {entries} entries,"
+          f" {size_mb:.1f} MB\n")
     start = cold_start(db, args.runs)
     ui = ui_timings(db, args.runs)
     export = export_timings(db, args.runs)
     duty = roster_timings(db, args.runs)
     duty_page = roster_page_timings(db, args.runs)
+    book = handover_timings(db, args.runs)
     rows = [
         ("cold start → login dialog usable", start["login"], "≤ 1.5 s (with the main window)"),
         ("cold start → main window usable (incl. login)", start["usable"], "≤ 1.5 s"),
@@ -325,6 +377,11 @@ def main() -> int:
         ("open 值班表 page (next month, all posts, painted)", duty_page["page"], "≤ 200 ms"),
         ("值班表 page: switch month", duty_page["switch"], "≤ 200 ms"),
         ("值班表 page: one assignment incl. live violations", duty_page["assign"], "≤ 50 ms"),
+        ("交接班: prepare a new report with carry-over", book["prepare"], "≤ 100 ms"),
+        ("交接班 history: first 500 + count, a month", book["history_month"], "≤ 200 ms"),
+        ("交接班 history: first 500 + count, a year", book["history_year"], "≤ 200 ms"),
+        ("交接班 figures for a year (bedside ratio)", book["figures_year"], "≤ 500 ms"),
+        ("工作台 handover to-dos (质控, every ward)", book["todos"], ""),
     ]
     for label, samples, target in rows:
         if samples:

@@ -78,10 +78,9 @@ def test_quality_sees_every_ward_and_a_nurse_only_hers(ward, session_as):
 
 
 @pytest.mark.slow
-def test_speed_on_ten_years_of_thirty_wards(system, hospital):
-    """330,000 reports: preparing a report ≤ 100 ms, a year's figures ≤ 500 ms."""
-    import time
-
+def test_ten_years_of_thirty_wards(system, hospital):
+    """330,000 reports: the carry-over and a year's figures are right at that size. (How fast they
+    are is measured by tests/bench/bench.py on the 10-year demo hospital, not here.)"""
     from desktop_app.people import service as people
 
     db = system.db
@@ -103,10 +102,10 @@ def test_speed_on_ten_years_of_thirty_wards(system, hospital):
                    " bedside_at) SELECT hex(randomblob(16)), id, '四级手术当日', '7', '手术', 1, 1,"
                    " CASE WHEN id % 3 THEN shift_ends_at END FROM handover_reports WHERE id % 10 = 0")
     assert db.scalar("SELECT count(*) FROM handover_reports") == 328680
-    t = time.perf_counter()
     new = handover.prepare_report(system, wards[5], "2026-11-23", "白班")
-    assert (time.perf_counter() - t) < 0.1 and new.census["原有"] == 40
-    t = time.perf_counter()
+    assert new.census["原有"] == 40 and new.previous_title == "病区05 2026-11-22 大夜班护理交接班"
     rows = handover.figures(system, "2025-11-23", "2026-11-22")
-    assert (time.perf_counter() - t) < 0.5
     assert rows[-1].written == 30 * 3 * 365
+    # every 10th report has a 四级手术当日 entry, two in three of them handed over at the bedside
+    assert rows[-1].grade4 == sum(r.grade4 for r in rows[:-1]) > 0
+    assert 0.6 < rows[-1].bedside_ratio < 0.7
