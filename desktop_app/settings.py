@@ -55,6 +55,12 @@ SETTINGS: dict[str, SettingDef] = {
                    "新建考核时合格分的默认值（满分 100 时）。", "培训"),
         SettingDef("training.remind_days", "培训要求到期前提醒（天）", int, 60, 0, 183,
                    "距半年末或年末不到这个天数时，工作台列出尚未达到培训要求的人员。", "培训"),
+        SettingDef("surgery.grade4_cycle_months", "四级手术授权有效期（月）", int, 12, 1, 12,
+                   "四级手术能力评估周期不超过一年：授权有效期最长为这么多个月。", "手术授权"),
+        SettingDef("surgery.cycle_months", "其他手术授权有效期（月）", int, 24, 1, 60,
+                   "一至三级手术授权的有效期（再评估周期），常用两年。", "手术授权"),
+        SettingDef("surgery.remind_days", "授权到期提醒（天）", int, 90, 7, 365,
+                   "授权在这么多天内到期时在工作台提醒（另在 60、30、7 天时升级提醒）。", "手术授权"),
         SettingDef("inspection.base_score", "科室检查基础分", int, 100, 1, 1000,
                    "科室得分 = 基础分 − 不符合项扣分之和。", "问题台账"),
     ]

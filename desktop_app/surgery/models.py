@@ -16,7 +16,8 @@ ADDED, REMOVED, UPGRADED, DOWNGRADED, CHANGED = "新增", "删除", "升级", "�
 _GRADE_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "1": 1, "2": 2, "3": 3, "4": 4,
                 "i": 1, "ii": 2, "iii": 3, "iv": 4}
 _GRADE_RE = re.compile(r"^(?:手术)?(一|二|三|四|壹|贰|叁|肆|[1-4]|iv|iii|ii|i)(?:级|级手术|类)?$")
-_CODE_RE = re.compile(r"^(\d{2})\.?(\d{1,4})((?:x\d{3})?)$")
+# 21.3104 · 43.7x01 (an x in place of a digit) · 81.5100x001 (the clinical version's extension)
+_CODE_RE = re.compile(r"^(\d{2})\.?(\d{1,4}(?:x\d{2,3})?|\dx\d{2})$")
 
 
 def parse_grade(value) -> int | None:
@@ -42,8 +43,8 @@ def normalise_code(value) -> str | None:
     m = _CODE_RE.match(text)
     if not m:
         return None
-    head, tail, suffix = m.groups()
-    return f"{head}.{tail}{suffix}"
+    head, tail = m.groups()
+    return f"{head}.{tail}"
 
 
 def initials(text: str) -> str:
