@@ -81,7 +81,7 @@ from desktop_app.handover.models import (
     mask_name,
 )
 from desktop_app.hospital.service import get_profile
-from desktop_app.reports.base import Column, Progress, ProgressCallback, ReportInfo
+from desktop_app.reports.base import Column, Progress, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.fonts import FONT, FONT_BOLD, missing_glyphs
 from desktop_app.reports.pdf import PdfReport, _DataTable
 from desktop_app.reports.xlsx import XlsxReport
@@ -98,10 +98,6 @@ SECTIONS = ("离开病区", "新入与转入", "重点患者")
 SBAR = (("situation", "现状"), ("background", "背景"), ("assessment", "评估"), ("recommendation", "建议"))
 WEEKDAYS = "一二三四五六日"
 MAX_DAYS = 366  # a year of all 30 wards is ~33,000 reports: larger periods are printed in parts
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def short_stamp(value: str | None) -> str:

@@ -40,7 +40,7 @@ from desktop_app.ledger import repo
 from desktop_app.ledger.models import CLOSED, STATUSES, LedgerFilter, LedgerItem
 from desktop_app.ledger.service import _departments_for, _due_soon_days, visible_departments
 from desktop_app.ledger.stats import Counts, percent
-from desktop_app.reports.base import Column, ProgressCallback, ReportInfo
+from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.pdf import STYLES, PdfReport, SignatureBlock
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
@@ -74,11 +74,6 @@ NOTICE_COLUMNS = [
 LEDGER_SIGNATURES = ("填表人", "审核人", "日期")
 RECEIPT_SIGNATURES = ("签收人（签字）", "签收日期", "科室负责人（签字）")
 SOURCE_PHRASES = {"自查": "医院自查", "质控中心": "质控中心检查", "投诉": "患者投诉处理", "不良事件": "不良事件报告"}
-
-
-def cn_date(value: dt.date | str) -> str:
-    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _date(value: str | None) -> dt.date | None:

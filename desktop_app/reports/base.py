@@ -71,6 +71,12 @@ class GroupRow:
     text: str
 
 
+def cn_date(value: dt.date | str) -> str:
+    """2026年3月5日 — dates as Chinese documents write them (a date or an ISO string)."""
+    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def cell_text(value) -> str:
     """How a value is printed in a PDF cell."""
     if value is None:

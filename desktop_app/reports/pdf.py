@@ -8,6 +8,7 @@ Usage::
     report.heading("一、基本情况")
     report.paragraph("本院……")                       # plain text, escaped; "\\n" starts a new line
     report.table([Column("序号", 4, "center"), Column("姓名", 8)], rows)   # rows: values or GroupRow
+    report.fields([[("培训主题", "…")], [("时间", "…"), ("地点", "…")]])  # a form's particulars, ruled
     report.signature_block()                          # 填报人 / 联系电话 / 审核人 / … / 单位（盖章）
     report.build(progress=callback)                   # writes ``path`` atomically, returns it
 
@@ -98,6 +99,15 @@ STYLES = {
     "body": _style("body", 11, leading=18, firstLineIndent=22, spaceAfter=1 * mm),
     "note": _style("note", 9.5, leading=14, spaceBefore=1.5 * mm),
 }
+
+
+def _fit(text: str, font: str, size: float, room: float) -> str:
+    """``text``, cut short with “…” to fit ``room`` points on one line."""
+    if stringWidth(text, font, size) <= room:
+        return text
+    while text and stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text + "…"
 
 
 def _text(text: str) -> str:
@@ -226,6 +236,7 @@ class _TableSpec:
     rows: list
     font_size: float
     empty_text: str
+    row_height: float = 0  # points; 0: as tall as the text
 
 
 class _Doc(SimpleDocTemplate):
@@ -314,16 +325,49 @@ class PdfReport:
         self._story.append(_PageGroupStart())
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence | GroupRow], *,
-              font_size: float = 9, empty_text: str = "（无记录）") -> None:
+              font_size: float = 9, empty_text: str = "（无记录）", row_height_mm: float = 0) -> None:
         """A data table; ``rows`` are sequences of values (dates, numbers, text, bools) or
-        :class:`GroupRow` sub-headings. Cells are made at build time, with progress."""
-        self._story.append(_TableSpec(list(columns), list(rows), font_size, empty_text))
+        :class:`GroupRow` sub-headings. Cells are made at build time, with progress.
+
+        ``row_height_mm`` makes every data row at least that tall (room to write or sign by
+        hand); a row whose text wraps grows beyond it."""
+        self._story.append(_TableSpec(list(columns), list(rows), font_size, empty_text, row_height_mm * mm))
 
     def signature_block(self, labels: Sequence[str] = DEFAULT_SIGNATURE_LABELS, *, columns: int | None = None,
                         values: Mapping[str, str] | None = None) -> None:
         """Two label/line pairs a row in portrait, three in landscape (unless ``columns`` says)."""
         columns = columns or (3 if self.landscape else 2)
         self._story.append(SignatureBlock(labels, columns=columns, values=values))
+
+    def fields(self, lines: Sequence[Sequence[tuple[str, object]]], *, font_size: float = 10) -> None:
+        """A ruled grid of labelled particulars (培训主题, 时间, 地点 … on a form): each inner
+        sequence is one line of ``(label, value)`` pairs; a line with fewer pairs than the longest
+        lets its last value run to the right edge. Values are printed as in table cells."""
+        n = max((len(line) for line in lines), default=0)
+        if not n:
+            return
+        size = font_size
+        label_style = _style("fl", size, align=TA_CENTER, leading=size * 1.3)
+        value_style = _style("fv", size, leading=size * 1.3)
+        label_w = max(stringWidth(label, FONT, size) for line in lines for label, _v in line) + 10
+        value_w = (self.frame_width - n * label_w) / n
+        data, cmds = [], [
+            ("FONT", (0, 0), (-1, -1), FONT, size), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BOX", (0, 0), (-1, -1), 1, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5), ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+        for r, line in enumerate(lines):
+            row = []
+            for c, (label, value) in enumerate(line):
+                row += [Paragraph(_text(label), label_style), Paragraph(_text(cell_text(value)), value_style)]
+                cmds.append(("BACKGROUND", (2 * c, r), (2 * c, r), HEADER_FILL))
+            if len(line) < n:
+                cmds.append(("SPAN", (len(row) - 1, r), (-1, r)))
+            data.append(row + [""] * (2 * n - len(row)))
+        table = Table(data, colWidths=[label_w, value_w] * n, hAlign="CENTER")
+        table.setStyle(TableStyle(cmds))
+        self._story.append(table)
 
     def add(self, flowable: Flowable) -> None:
         """Any other reportlab flowable (use the fonts from ``fonts.py``)."""
@@ -367,10 +411,16 @@ class PdfReport:
         canv.saveState()
         footer_y = m.bottom - 10 * mm
         canv.setFont(FONT, 9)
-        canv.drawCentredString(width / 2, footer_y, f"第 {page} 页 共 {total} 页")
-        if self.info.verification:
-            canv.setFont(FONT, 7.5)
-            canv.drawString(m.left, footer_y, self.info.verification)
+        number = f"第 {page} 页 共 {total} 页"
+        canv.drawCentredString(width / 2, footer_y, number)
+        if self.info.verification:  # left of the page number; a longer one on its own line just above it
+            text, size = self.info.verification, 7.5
+            room = width / 2 - stringWidth(number, FONT, 9) / 2 - 4 * mm - m.left
+            canv.setFont(FONT, size)
+            if stringWidth(text, FONT, size) <= room:
+                canv.drawString(m.left, footer_y, text)
+            else:
+                canv.drawString(m.left, footer_y + 4 * mm, _fit(text, FONT, size, width - m.left - m.right))
         if self.info.internal:
             text, size = "内部资料", 10.5
             canv.setFont(FONT_BOLD, size)
@@ -434,6 +484,9 @@ class PdfReport:
 
         for c, col in enumerate(columns):  # for the cells that fit on one line (plain strings)
             cmds.append(("ALIGN", (c, hdr), (c, -1), col.align.upper()))
+        if spec.row_height:  # a minimum height: the padding around one line of text makes it up
+            pad = max(2.0, (spec.row_height - size * 1.25) / 2)
+            cmds += [("TOPPADDING", (0, hdr), (-1, -1), pad), ("BOTTOMPADDING", (0, hdr), (-1, -1), pad)]
         table = _DataTable(data, colWidths=widths, repeatRows=hdr, hAlign="CENTER")
         table.setStyle(TableStyle(cmds))
         return table

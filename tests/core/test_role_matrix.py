@@ -206,6 +206,19 @@ def training_samples(ctx):
             "category_id": t["sanji"], "staff_group": "护士", "times_per_year": 4}),
         "training.coverage.coverage": lambda s: training_coverage.coverage(s, "2026-01-01", "2026-12-31"),
         "training.coverage.transcript": lambda s: training_coverage.transcript(s, h.staff["张三"]),
+        **training_output_samples(ctx),
+    }
+
+
+def training_output_samples(ctx):
+    from desktop_app.training import reports as training_reports
+
+    h, t = ctx["hospital"], ctx["training"]
+    return {
+        "training.reports.session_snapshot": lambda s: training_reports.session_snapshot(s, t["held"]),
+        "training.reports.transcript_snapshot": lambda s: training_reports.transcript_snapshot(s, h.staff["张三"]),
+        "training.reports.coverage_snapshot": lambda s: training_reports.coverage_snapshot(
+            s, "2026-01-01", "2026-12-31"),
     }
 
 

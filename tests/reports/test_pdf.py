@@ -185,3 +185,33 @@ def test_group_heading_never_ends_a_page(tmp_path):
         for page in pdftools.pages(build(tmp_path / f"{k}.pdf", rows)):
             table_lines = [line.strip() for line in page.splitlines() if "2026-03-05" in line or "组" in line]
             assert "组" not in table_lines[-1], k
+
+
+@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
+def test_a_long_verification_line_never_runs_into_the_page_number(tmp_path, landscape):
+    from dataclasses import replace
+
+    long = "霍山县人民医院 病区交班报告 2026年11月20日至2026年11月22日 · 打印：命令行（qledger） 2026-11-23 09:30"
+    path = build(tmp_path / "x.pdf", ledger_rows(3), landscape=landscape, info=replace(INFO, verification=long))
+    _size, words = pdftools.words(path)
+    number = [w for w in words if w.page == 1 and w.text in ("第", "页")]
+    footer = [w for w in words if w.page == 1 and w.y0 > number[0].y0 - 20 and w not in number and w.text != "1"
+              and w.text != "共"]
+    assert "打印：命令行（qledger）" in pdftools.squash(pdftools.pages(path)[0])  # printed whole, not cut
+    for w in footer:
+        overlaps_x = w.x0 < max(n.x1 for n in number) and w.x1 > min(n.x0 for n in number)
+        overlaps_y = w.y0 < max(n.y1 for n in number) and w.y1 > min(n.y0 for n in number)
+        assert not (overlaps_x and overlaps_y), w.text
+
+
+def test_fields_grid_and_rows_tall_enough_to_write_in(tmp_path):
+    report = PdfReport(tmp_path / "表.pdf", INFO, heading=False)
+    report.fields([[("培训主题", "医疗质量安全核心制度培训（一）")], [("时间", "2026-11-20 14:30"), ("地点", "会议室")]])
+    report.table([Column("序号", 6, "center"), Column("签名", 30)], [[n, ""] for n in range(1, 6)], row_height_mm=9)
+    path = report.build()
+    text = pdftools.squash(pdftools.pages(path)[0])
+    assert "培训主题医疗质量安全核心制度培训（一）" in text and "时间2026-11-2014:30地点会议室" in text
+    assert all(f["emb"] == "yes" for f in pdftools.fonts(path))  # no Helvetica for the grid's empty cells
+    _size, words = pdftools.words(path)
+    tops = sorted(w.y0 for w in words if w.text.isdigit() and w.text in "12345" and w.x0 < 150)
+    assert min(b - a for a, b in zip(tops, tops[1:])) >= 9 * 72 / 25.4 - 0.5
