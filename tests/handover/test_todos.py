@@ -113,9 +113,10 @@ def test_leaders_and_readers_get_figures_not_to_dos(ward, session_as):
 def test_older_unfinished_reports_are_summed_up(ward, clock):
     old = write(ward.wang, ward.ward, "2026-11-10", "白班", sign=True)
     write(ward.wang, ward.ward, "2026-11-12", "小夜班")
+    write(ward.wang, ward.ward, "2026-10-20", "白班", sign=True)  # more than 30 days ago: left to the history
     [line] = titled(handover_items(ward.wang), "未完成接班")
-    assert line.title == "2 天前的护理交接班有 2 份未完成接班"
-    assert "已交班未接班 1 份、草稿 1 份，最早 2026-11-10" in line.detail
+    assert line.title == "近 30 天有 2 份护理交接班未完成接班"
+    assert "2 天以前的：已交班未接班 1 份、草稿 1 份，最早 2026-11-10" in line.detail
     assert todos.parse_preset(line.page) == {"kind": "nurse", "status": "已交班"}
     assert not titled(handover_items(ward.wang), "待接班：")  # not listed one by one
     assert old.status == "已交班"
