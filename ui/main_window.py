@@ -43,8 +43,8 @@ class PageSpec:
 
 def page_specs() -> list[PageSpec]:
     from ui.pages import (admin, assessments, checklists, dashboard, handover, handover_stats, holidays, inspections,
-                          ledger, ledger_stats, people, roster, roster_setup, training, training_coverage,
-                          training_setup)
+                          ledger, ledger_stats, people, roster, roster_setup, surgery_catalogue, surgery_operations,
+                          surgery_privileges, training, training_coverage, training_setup)
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
@@ -61,6 +61,12 @@ def page_specs() -> list[PageSpec]:
         PageSpec("assessments", "考核与知晓率", "培训考核", assessments.AssessmentsPage, Perm.TRAINING_VIEW),
         PageSpec("training_coverage", "培训覆盖", "培训考核", training_coverage.TrainingCoveragePage, Perm.TRAINING_VIEW),
         PageSpec("training_setup", "培训要求", "培训考核", training_setup.TrainingSetupPage, Perm.TRAINING_VIEW),
+        PageSpec("surgery_catalogue", "手术分级目录", "手术分级与授权", surgery_catalogue.SurgeryCataloguePage,
+                 Perm.SURGERY_VIEW),
+        PageSpec("surgery_privileges", "手术授权", "手术分级与授权", surgery_privileges.SurgeryPrivilegesPage,
+                 Perm.SURGERY_VIEW),
+        PageSpec("surgery_operations", "授权核查", "手术分级与授权", surgery_operations.SurgeryOperationsPage,
+                 Perm.SURGERY_VIEW),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
         PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
         PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),

@@ -458,7 +458,7 @@ def surgeons(session: Session) -> list[dict]:
     """Doctors on duty, with their department and the number of grants in force."""
     today = session.today().isoformat()
     return [dict(r) for r in session.db.query(
-        "SELECT s.id, s.name, s.employee_no, s.title, s.licence_no, d.name AS department,"
+        "SELECT s.id, s.name, s.employee_no, s.title, s.licence_no, s.pinyin, d.name AS department,"
         " (SELECT count(*) FROM surgeon_privileges g WHERE g.staff_id = s.id AND g.status = '有效'"
         " AND g.valid_until >= ?) AS grants FROM staff s JOIN departments d ON d.id = s.department_id"
         " WHERE s.category = '医师' AND s.on_duty = 1 ORDER BY d.sort_order, d.name, s.name", (today,))]

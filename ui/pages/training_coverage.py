@@ -70,6 +70,7 @@ class TrainingCoveragePage(Page):
         self.department.setMinimumContentsLength(12)
         self.summary = QLabel()
         self.summary.setObjectName("pageDescription")
+        self.summary.setWordWrap(True)
         for w in (self.period, QLabel("科室"), self.department):
             row.addWidget(w)
         row.addStretch(1)

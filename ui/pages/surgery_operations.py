@@ -1,0 +1,150 @@
+"""授权核查 page: operations done without a valid privilege (越权手术) and 三、四级手术实际开展率 of a
+period, grants lapsing soon, grants against titles, and who is authorised for a procedure today."""
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.surgery import catalogue as catalogues
+from desktop_app.surgery import operations, privileges as priv
+from desktop_app.surgery.models import GRADE_LABELS
+from ui.errors import guarded
+from ui.pages.base import Page
+from ui.pages.dashboard import figure_cards
+from ui.table import Column, RecordTableModel, RecordTableView
+from ui.widgets.period import PeriodPicker
+
+PERIODS = ["本年", "本年上半年", "本年下半年", "去年全年", "近 12 个月", "本月"]
+OPERATION_COLUMNS = [
+    Column("手术日期", lambda r: r["date"], width=86),
+    Column("病案号", lambda r: r["patient_no"], width=90),
+    Column("术者", lambda r: r["staff_name"], width=64),
+    Column("科室", lambda r: r["department"], width=96),
+    Column("手术", lambda r: f"{r['code']} {r['name']}", width=260),
+    Column("级别", lambda r: GRADE_LABELS[r["grade"]], width=48, sort=lambda r: r["grade"]),
+    Column("原因", lambda r: r["finding"], width=280, colour=lambda r: "#c62828"),
+]
+LAPSE_COLUMNS = [
+    Column("医师", lambda lp: lp.privilege.staff_name, width=64),
+    Column("授权内容", lambda lp: lp.privilege.what, width=300),
+    Column("有效期至", lambda lp: lp.privilege.valid_until, width=86),
+    Column("剩余", lambda lp: f"{lp.days_left} 天" if lp.days_left >= 0 else f"已过期 {-lp.days_left} 天", width=100,
+           sort=lambda lp: lp.days_left, colour=lambda lp: "#c62828" if lp.days_left <= 7 else
+           ("#b26a00" if lp.days_left <= 30 else None)),
+]
+TITLE_COLUMNS = [
+    Column("医师", lambda r: r.name, width=64),
+    Column("科室", lambda r: r.department, width=96),
+    Column("职称", lambda r: r.title or "", width=96),
+    Column("一、二级", lambda r: f"授权至{GRADE_LABELS[r.grade_scope]}" if r.grade_scope else "", width=90),
+    Column("三级（项）", lambda r: r.grade3, width=70, align_right=True),
+    Column("四级（项）", lambda r: r.grade4, width=70, align_right=True),
+    Column("无评估依据", lambda r: r.without_assessment or "", width=80, align_right=True,
+           colour=lambda r: "#b26a00" if r.without_assessment else None),
+]
+AUTHORISED_COLUMNS = [
+    Column("医师", lambda p: p.staff_name, width=64),
+    Column("授权", lambda p: p.what, width=300),
+    Column("有效期至", lambda p: p.valid_until, width=86),
+    Column("依据", lambda p: f"能力评估 #{p.assessment_id}" if p.assessment_id else "", width=100),
+]
+
+
+class SurgeryOperationsPage(Page):
+    title = "授权核查"
+    domains = frozenset({"surgery", "people", "settings"})
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        layout = self.page_layout(
+            "授权核查",
+            "按导入的手术记录核对每台手术当天术者是否有有效授权（越权手术），统计三、四级手术实际开展率（实际开展的三、四级术种"
+            " ÷ 备案目录中的三、四级术种）；列出即将到期的授权、授权与职称的对照，以及某项手术当天有权主刀的医师。")
+        self.tabs = QTabWidget()
+        # 越权手术
+        box = QWidget()
+        col = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.period = PeriodPicker(PERIODS, ctx.session.today())
+        row.addWidget(self.period)
+        row.addStretch(1)
+        self.catalogue_note = QLabel()
+        self.catalogue_note.setObjectName("pageDescription")
+        row.addWidget(self.catalogue_note)
+        col.addLayout(row)
+        grid = QGridLayout()
+        self.cards, _ = figure_cards(grid, (("手术例数", "导入的手术记录"), ("三、四级手术", "例数"),
+                                            ("越权手术", "手术当天术者无有效授权"),
+                                            ("三、四级手术实际开展率", "实际开展的三、四级术种 ÷ 备案的三、四级术种")))
+        col.addLayout(grid)
+        self.operation_model = RecordTableModel(OPERATION_COLUMNS, self)
+        col.addWidget(RecordTableView(self.operation_model), 1)
+        self.tabs.addTab(box, "越权手术")
+        # 到期
+        self.lapse_model = RecordTableModel(LAPSE_COLUMNS, self)
+        self.tabs.addTab(RecordTableView(self.lapse_model), "授权到期")
+        # 职称
+        self.title_model = RecordTableModel(TITLE_COLUMNS, self)
+        title_box = QWidget()
+        col = QVBoxLayout(title_box)
+        note = QLabel("手术授权应依据能力评估，与职称、职务不挂钩：同职称者授权完全相同、或授权没有评估依据的，请核实是否按职称授权。")
+        note.setObjectName("pageDescription")
+        note.setWordWrap(True)
+        col.addWidget(note)
+        col.addWidget(RecordTableView(self.title_model), 1)
+        self.tabs.addTab(title_box, "授权与职称")
+        # 授权医师名单
+        who = QWidget()
+        col = QVBoxLayout(who)
+        self.procedure_search = QLineEdit()
+        self.procedure_search.setPlaceholderText("输入手术名称、编码或拼音首字母，查看今天有权主刀的医师")
+        col.addWidget(self.procedure_search)
+        self.procedure_label = QLabel()
+        col.addWidget(self.procedure_label)
+        self.authorised_model = RecordTableModel(AUTHORISED_COLUMNS, self)
+        col.addWidget(RecordTableView(self.authorised_model), 1)
+        self.tabs.addTab(who, "授权医师名单")
+        layout.addWidget(self.tabs, 1)
+        self.period.changed.connect(self.mark_dirty)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(lambda: self.isVisible() and self.find_authorised())
+        self.procedure_search.textChanged.connect(lambda _t: self._timer.start())
+
+    def refresh(self) -> None:
+        session = self.ctx.session
+        first, last = self.period.range()
+        rows = guarded(self, operations.unprivileged, session, first, last) or []
+        self.operation_model.set_rows(rows)
+        perf = guarded(self, operations.performance, session, first, last)
+        if perf is not None:
+            self.cards["手术例数"].setText(str(perf.operations))
+            self.cards["三、四级手术"].setText(str(perf.grade34_operations))
+            self.cards["越权手术"].setText(str(perf.unprivileged))
+            self.cards["越权手术"].setStyleSheet("color: #c62828;" if perf.unprivileged else "")
+            self.cards["三、四级手术实际开展率"].setText(
+                f"{perf.rate * 100:.1f}%" if perf.rate is not None else "—")
+            self.catalogue_note.setText(f"备案目录：{perf.catalogue}（三、四级 {perf.filed} 种，已开展 {perf.performed} 种）"
+                                        if perf.catalogue else "尚无已备案的目录：实际开展率无法计算。")
+        self.lapse_model.set_rows(guarded(self, priv.lapsing, session) or [])
+        self.title_model.set_rows(guarded(self, priv.title_report, session) or [])
+
+    def find_authorised(self) -> None:
+        session = self.ctx.session
+        text = self.procedure_search.text().strip()
+        cat = guarded(self, catalogues.catalogue_in_force, session)
+        if not text or cat is None:
+            self.authorised_model.set_rows([])
+            self.procedure_label.setText("" if cat else "还没有已批准生效的手术分级目录。")
+            return
+        found = guarded(self, catalogues.search_procedures, session, cat.id, text, limit=1) or []
+        if not found:
+            self.procedure_label.setText("现行目录中没有这项手术。")
+            self.authorised_model.set_rows([])
+            return
+        p = found[0]
+        rows = guarded(self, priv.authorised_surgeons, session, p.code) or []
+        self.procedure_label.setText(f"<b>{p.code} {p.name}</b>（{p.grade_label}{'，' + p.flags if p.flags else ''}）："
+                                     f"今天有权主刀的医师 {len(rows)} 人")
+        self.authorised_model.set_rows(rows)
