@@ -24,6 +24,7 @@ from desktop_app.roster import setup as roster_setup  # noqa: F401
 from desktop_app.roster import todos as roster_todos  # noqa: F401
 from desktop_app.training import service as training  # noqa: F401
 from desktop_app.training import coverage as training_coverage  # noqa: F401
+from desktop_app.training import excel_io as training_excel  # noqa: F401
 from desktop_app.training import reports as training_reports  # noqa: F401
 from desktop_app.training import todos as training_todos  # noqa: F401
 from desktop_app.surgery import catalogue as surgery_catalogue  # noqa: F401

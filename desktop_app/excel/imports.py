@@ -8,9 +8,34 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from desktop_app import errors
 from desktop_app.errors import Finding
+
+
+class ImportPlan:
+    """What every import plan offers the preview dialog; the plan (a frozen dataclass) has
+    ``path`` and ``findings`` (errors block the import, warnings are shown)."""
+
+    path: Path
+    findings: tuple[Finding, ...]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.errors
 
 
 def split_findings(table) -> tuple[dict[int, list[Finding]], list[Finding]]:

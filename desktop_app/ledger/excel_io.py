@@ -51,7 +51,7 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Perm, action
 from desktop_app.errors import Finding
-from desktop_app.excel.imports import require_same_plan, require_unchanged_file, split_findings
+from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file, split_findings
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.ledger.checklists import all_category_names, category_aliases
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, IN_PROGRESS, PENDING, SEVERITIES, SOURCES
@@ -146,7 +146,7 @@ class PlannedItem:
 
 
 @dataclass(frozen=True)
-class LedgerImportPlan:
+class LedgerImportPlan(ImportPlan):
     path: Path
     sha256: str
     sheet: str
@@ -158,10 +158,6 @@ class LedgerImportPlan:
     skipped_rows: tuple[tuple[int, str], ...]
 
     @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
     def counts(self) -> dict[str, int]:
         c = Counter(r.action for r in self.rows)
         return {a: c.get(a, 0) for a in ACTIONS}
@@ -170,18 +166,6 @@ class LedgerImportPlan:
     def status_counts(self) -> dict[str, int]:
         c = Counter(r.status for r in self.rows if r.action == NEW)
         return {s: c[s] for s in (PENDING, IN_PROGRESS, AWAITING_RECHECK, CLOSED) if c[s]}
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.errors
 
     def summary(self) -> str:
         c = self.counts

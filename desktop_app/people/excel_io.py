@@ -41,7 +41,7 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
 from desktop_app.errors import Finding
-from desktop_app.excel.imports import require_same_plan, require_unchanged_file, split_findings
+from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file, split_findings
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.reports.base import atomic_output
 from desktop_app.hospital.service import get_profile
@@ -147,7 +147,7 @@ class PlannedRow:
 
 
 @dataclass(frozen=True)
-class StaffImportPlan:
+class StaffImportPlan(ImportPlan):
     path: Path
     sha256: str
     sheet: str
@@ -159,25 +159,9 @@ class StaffImportPlan:
     skipped_rows: tuple[tuple[int, str], ...]  # notes and section rows
 
     @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
     def counts(self) -> dict[str, int]:
         c = Counter(r.action for r in self.rows)
         return {a: c.get(a, 0) for a in ACTIONS}
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.errors
 
     def summary(self) -> str:
         c = self.counts

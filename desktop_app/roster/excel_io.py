@@ -50,7 +50,7 @@ from openpyxl.utils import get_column_letter
 from desktop_app import errors
 from desktop_app.accounts.permissions import Perm, action
 from desktop_app.errors import Finding
-from desktop_app.excel.imports import require_same_plan, require_unchanged_file
+from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file
 from desktop_app.excel.reader import ExcelFileError, Limits, _check_container, _read_bytes
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
@@ -91,7 +91,7 @@ class PlannedRow:
 
 
 @dataclass(frozen=True)
-class RosterImportPlan:
+class RosterImportPlan(ImportPlan):
     path: Path
     sha256: str
     month: str
@@ -106,24 +106,8 @@ class RosterImportPlan:
     skipped_rows: tuple[tuple[int, str], ...]
 
     @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
     def assignments(self) -> list[tuple[str, int, int]]:
         return [(r.date, shift, person) for r in self.rows for shift, person in r.duties]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.errors
 
     def finding_text(self, finding: Finding) -> str:
         return f"工作表“{self.sheet}” {finding.text()}"

@@ -211,10 +211,26 @@ def training_samples(ctx):
 
 
 def training_output_samples(ctx):
+    from desktop_app.training import excel_io as training_excel
     from desktop_app.training import reports as training_reports
+    from tests.excel.files import write_xlsx
 
     h, t = ctx["hospital"], ctx["training"]
+
+    def sign_in_file():
+        return write_xlsx(ctx["path"].parent / "签到导入.xlsx", [["姓名", "签到", "成绩"], ["张三", "到", 90]])
+
+    def sign_in_plan(s):
+        return training_excel.preview_attendance_import(s.as_actor(desktop_app.session.SYSTEM_ACTOR), sign_in_file(),
+                                                        t["held"], t["exam"])
+
     return {
+        "training.excel_io.preview_attendance_import": lambda s: training_excel.preview_attendance_import(
+            s, sign_in_file(), t["held"], t["exam"]),
+        "training.excel_io.apply_attendance_import": lambda s: training_excel.apply_attendance_import(
+            s, sign_in_plan(s)),
+        "training.excel_io.write_attendance_template": lambda s: training_excel.write_attendance_template(
+            s, ctx["path"].parent / "签到导入模板.xlsx", t["held"]),
         "training.reports.session_snapshot": lambda s: training_reports.session_snapshot(s, t["held"]),
         "training.reports.transcript_snapshot": lambda s: training_reports.transcript_snapshot(s, h.staff["张三"]),
         "training.reports.coverage_snapshot": lambda s: training_reports.coverage_snapshot(
