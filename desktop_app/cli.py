@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "desktop_app.ledger.cli",
     "desktop_app.roster.cli",
     "desktop_app.handover.cli",
+    "desktop_app.training.cli",
     "desktop_app.demo.cli",
 ]
 
@@ -56,6 +57,30 @@ def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None
 
 def print_json(value) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def run_import(args, preview, apply, *, notes=None) -> int:
+    """An Excel import's two steps from the command line: ``preview(session)`` makes the plan, whose
+    summary goes to stdout and every finding (by ``plan.finding_text`` if it has one), then the
+    lines of ``notes(plan)``, to stderr; errors end it with exit 1 and nothing written; without
+    ``--apply`` it stops after the preview; else ``apply(session, plan)`` writes and returns the
+    line to print."""
+    with cli_session(args) as session:
+        plan = preview(session)
+        print(f"{plan.file_name}：{plan.summary()}")
+        text = getattr(plan, "finding_text", None) or (lambda f: f.text())
+        for finding in plan.findings:
+            print(("错误　" if finding.is_error else "提醒　") + text(finding), file=sys.stderr)
+        for line in notes(plan) if notes else ():
+            print(line, file=sys.stderr)
+        if not plan.can_apply:
+            print("文件有错误，未写入任何数据。请按上面的行号、列号改正后再导入。", file=sys.stderr)
+            return EXIT_FAILED
+        if not args.apply:
+            print("这是预览，未写入数据；确认无误后加 --apply 导入。")
+            return EXIT_OK
+        print(apply(session, plan))
+    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------- built-in commands

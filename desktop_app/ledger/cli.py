@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 
@@ -64,23 +63,14 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import run_import
     from desktop_app.ledger import excel_io
 
-    with cli_session(args) as session:
-        plan = excel_io.preview_ledger_import(session, Path(args.file))
-        print(f"{plan.file_name}：{plan.summary()}")
-        for finding in plan.findings:
-            print(("错误　" if finding.is_error else "提醒　") + finding.text(), file=sys.stderr)
-        if not plan.can_apply:
-            print("文件有错误，未写入任何数据。请按上面的行号、列号改正后再导入。", file=sys.stderr)
-            return 1
-        if not args.apply:
-            print("这是预览，未写入数据；确认无误后加 --apply 导入。")
-            return 0
+    def applied(session, plan) -> str:
         result = excel_io.apply_ledger_import(session, plan)
-    print(f"已导入：新增 {result.created} 项，重复跳过 {result.duplicates} 项。")
-    return 0
+        return f"已导入：新增 {result.created} 项，重复跳过 {result.duplicates} 项。"
+
+    return run_import(args, lambda s: excel_io.preview_ledger_import(s, Path(args.file)), applied)
 
 
 def cmd_overdue(args) -> int:

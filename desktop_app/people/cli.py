@@ -50,23 +50,14 @@ def cmd_staff_template(args) -> int:
 
 
 def cmd_staff_import(args) -> int:
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import run_import
     from desktop_app.people import excel_io
 
-    with cli_session(args) as session:
-        plan = excel_io.preview_staff_import(session, Path(args.file))
-        print(f"{plan.file_name}：{plan.summary()}")
-        for finding in plan.findings:
-            print(("错误　" if finding.is_error else "提醒　") + finding.text(), file=sys.stderr)
-        if not plan.can_apply:
-            print("文件有错误，未写入任何数据。", file=sys.stderr)
-            return 1
-        if not args.apply:
-            print("这是预览，未写入数据；确认无误后加 --apply 导入。")
-            return 0
+    def applied(session, plan) -> str:
         result = excel_io.apply_staff_import(session, plan)
-    print(f"已导入：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人。")
-    return 0
+        return f"已导入：新增 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人。"
+
+    return run_import(args, lambda s: excel_io.preview_staff_import(s, Path(args.file)), applied)
 
 
 def cmd_departments_export(args) -> int:

@@ -10,7 +10,6 @@ it; each JSON object has date, post, shift, person, rule and message.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 
@@ -55,26 +54,16 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import run_import
     from desktop_app.roster import excel_io
 
-    with cli_session(args) as session:
-        plan = excel_io.preview_roster_import(session, Path(args.file), args.month)
-        print(f"{plan.file_name}：{plan.summary()}")
-        for finding in plan.findings:
-            print(("错误　" if finding.is_error else "提醒　") + plan.finding_text(finding), file=sys.stderr)
-        for v in plan.violations:
-            print("规则　" + v.text(), file=sys.stderr)
-        if not plan.can_apply:
-            print("文件有错误，未写入任何数据。请按上面的行号、列号改正后再导入。", file=sys.stderr)
-            return 1
-        if not args.apply:
-            print("这是预览，未写入数据；确认无误后加 --apply 导入。")
-            return 0
+    def applied(session, plan) -> str:
         result = excel_io.apply_roster_import(session, plan)
-    print(f"已导入 {result.month}：新增 {result.added} 人次" + (f"，{result.already_there} 人次原已排好" if
-                                                          result.already_there else "") + "。")
-    return 0
+        return f"已导入 {result.month}：新增 {result.added} 人次" + (
+            f"，{result.already_there} 人次原已排好" if result.already_there else "") + "。"
+
+    return run_import(args, lambda s: excel_io.preview_roster_import(s, Path(args.file), args.month), applied,
+                      notes=lambda plan: ["规则　" + v.text() for v in plan.violations])
 
 
 def cmd_template(args) -> int:

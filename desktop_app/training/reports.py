@@ -472,15 +472,16 @@ class CoverageSnapshot:
         """(item, value, explanation) — the report's first table, and the workbook's 汇总 sheet."""
         c, t = self.coverage, self.coverage.total
         target = f"≥{c.awareness_target * 100:g}%"
+        whole = "" if self.scope == "全院" else "（全院）"  # these three are counted over the whole hospital
         return [
             ("在岗人数", t.people, "期末（或今天）在岗、适用培训要求的人员"),
             ("全部达标", t.complete, "所有适用的培训要求均已达到"),
             ("达标率", percent(t.rate), "全部达标 ÷ 在岗人数"),
             ("核心制度知晓率", self.awareness_text(t.awareness),
              f"知晓率调查首次合格 {t.aware} 人 ÷ 抽考 {t.tested} 人；目标 {target}"),
-            ("考核合格率", percent(c.assessment_pass_rate), "期间各次考核首次合格 ÷ 参考人次"),
-            ("培训场次", c.sessions, "期间举办的培训"),
-            ("参训人次", c.participants, "签到为“到”的人次"),
+            (f"考核合格率{whole}", percent(c.assessment_pass_rate), "期间各次考核首次合格 ÷ 参考人次"),
+            (f"培训场次{whole}", c.sessions, "期间举办的培训"),
+            (f"参训人次{whole}", c.participants, "签到为“到”的人次"),
             ("期间离岗", c.left, "期间离岗的人员不计入统计"),
         ]
 
