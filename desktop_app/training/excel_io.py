@@ -278,8 +278,14 @@ def apply_attendance_import(session: Session, plan: AttendanceImportPlan) -> Att
 # ----------------------------------------------------------------------------- the rules
 
 
+def _score_text(value) -> str:
+    """A score cell as text, "" when it holds none (blank, 缺考 …)."""
+    text = clean_text(value).removesuffix("分").strip()
+    return "" if text in NO_SCORE_WORDS else text
+
+
 def _has_scores(sources) -> bool:
-    return any(clean_text(src.get("score")) or clean_text(src.get("make_up")) for _row, src in sources)
+    return any(_score_text(src.get("score")) or _score_text(src.get("make_up")) for _row, src in sources)
 
 
 def _name_key(value) -> str:
@@ -298,6 +304,7 @@ class _Context:
                  columns: dict[str, str], headings: dict[str, str]):
         db = session.db
         self.db, self.target, self.exam, self.columns = db, target, exam, columns
+        self.headings = headings
         self.signature = heading_key(headings.get("present")) in SIGNATURE_HEADINGS
         self.day = target.date
         self.staff = db.query(
@@ -431,9 +438,8 @@ class _Context:
 
     # -- 成绩
     def mark(self, row: int, src: dict, key: str, fs: list[Finding]) -> float | None:
-        raw = clean_text(src.get(key))
-        text = raw.removesuffix("分").strip()
-        if not text or text in NO_SCORE_WORDS:
+        raw, text = clean_text(src.get(key)), _score_text(src.get(key))
+        if not text:
             return None
         if self.exam is None:
             return None  # a file-level finding says what to do
@@ -451,11 +457,10 @@ class _Context:
 
     def column_findings(self, sources) -> list[Finding]:
         out = []
-        if "present" in self.columns and sources and not self.signature and not any(
-                clean_text(src.get("present")) for _row, src in sources):
-            out.append(Finding(f"“签到”列（{self.columns['present']} 列）没有填写任何内容，导入后所有人都会记为缺席。"
-                               "请填写“到”或“缺席”；如果文件只列出到场的人，请删除这一列。", field="签到",
-                               column=self.columns["present"]))
+        if "present" in self.columns and sources and not any(clean_text(src.get("present")) for _row, src in sources):
+            out.append(Finding(f"“{self.headings['present']}”列（{self.columns['present']} 列）没有填写任何内容，"
+                               "导入后所有人都会记为缺席。请填写“到”或“缺席”；如果文件只列出到场的人，请删除这一列。",
+                               field="签到", column=self.columns["present"]))
         if self.exam is None and not self.target.assessments and _has_scores(sources):
             out.append(Finding("文件中填写了成绩，但这次培训还没有考核。请先在“培训记录”中为这次培训添加考核"
                                "（满分、合格分），再导入；或删除“成绩”“补考”列，只导入签到。", field="成绩"))

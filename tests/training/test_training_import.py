@@ -148,12 +148,13 @@ def test_without_a_sign_in_column_everyone_listed_came(system, session_id, tmp_p
     assert (done.expected, done.present) == (7, 2)
 
 
-def test_a_sign_in_column_left_blank_is_refused(system, session_id, tmp_path):
-    path = write_xlsx(tmp_path / "空.xlsx", [["姓名", "签到"], ["张三", None], ["孙立", None]])
+@pytest.mark.parametrize("heading", ["签到", "本人签名"])
+def test_a_sign_in_column_left_blank_is_refused(system, session_id, tmp_path, heading):
+    path = write_xlsx(tmp_path / "空.xlsx", [["姓名", heading, "成绩"], ["张三", None, "缺考"], ["孙立", None, None]])
     plan = excel_io.preview_attendance_import(system, path, session_id)
-    assert "B 列 “签到”：“签到”列（B 列）没有填写任何内容，导入后所有人都会记为缺席。请填写“到”或“缺席”；" \
+    assert f"B 列 “签到”：“{heading}”列（B 列）没有填写任何内容，导入后所有人都会记为缺席。请填写“到”或“缺席”；" \
            "如果文件只列出到场的人，请删除这一列。" in texts(plan)
-    assert not plan.can_apply
+    assert not plan.can_apply and len(plan.errors) == 1  # 缺考 is no score: no question of an assessment
 
 
 def test_scores_need_an_assessment_and_the_right_one(system, hospital, cats, tmp_path):
