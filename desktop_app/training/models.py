@@ -75,10 +75,11 @@ class SessionRow:
     present: int
     attendance_recorded: bool
     assessments: int
+    present_expected: int = 0    # 实到 among the expected (walk-ins do not raise the 到课率)
 
     @property
     def attendance_rate(self) -> float | None:
-        return self.present / self.expected if self.expected and self.attendance_recorded else None
+        return self.present_expected / self.expected if self.expected and self.attendance_recorded else None
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,9 @@ def staff_rows(db, staff_ids) -> dict[int, object]:
 # ----------------------------------------------------------------------------- sessions
 
 _SESSION_SQL = ("SELECT t.*, c.name AS category, d.name AS department,"
-                " (SELECT count(*) FROM assessments a WHERE a.session_id = t.id) AS assessment_count"
+                " (SELECT count(*) FROM assessments a WHERE a.session_id = t.id) AS assessment_count,"
+                " (SELECT count(*) FROM training_attendees x WHERE x.session_id = t.id AND x.expected = 1"
+                " AND x.present = 1) AS present_expected"
                 " FROM training_sessions t JOIN training_categories c ON c.id = t.category_id"
                 " LEFT JOIN departments d ON d.id = t.department_id")
 
@@ -78,7 +80,8 @@ _SESSION_SQL = ("SELECT t.*, c.name AS category, d.name AS department,"
 def _session_row(r) -> SessionRow:
     return SessionRow(r["id"], r["title"], r["category_id"], r["category"], r["date"], r["starts"], r["place"],
                       r["lecturer"], r["department"], r["hours"], r["form"], r["audience_label"], r["expected_count"],
-                      r["present_count"], bool(r["attendance_recorded"]), r["assessment_count"])
+                      r["present_count"], bool(r["attendance_recorded"]), r["assessment_count"],
+                      r["present_expected"])
 
 
 def session_rows(db, *, first: str, last: str, category_id: int | None = None, department_id: int | None = None,

@@ -207,3 +207,44 @@ def test_dashboard_link_shows_sessions_waiting_for_their_sign_in(window_for, cat
     page = window.page("training")
     assert window.current_page_key() == "training" and page.unrecorded.isChecked()
     assert [r.title for r in page.model.rows] == ["核心制度培训"]
+
+
+def test_print_the_sign_in_sheet_and_import_a_typed_one(window_for, cats, system, qtbot, tmp_path, monkeypatch,
+                                                        messages):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from desktop_app.training import excel_io
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.jobs import active_jobs
+
+    session = training.save_session(system, {"title": "核心制度培训", "category_id": cats["core"], "date": "2026-11-20",
+                                             "place": "六楼会议室", "audience": Audience(everyone=True)})
+    training.save_assessment(system, {"session_id": session.id})
+    window, page = open_page(window_for, "training")
+    page.table.select_where(lambda r: r.id == session.id)
+    page.print_signin()
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=20000)
+    text = subprocess.run(["pdftotext", "-layout", str(page._last_preview.pdf_path), "-"], capture_output=True,
+                          text=True).stdout
+    assert "培训签到表" in text and "六楼会议室" in text and "赵敏" in text
+    page._last_preview.close()
+    template = tmp_path / "签到.xlsx"
+    excel_io.write_attendance_template(system, template, session.id)
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    header = next(r for r in range(1, 15) if any(c.value == "姓名" for c in sheet[r]))
+    cols = {c.value: c.column for c in sheet[header]}
+    for r in range(header + 1, sheet.max_row + 1):
+        name = sheet.cell(r, cols["姓名"]).value
+        if name:
+            sheet.cell(r, cols["签到"]).value = "缺席" if name == "赵敏" else "到"
+            sheet.cell(r, cols["成绩"]).value = None if name == "赵敏" else 90
+    book.save(template)
+    seen = []
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: seen.append(self) or 1)
+    page.import_file(str(template))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导入完成" for _k, t, _x in messages), timeout=20000)
+    saved = training.get_session(system, session.id)
+    assert saved.present == 6 and saved.assessments[0].tested == 6

@@ -53,4 +53,17 @@ class TranscriptDialog(QDialog):
             self.view.setHtml(transcript_html(self.transcript, gaps))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
+        print_button = self.buttons.addButton("打印档案", QDialogButtonBox.ButtonRole.ActionRole)
+        print_button.clicked.connect(self.print_transcript)
         layout.addWidget(self.buttons)
+
+    def print_transcript(self) -> None:
+        from desktop_app.training import reports
+        from ui.pdf_preview import preview_pdf
+
+        if self.transcript is None:
+            return
+        staff_id, year = self.staff_id, self.ctx.session.today().year
+        preview_pdf(self, self.ctx, f"个人培训档案 — {self.transcript.name}", f"个人培训档案-{self.transcript.name}.pdf",
+                    lambda session, path, progress: reports.write_transcript_pdf(
+                        reports.transcript_snapshot(session, staff_id, year), path, progress))

@@ -118,6 +118,9 @@ class StaffPage(Page):
         self.actions_row.addWidget(self.template_button)
         self.actions_row.addWidget(self.export_button)
         self.actions_row.addWidget(self.print_button)
+        self.transcript_button = QPushButton("培训档案…")
+        self.transcript_button.clicked.connect(self.show_transcript)
+        self.actions_row.addWidget(self.transcript_button)
         layout.addLayout(self.actions_row)
 
         self.search.textChanged.connect(lambda _t: self.reload_rows())
@@ -152,6 +155,18 @@ class StaffPage(Page):
         self.import_button.setVisible(self.ctx.can(Perm.PEOPLE_IMPORT))
         for b in (self.template_button, self.export_button, self.print_button):
             b.setVisible(self.ctx.can(Perm.PEOPLE_EXPORT))
+        self.transcript_button.setVisible(self.ctx.can(Perm.TRAINING_VIEW))
+
+    def show_transcript(self) -> None:
+        """个人培训档案 of the selected person (sessions, exams, printable)."""
+        from ui.dialogs.transcript import TranscriptDialog
+
+        staff = self.table.selected_record()
+        if staff is None:
+            return
+        dialog = TranscriptDialog(self.ctx, staff.id, parent=self)
+        self._last_dialog = dialog
+        dialog.exec()
 
     def refresh(self) -> None:
         self._fill_departments()

@@ -6,12 +6,14 @@ typed down a column (Enter moves to the next person), Ctrl+S saves sign-in and s
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,10 +30,25 @@ from desktop_app.accounts.permissions import Perm
 from desktop_app.training import service as training
 from desktop_app.training.models import SessionRow, TrainingSession, percent
 from ui.errors import guarded
+from ui.jobs import run_job
 from ui.pages.base import Page
+from ui.pdf_preview import export_xlsx, preview_pdf
 from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.attendance_grid import AttendanceModel, AttendanceView, SheetRow
 from ui.widgets.period import PeriodPicker
+
+def _reports():
+    # reportlab and openpyxl load only when printing, exporting or importing
+    from desktop_app.training import reports
+
+    return reports
+
+
+def _excel():
+    from desktop_app.training import excel_io
+
+    return excel_io
+
 
 PERIODS = ["本年", "本年上半年", "本年下半年", "去年全年", "近 12 个月", "本月"]
 
@@ -109,6 +126,19 @@ class TrainingPage(Page):
         for b in (self.new_button, self.edit_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
+        self.signin_button = QPushButton("打印签到表")
+        self.signin_button.clicked.connect(self.print_signin)
+        self.sheet_pdf_button = QPushButton("打印签到与成绩表")
+        self.sheet_pdf_button.clicked.connect(self.print_sheet)
+        self.sheet_xlsx_button = QPushButton("导出 Excel")
+        self.sheet_xlsx_button.clicked.connect(self.export_sheet)
+        self.template_button = QPushButton("导入模板")
+        self.template_button.clicked.connect(self.save_template)
+        self.import_button = QPushButton("导入签到/成绩…")
+        self.import_button.clicked.connect(lambda: self.import_file())
+        for b in (self.signin_button, self.sheet_pdf_button, self.sheet_xlsx_button, self.template_button,
+                  self.import_button):
+            actions.addWidget(b)
         self.actions_row = actions
         layout.addLayout(actions)
 
@@ -184,7 +214,8 @@ class TrainingPage(Page):
             self._categories_loaded = True
         writer = self.ctx.can(Perm.TRAINING_RECORD)
         for b in (self.new_button, self.edit_button, self.delete_button, self.new_exam_button,
-                  self.all_present_button, self.walk_in_button, self.save_button):
+                  self.all_present_button, self.walk_in_button, self.save_button, self.template_button,
+                  self.import_button):
             b.setVisible(writer)
         first, last = self.period.range()
         rows = guarded(self, training.list_sessions, self.ctx.session, first, last,
@@ -322,6 +353,74 @@ class TrainingPage(Page):
         self._select_id = saved.id
         self.current = None
         self.ctx.notify("training")
+
+    # ------------------------------------------------------------------ printouts and import
+    def _snapshot(self):
+        s, exam_id = self.current, self.assessment.currentData()
+        return lambda session: _reports().session_snapshot(session, s.id, exam_id)
+
+    def print_signin(self) -> None:
+        if self.current is None:
+            return
+        snap = self._snapshot()
+        preview_pdf(self, self.ctx, f"签到表 — {self.current.title}", f"签到表-{self.current.date}.pdf",
+                    lambda session, path, progress: _reports().write_signin_pdf(snap(session), path, progress))
+
+    def print_sheet(self) -> None:
+        if self.current is None:
+            return
+        snap = self._snapshot()
+        preview_pdf(self, self.ctx, f"签到与成绩表 — {self.current.title}", f"签到与成绩表-{self.current.date}.pdf",
+                    lambda session, path, progress: _reports().write_attendance_pdf(snap(session), path, progress))
+
+    def export_sheet(self) -> None:
+        if self.current is None:
+            return
+        snap = self._snapshot()
+        export_xlsx(self, self.ctx, "签到与成绩表", f"签到与成绩表-{self.current.date}.xlsx",
+                    lambda session, path, progress: _reports().write_attendance_xlsx(snap(session), path, progress))
+
+    def save_template(self) -> None:
+        if self.current is None:
+            return
+        s, exam_id = self.current, self.assessment.currentData()
+        export_xlsx(self, self.ctx, "签到与成绩导入模板", f"签到导入模板-{s.date}.xlsx",
+                    lambda session, path, _p: _excel().write_attendance_template(session, path, s.id, exam_id))
+
+    def import_file(self, path: str | None = None) -> None:
+        if self.current is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "选择签到表（Excel）", str(Path.home()),
+                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            if not path:
+                return
+        s, exam_id = self.current, self.assessment.currentData()
+        run_job(self, self.ctx, "正在读取并检查签到表…",
+                lambda session, _p: _excel().preview_attendance_import(session, path, s.id, exam_id),
+                self._show_import_plan)
+
+    def _show_import_plan(self, plan) -> None:
+        from ui.dialogs.import_preview import ImportPreviewDialog
+
+        columns = [Column("行", lambda r: r.row, width=50, align_right=True),
+                   Column("处理", lambda r: r.action, width=70,
+                          colour=lambda r: "#c62828" if r.action == "有错误" else None),
+                   Column("内容", lambda r: r.describe(), width=640)]
+        dialog = ImportPreviewDialog("导入签到与成绩", plan.file_name, plan.summary(), plan.findings, columns, plan.rows,
+                                     plan.can_apply, self)
+        self._last_import_dialog = dialog
+        if not dialog.exec():
+            return
+
+        def done(result) -> None:
+            self._select_id = result.session.id
+            self.current = None
+            self.ctx.notify("training")
+            QMessageBox.information(self, "导入完成", f"已登记：到 {result.present} 人，缺席 {result.absent} 人，"
+                                    f"计划外 {result.walk_ins} 人，成绩 {result.scores} 条。已记入审计日志。")
+
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: _excel().apply_attendance_import(session, plan), done)
 
     # ------------------------------------------------------------------ session actions
     def new_session(self) -> None:

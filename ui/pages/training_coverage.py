@@ -2,7 +2,17 @@
 by person, with 知晓率 against the target. Every figure is the core's (:mod:`training.coverage`)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role
 from desktop_app.people import service as people
@@ -74,8 +84,14 @@ class TrainingCoveragePage(Page):
         for w in (self.period, QLabel("科室"), self.department):
             row.addWidget(w)
         row.addStretch(1)
-        row.addWidget(self.summary)
+        print_button = QPushButton("打印覆盖报告")
+        print_button.clicked.connect(self.print_report)
+        export_button = QPushButton("导出 Excel")
+        export_button.clicked.connect(self.export_report)
+        row.addWidget(print_button)
+        row.addWidget(export_button)
         layout.addLayout(row)
+        layout.addWidget(self.summary)
         cards = QGridLayout()
         self.cards, self.card_widgets = figure_cards(cards, (
             ("应培训人数", "期末在岗、适用于至少一项要求"), ("全部达标", "达到所有适用的要求"), ("达标率", "全部达标 ÷ 人数"),
@@ -148,6 +164,32 @@ class TrainingCoveragePage(Page):
         self.summary.setText(f"{cov.first} 至 {cov.last}　未达标 {total.people - total.complete} 人"
                              + (f"　期间离岗 {cov.left} 人（不计入）" if cov.left else "")
                              + f"　知晓率目标 ≥ {cov.awareness_target * 100:g}%")
+
+    def _snapshot(self):
+        first, last = self.period.range()
+        department = self.department.currentData()
+
+        def snap(session):
+            from desktop_app.training import reports
+
+            return reports.coverage_snapshot(session, first, last, department)
+        return snap, f"{first}_{last}"
+
+    def print_report(self) -> None:
+        from desktop_app.training import reports
+        from ui.pdf_preview import preview_pdf
+
+        snap, name = self._snapshot()
+        preview_pdf(self, self.ctx, "培训覆盖报告", f"培训覆盖报告_{name}.pdf",
+                    lambda session, path, progress: reports.write_coverage_pdf(snap(session), path, progress))
+
+    def export_report(self) -> None:
+        from desktop_app.training import reports
+        from ui.pdf_preview import export_xlsx
+
+        snap, name = self._snapshot()
+        export_xlsx(self, self.ctx, "培训覆盖报告", f"培训覆盖报告_{name}.xlsx",
+                    lambda session, path, progress: reports.write_coverage_xlsx(snap(session), path, progress))
 
     def open_transcript(self) -> None:
         from ui.dialogs.transcript import TranscriptDialog
