@@ -331,6 +331,52 @@ def handover_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     return out
 
 
+def handover_page_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
+    """The 交接班记录 page as 质控 opens it (every ward: the board of the last days), its history tab
+    (a month of every ward, first 500 loaded, painted) and a scroll to the end of the loaded rows."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.accounts.service import authenticate
+    from desktop_app.clock import SystemClock
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.qt_setup import setup_application
+
+    app = QApplication.instance() or QApplication([])
+    setup_application(app)
+    out: dict[str, list[float]] = {"page": [], "history": [], "scroll": []}
+    with open_database(db_path) as db:
+        clock = SystemClock()
+        session = Session(db, authenticate(db, "zhikong", "Demo2026", clock).actor, clock)
+        for _ in range(runs):
+            window = MainWindow(AppContext(session))
+            window.resize(1440, 900)
+            window.show()
+            app.processEvents()
+            t = time.perf_counter()
+            window.navigate("handover")
+            page = window.page("handover")
+            app.processEvents()
+            page.board.viewport().repaint()
+            out["page"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            page.tabs.setCurrentIndex(1)
+            app.processEvents()
+            page.history.viewport().repaint()
+            out["history"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            page.history.scrollToBottom()  # reaching the end of the first 500 fetches the next page
+            app.processEvents()
+            page.history.viewport().repaint()
+            out["scroll"].append(time.perf_counter() - t)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--years", type=int, default=10)
@@ -360,6 +406,7 @@ def main() -> int:
     duty = roster_timings(db, args.runs)
     duty_page = roster_page_timings(db, args.runs)
     book = handover_timings(db, args.runs)
+    book_page = handover_page_timings(db, args.runs)
     rows = [
         ("cold start → login dialog usable", start["login"], "≤ 1.5 s (with the main window)"),
         ("cold start → main window usable (incl. login)", start["usable"], "≤ 1.5 s"),
@@ -382,6 +429,9 @@ def main() -> int:
         ("交接班 history: first 500 + count, a year", book["history_year"], "≤ 200 ms"),
         ("交接班 figures for a year (bedside ratio)", book["figures_year"], "≤ 500 ms"),
         ("工作台 handover to-dos (质控, every ward)", book["todos"], ""),
+        ("open 交接班记录 page (质控: every ward's board)", book_page["page"], "≤ 200 ms"),
+        ("交接班记录: history tab (a month, every ward)", book_page["history"], "≤ 200 ms"),
+        ("交接班记录 history: scroll to the end (next 500)", book_page["scroll"], "no stall"),
     ]
     for label, samples, target in rows:
         if samples:
