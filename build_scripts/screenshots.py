@@ -135,9 +135,45 @@ def main() -> int:
     inspection_shots(app, window, ctx, shot)
     ledger_shots(app, window, ctx, shot)
     roster_shots(app, window, ctx, shot)
+    window.navigate("handover_stats")
+    shot(window, "handover-stats")
+    nurse = authenticate(db, "hushi", "Demo2026", clock).actor
+    ctx.replace_session(Session(db, nurse, clock))
+    handover_shots(app, window, ctx, shot)
     window.close()
     db.close()
     return 0
+
+
+def handover_shots(app, window, ctx, shot) -> None:
+    """交接班 as the demo nurse sees it: her ward's board with the report awaiting the receiver, the
+    editor of the current shift (census carried over, key patients offered), the receiver's dialog."""
+    from desktop_app.handover import service as handover
+    from ui.dialogs.handover_edit import HandoverEditor
+    from ui.dialogs.handover_sign import ReceiveDialog
+
+    window.navigate("handover")
+    page = window.page("handover")
+    waiting = next((s for s in page.board_model.rows if s.state == "已交班"), None)
+    if waiting is not None:
+        page.board.select_where(lambda s: s is waiting)
+    shot(window, "handover")
+    if waiting is not None:
+        dialog = ReceiveDialog(ctx, handover.get_report(ctx.session, waiting.report.id), parent=window)
+        dialog.resize(760, 700)
+        dialog.show()
+        shot(dialog, "handover-receive")
+        dialog.close()
+    now = ctx.session.now()
+    slot = next((s for s in page.board_model.rows if s.report is None and s.running(now)), None)
+    if slot is not None:
+        new = handover.prepare_report(ctx.session, slot.department_id, slot.date, slot.shift.order, slot.kind)
+        editor = HandoverEditor(ctx, new=new, parent=window)
+        editor.show()
+        shot(editor, "handover-editor")
+        editor.autosave.stop()
+        editor.dirty = False  # a screenshot must not write a draft into the demo
+        editor.done(0)
 
 
 def roster_shots(app, window, ctx, shot) -> None:

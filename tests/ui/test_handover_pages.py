@@ -95,7 +95,10 @@ def fill_and_sign(editor, qtbot):
     editor.f_sbar["recommendation"].setPlainText("每小时测血压，注意胸痛")
     assert "须床旁交接" in editor.bedside_label.text()
     editor.item_table.item(0, 2).setText("5")
-    editor.item_table.item(1, 2).setCheckState(Qt.CheckState.Checked)
+    rescue = editor.item_table.item(1, 2)
+    assert rescue.text() == "未查"  # not looked at yet: the signature would ask for it
+    rescue.setCheckState(Qt.CheckState.Checked)
+    assert rescue.text() == "完好"
     editor.sign()
 
 

@@ -58,6 +58,9 @@ from ui.forms import ERROR_COLOUR, text_area
 from ui.widgets.handover_view import entry_heading
 
 AUTOSAVE_MS = 3000
+# A checklist item that is looked at, not counted: 未查 (None), 完好 (True), 不完好 (False).
+OK_STATES = {None: Qt.CheckState.PartiallyChecked, True: Qt.CheckState.Checked, False: Qt.CheckState.Unchecked}
+OK_TEXT = {None: "未查", True: "完好", False: "不完好"}
 ENTRY_FIELDS = ("category", "bed", "patient_name", "diagnosis", "marks", "event_time", "place", "operation",
                 "situation", "background", "assessment", "recommendation", "carried_from")
 
@@ -312,7 +315,7 @@ class HandoverEditor(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for i, w in ((1, 40), (2, 74), (3, 76)):
             self.item_table.setColumnWidth(i, w)
-        self.item_table.itemChanged.connect(lambda _i: self._changed())
+        self.item_table.itemChanged.connect(self._item_changed)
         inner.addWidget(self.item_table)
         col.addWidget(items, 3)
         notes = QGroupBox("备注")
@@ -389,12 +392,13 @@ class HandoverEditor(QDialog):
                 state = QTableWidgetItem("" if item.get("count") in (None, "") else str(item["count"]))
                 state.setToolTip("输入清点的数量")
                 state.setBackground(QColor("#fff6e0"))  # a cell to fill in
-            else:
-                state = QTableWidgetItem("完好")
-                state.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            else:  # three states: 未查 (not yet looked at) → 完好 → 不完好 (needs a note) → 未查 …
+                state = QTableWidgetItem()
+                state.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                               | Qt.ItemFlag.ItemIsUserTristate | Qt.ItemFlag.ItemIsSelectable)
                 ok = item.get("ok")
-                state.setCheckState(Qt.CheckState.Checked if ok else Qt.CheckState.Unchecked)
-                state.setData(Qt.ItemDataRole.UserRole, ok)
+                state.setCheckState(OK_STATES[ok])
+                state.setText(OK_TEXT[ok])
             note = QTableWidgetItem(item.get("note") or "")
             for c, cell in enumerate((name, expected, state, note)):
                 self.item_table.setItem(row, c, cell)
@@ -603,9 +607,18 @@ class HandoverEditor(QDialog):
             if expected is not None:
                 value["count"] = state.text().strip() or None
             else:
-                value["ok"] = state.checkState() == Qt.CheckState.Checked
+                value["ok"] = {v: k for k, v in OK_STATES.items()}[state.checkState()]
             out.append(value)
         return out
+
+    def _item_changed(self, cell: QTableWidgetItem) -> None:
+        if cell.column() == 2 and cell.flags() & Qt.ItemFlag.ItemIsUserTristate:
+            ok = {v: k for k, v in OK_STATES.items()}[cell.checkState()]
+            if cell.text() != OK_TEXT[ok]:
+                self.item_table.blockSignals(True)
+                cell.setText(OK_TEXT[ok])
+                self.item_table.blockSignals(False)
+        self._changed()
 
     # ------------------------------------------------------------------ saving and signing
     def values(self) -> dict:

@@ -6,6 +6,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QScrollArea,
     QApplication,
     QComboBox,
     QDateEdit,
@@ -398,11 +399,22 @@ class SettingsPage(Page):
         sv = QVBoxLayout(settings_box)
         self.settings_form = ValidatedForm()
         self.setting_inputs: dict[str, QSpinBox] = {}
+        by_group: dict[str, list] = {}
         for key, d in SETTINGS.items():
-            spin = QSpinBox()
-            spin.setRange(d.minimum or 0, d.maximum or 100000)
-            self.setting_inputs[key] = self.settings_form.add(d.label, spin, hint=d.help)
-        sv.addWidget(self.settings_form)
+            by_group.setdefault(d.group, []).append((key, d))
+        for group, defs in by_group.items():  # one heading per module, in the order the settings are declared
+            heading = QLabel(group)
+            heading.setObjectName("sectionTitle")
+            self.settings_form.layout_.addRow(heading)
+            for key, d in defs:
+                spin = QSpinBox()
+                spin.setRange(d.minimum or 0, d.maximum or 100000)
+                self.setting_inputs[key] = self.settings_form.add(d.label, spin, hint=d.help)
+        scroll = QScrollArea()  # the settings grow with every module: they scroll, the page keeps its size
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.settings_form)
+        sv.addWidget(scroll, 1)
         self.save_settings_button = QPushButton("保存设置")
         self.save_settings_button.clicked.connect(self.save_settings)
         sv.addLayout(button_row(self.save_settings_button, stretch_first=True))
@@ -417,7 +429,6 @@ class SettingsPage(Page):
         choose.clicked.connect(self.choose_database)
         dv.addLayout(button_row(choose, stretch_first=True))
         sv.addWidget(db_box)
-        sv.addStretch(1)
         row.addWidget(settings_box, 1)
 
     def refresh(self) -> None:
