@@ -28,9 +28,10 @@ What it does, in order:
 
 **Merged cells.** read_only mode does not expose merges: a merged area has its value in the top-left
 cell and ``None`` in the others. A second, normal-mode load would build every cell in memory, so
-instead the reader streams the chosen sheet's XML once (``iterparse``, constant memory) and
-collects the ``<mergeCell>`` ranges, the cells holding a formula without a cached value, and the
-number of non-empty rows (an oversize sheet is refused as soon as the limit is passed). Then:
+instead the data rows are read in one pass over the chosen sheet's XML (“the data rows, fast”
+below: regular expressions; a sheet they do not recognise is streamed with ``iterparse`` and read
+through openpyxl), which also collects the ``<mergeCell>`` ranges, the cells holding a formula
+without a cached value, and the number of non-empty rows (an oversize sheet is refused). Then:
 
 * a vertical merge inside the table (a department written once beside several rows) gives its
   value to every row it covers, in its first column;
