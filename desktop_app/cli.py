@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "desktop_app.ledger.cli",
     "desktop_app.roster.cli",
     "desktop_app.handover.cli",
+    "desktop_app.surgery.cli",
     "desktop_app.training.cli",
     "desktop_app.demo.cli",
 ]

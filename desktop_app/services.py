@@ -28,5 +28,7 @@ from desktop_app.training import excel_io as training_excel  # noqa: F401
 from desktop_app.training import reports as training_reports  # noqa: F401
 from desktop_app.training import todos as training_todos  # noqa: F401
 from desktop_app.surgery import catalogue as surgery_catalogue  # noqa: F401
+from desktop_app.surgery import excel_io as surgery_excel  # noqa: F401
 from desktop_app.surgery import operations as surgery_operations  # noqa: F401
 from desktop_app.surgery import privileges as surgery_privileges  # noqa: F401
+from desktop_app.surgery import reports as surgery_reports  # noqa: F401

@@ -152,12 +152,12 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
         resolved.append((n, day.isoformat(), clean_text(r.get("patient_no")), proc, person))
         dates.append(day.isoformat())
     first, last = (min(dates), max(dates)) if dates else (None, None)
-    grants: dict[int, list[Privilege]] = {}
+    grants: dict[tuple[int, str | None], list[Privilege]] = {}  # (surgeon, code); (surgeon, None): by grade
     for g in repo.all_privileges(db, first, last) if dates else []:
-        grants.setdefault(g.staff_id, []).append(g)
+        grants.setdefault((g.staff_id, g.code), []).append(g)
     checked = []
     for n, day, patient, proc, person in resolved:
-        mine = grants.get(person["id"], [])
+        mine = grants.get((person["id"], proc.code), []) + grants.get((person["id"], None), [])
         ok = any(g.covers(proc.code, proc.grade, day) for g in mine)
         checked.append(CheckedOperation(n, day, patient, proc.code, proc.name, proc.grade, person["id"], person["name"],
                                         ok, None if ok else _why_not(mine, proc.code, proc.grade, day)))

@@ -147,6 +147,42 @@ def surgery_samples(ctx):
         "surgery.operations.record_operations": lambda s: ops.record_operations(s, "手术.xlsx", "sha", log),
         "surgery.operations.unprivileged": lambda s: ops.unprivileged(s, "2026-01-01", "2026-12-31"),
         "surgery.operations.performance": lambda s: ops.performance(s, "2026-01-01", "2026-12-31"),
+        **surgery_output_samples(ctx),
+    }
+
+
+def surgery_output_samples(ctx):
+    from desktop_app.surgery import excel_io, reports
+    from tests.excel.files import write_xlsx
+
+    h, sg = ctx["hospital"], ctx["surgery"]
+    folder = ctx["path"].parent
+    system = desktop_app.session.SYSTEM_ACTOR
+
+    def catalogue_file():
+        return write_xlsx(folder / "手术分级目录.xlsx", [
+            ["手术编码", "手术名称", "手术级别"], ["外科"], ["51.2301", "腹腔镜下胆囊切除术", "三级"]], merges=["A2:C2"])
+
+    def log_file():
+        return write_xlsx(folder / "手术记录.xlsx", [
+            ["手术日期", "住院号", "手术编码", "主刀医师"], ["2026-03-05", "Z1", "43.7x01", "李四"]])
+
+    return {
+        "surgery.reports.catalogue_snapshot": lambda s: reports.catalogue_snapshot(s, sg["book"]),
+        "surgery.reports.filing_snapshot": lambda s: reports.filing_snapshot(s, sg["book"]),
+        "surgery.reports.adjustment_snapshot": lambda s: reports.adjustment_snapshot(s, sg["draft"]),
+        "surgery.reports.surgeon_snapshot": lambda s: reports.surgeon_snapshot(s, h.staff["李四"]),
+        "surgery.reports.authorised_snapshot": lambda s: reports.authorised_snapshot(s),
+        "surgery.reports.unprivileged_snapshot": lambda s: reports.unprivileged_snapshot(s, "2026-01-01", "2026-12-31"),
+        "surgery.excel_io.write_catalogue_template": lambda s: excel_io.write_catalogue_template(
+            s, folder / "手术分级目录导入模板.xlsx"),
+        "surgery.excel_io.preview_catalogue_import": lambda s: excel_io.preview_catalogue_import(
+            s, catalogue_file(), into=sg["draft"]),
+        "surgery.excel_io.apply_catalogue_import": lambda s: excel_io.apply_catalogue_import(
+            s, excel_io.preview_catalogue_import(s.as_actor(system), catalogue_file(), into=sg["draft"])),
+        "surgery.excel_io.preview_operations_import": lambda s: excel_io.preview_operations_import(s, log_file()),
+        "surgery.excel_io.apply_operations_import": lambda s: excel_io.apply_operations_import(
+            s, excel_io.preview_operations_import(s.as_actor(system), log_file())),
     }
 
 
