@@ -183,6 +183,9 @@ def initialize_database(
             from desktop_app.training.service import install_defaults
 
             install_defaults(db.conn, now)
+            from desktop_app.submissions.indicators import install_indicator_sets
+
+            install_indicator_sets(db.conn)
             audit.record(session, "initialize", "database", label=str(Path(path).name),
                          after={"hospital": profile.name, "admin": username, "user_id": cur.lastrowid})
     except BaseException:

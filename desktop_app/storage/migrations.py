@@ -64,12 +64,19 @@ def _install_training(conn: sqlite3.Connection) -> None:
     install_defaults(conn)
 
 
+def _install_indicators(conn: sqlite3.Connection) -> None:
+    from desktop_app.submissions.indicators import install_indicator_sets
+
+    install_indicator_sets(conn)
+
+
 MIGRATIONS: dict[int, Step] = {
     2: sql_step("0002_ledger.sql", then=_install_checklists),  # 自查自纠 · 问题台账
     3: sql_step("0003_roster.sql", then=_install_holidays),  # 值班
     4: sql_step("0004_handover.sql"),  # 交接班
     5: sql_step("0005_training.sql", then=_install_training),  # 培训与考核
     6: sql_step("0006_surgery.sql"),  # 手术分级与授权
+    7: sql_step("0007_submissions.sql", then=_install_indicators),  # 半年/全年报送
 }
 
 
