@@ -32,3 +32,4 @@ from desktop_app.surgery import excel_io as surgery_excel  # noqa: F401
 from desktop_app.surgery import operations as surgery_operations  # noqa: F401
 from desktop_app.surgery import privileges as surgery_privileges  # noqa: F401
 from desktop_app.surgery import reports as surgery_reports  # noqa: F401
+from desktop_app.submissions import service as submissions  # noqa: F401

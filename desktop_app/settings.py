@@ -61,6 +61,12 @@ SETTINGS: dict[str, SettingDef] = {
                    "一至三级手术授权的有效期（再评估周期），常用两年。", "手术授权"),
         SettingDef("surgery.remind_days", "授权到期提醒（天）", int, 90, 7, 365,
                    "授权在这么多天内到期时在工作台提醒（另在 60、30、7 天时升级提醒）。", "手术授权"),
+        SettingDef("submission.half_year_due", "上半年报送截止日（月日，如 710 即 7 月 10 日）", int, 710, 101, 1231,
+                   "上半年（1 月 1 日至 6 月 30 日）工作报送的截止日期；工作台在截止前倒计时。", "报送"),
+        SettingDef("submission.year_due", "全年报送截止日（次年月日，如 110 即次年 1 月 10 日）", int, 110, 101, 1231,
+                   "全年工作报送的截止日期（在次年）。", "报送"),
+        SettingDef("submission.remind_days", "报送截止前提醒（天）", int, 30, 1, 180,
+                   "距截止日不到这个天数时，工作台提醒尚未定稿的报送。", "报送"),
         SettingDef("inspection.base_score", "科室检查基础分", int, 100, 1, 1000,
                    "科室得分 = 基础分 − 不符合项扣分之和。", "问题台账"),
     ]

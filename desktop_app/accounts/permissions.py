@@ -88,6 +88,9 @@ class Perm(StrEnum):
     SURGERY_CATALOGUE = "surgery.catalogue"
     SURGERY_PRIVILEGES = "surgery.privileges"
     SURGERY_OPERATIONS = "surgery.operations"
+    SUBMISSION_VIEW = "submission.view"
+    SUBMISSION_EDIT = "submission.edit"
+    SUBMISSION_FINALIZE = "submission.finalize"
 
     @property
     def label(self) -> str:
@@ -132,6 +135,9 @@ PERM_LABELS = {
     Perm.SURGERY_CATALOGUE: "维护手术分级目录（调整、批准、备案、导入）",
     Perm.SURGERY_PRIVILEGES: "手术授权与能力评估",
     Perm.SURGERY_OPERATIONS: "导入手术记录、核查越权手术",
+    Perm.SUBMISSION_VIEW: "查看、打印与验证报送材料",
+    Perm.SUBMISSION_EDIT: "起草与修订报送材料",
+    Perm.SUBMISSION_FINALIZE: "审核定稿报送材料",
 }
 
 _ALL = frozenset(Perm)
@@ -151,9 +157,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # 系统管理员 holds every right: in a county hospital it is often the same person as 质控.
     Role.ADMIN: _ALL,
     Role.QUALITY: _READ | _LEDGER_ALL | _ROSTER_ALL | _HANDOVER_ALL | _TRAINING_ALL | _SURGERY_ALL
+    | {Perm.SUBMISSION_VIEW, Perm.SUBMISSION_EDIT}
     | {Perm.PEOPLE_EDIT, Perm.DEPARTMENTS_EDIT, Perm.PEOPLE_IMPORT, Perm.PEOPLE_EXPORT, Perm.BACKUP_CREATE},
     Role.LEADER: _READ | _ROSTER_READ | {Perm.HANDOVER_VIEW, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT,
-                                         Perm.TRAINING_VIEW, Perm.SURGERY_VIEW},
+                                         Perm.TRAINING_VIEW, Perm.SURGERY_VIEW, Perm.SUBMISSION_VIEW,
+                                         Perm.SUBMISSION_FINALIZE},
     # 科室负责人: only their own department and the wards under it (see DEPARTMENT_SCOPED).
     # 护士长 (a dept_head of a ward) sets up and writes her ward's handover book.
     Role.DEPT_HEAD: _READ | _ROSTER_READ | _HANDOVER_WRITE | {Perm.HANDOVER_SETUP, Perm.PEOPLE_EDIT, Perm.PEOPLE_EXPORT,
@@ -165,7 +173,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # The theatre nurse checks who is authorised for a procedure (授权医师名单): every clinician may look.
     Role.CLINICIAN: _READ | _ROSTER_READ | _HANDOVER_WRITE | {Perm.SURGERY_VIEW},
     Role.READONLY: _READ | _ROSTER_READ | {Perm.HANDOVER_VIEW, Perm.PEOPLE_EXPORT, Perm.LEDGER_VIEW, Perm.LEDGER_EXPORT,
-                                           Perm.TRAINING_VIEW, Perm.SURGERY_VIEW},
+                                           Perm.TRAINING_VIEW, Perm.SURGERY_VIEW, Perm.SUBMISSION_VIEW},
     Role.SYSTEM: _ALL,
 }
 

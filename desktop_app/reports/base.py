@@ -35,6 +35,7 @@ class ReportInfo:
     printed_at: dt.datetime | None = None
     internal: bool = False
     verification: str = ""
+    keywords: str = ""   # the file's keywords property (a submission's verification code, readable without drawing)
 
     def filter_line(self) -> str:
         return "筛选条件：" + ("；".join(self.filters) if self.filters else "全部")

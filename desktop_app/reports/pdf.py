@@ -389,6 +389,7 @@ class PdfReport:
                 topMargin=self.margins.top, bottomMargin=self.margins.bottom,
                 leftMargin=self.margins.left, rightMargin=self.margins.right,
                 title=info.title, author=info.author, subject=info.hospital, creator=APP_NAME,
+                keywords=info.keywords,
                 initialFontName=FONT,  # else every page names an unembedded Helvetica
             )
             doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, decorate=self._decorate))

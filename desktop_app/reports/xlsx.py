@@ -98,6 +98,7 @@ class XlsxReport:
         wb.remove(wb.active)
         wb.properties.title = self.info.title
         wb.properties.creator = self.info.author or APP_NAME
+        wb.properties.keywords = self.info.keywords or None
         used: set[str] = set()
         for title, columns, rows in self._sheets:
             base = name = _BAD_SHEET_CHARS.sub("_", title)[:31] or "Sheet"

@@ -23,21 +23,25 @@ HANDOVER_WRITE = {"handover.view", "handover.write"}
 HANDOVER_ALL = HANDOVER_WRITE | {"handover.all", "handover.setup"}
 TRAINING_ALL = {"training.view", "training.record", "training.setup"}
 SURGERY_ALL = {"surgery.view", "surgery.catalogue", "surgery.privileges", "surgery.operations"}
+SUBMISSION_ALL = {"submission.view", "submission.edit", "submission.finalize"}
 EXPECTED = {
     Role.ADMIN: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
                  "people.export", "users.manage", "hospital.edit", "settings.edit", "backup.create",
-                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL | SURGERY_ALL,
+                 "backup.restore", "audit.view"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL | SURGERY_ALL
+    | SUBMISSION_ALL,
     Role.QUALITY: {"account.self", "people.view", "people.edit", "departments.edit", "people.import",
-                   "people.export", "backup.create"} | LEDGER | ROSTER_ALL | HANDOVER_ALL | TRAINING_ALL | SURGERY_ALL,
+                   "people.export", "backup.create", "submission.view", "submission.edit"} | LEDGER | ROSTER_ALL
+    | HANDOVER_ALL | TRAINING_ALL | SURGERY_ALL,
     Role.LEADER: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export",
-                  "handover.view", "training.view", "surgery.view"} | ROSTER_READ,
+                  "handover.view", "training.view", "surgery.view", "submission.view",
+                  "submission.finalize"} | ROSTER_READ,
     Role.DEPT_HEAD: {"account.self", "people.view", "people.edit", "people.export", "ledger.view",
                      "ledger.register", "ledger.rectify", "ledger.export", "inspections.record",
                      "roster.plan", "roster.revise", "handover.setup", "training.view",
                      "training.record", "surgery.view"} | ROSTER_READ | HANDOVER_WRITE,
     Role.CLINICIAN: {"account.self", "people.view", "surgery.view"} | ROSTER_READ | HANDOVER_WRITE,
     Role.READONLY: {"account.self", "people.view", "people.export", "ledger.view", "ledger.export",
-                    "handover.view", "training.view", "surgery.view"} | ROSTER_READ,
+                    "handover.view", "training.view", "surgery.view", "submission.view"} | ROSTER_READ,
 }
 
 
@@ -107,7 +111,48 @@ def samples(ctx):
         **handover_samples(ctx),
         **training_samples(ctx),
         **surgery_samples(ctx),
+        **submission_samples(ctx),
     }
+
+
+def submission_samples(ctx):
+    from desktop_app.submissions import service as sub
+
+    sm = ctx["submissions"]
+    pdf = ctx["path"].parent / "报送.pdf"
+    return {
+        "submissions.service.next_deadline": lambda s: sub.next_deadline(s),
+        "submissions.service.create_submission": lambda s: sub.create_submission(s, "全年", 2025),
+        "submissions.service.save_submission": lambda s: sub.save_submission(s, sm["draft"], {"narrative": {"存在问题": "x"}}),
+        "submissions.service.snapshot": lambda s: sub.snapshot(s, sm["draft"]),
+        "submissions.service.finalize": lambda s: sub.finalize(s, sm["ready"]),
+        "submissions.service.amend": lambda s: sub.amend(s, sm["final"], "更正"),
+        "submissions.service.list_submissions": lambda s: sub.list_submissions(s),
+        "submissions.service.get_submission": lambda s: sub.get_submission(s, sm["final"]),
+        "submissions.service.stored_file": lambda s: sub.stored_file(s, sm["final"], "pdf"),
+        "submissions.service.verify_file": lambda s: sub.verify_file(s, pdf),
+        "submissions.service.verify_code": lambda s: sub.verify_code(s, sm["code"]),
+    }
+
+
+def build_submissions(system, folder) -> dict:
+    """A finalised custom period, a draft ready to finalise, and a plain draft (the ledger gives them data)."""
+    from desktop_app.submissions import service as sub
+
+    narrative = {"工作开展情况": "a", "主要做法与亮点": "b", "存在问题": "c", "下一步计划": "d"}
+    signers = {"填报人": "周明", "联系电话": "1", "审核人": "李", "单位负责人": "王"}
+    manual = ("unplanned_reoperation", "postop_acquired", "adverse_event_reports", "principal_diagnosis_coding",
+              "stemi_reperfusion", "stroke_reperfusion", "grade4_mdt")
+
+    def ready(first, last):
+        made = sub.create_submission(system, "自定义", first=first, last=last)
+        return sub.save_submission(system, made.id, {"narrative": narrative, "signers": signers, "indicators": {
+            k: {"numerator": 1, "denominator": 2} for k in manual}})
+
+    final = sub.finalize(system, ready("2026-11-01", "2026-11-15").id)
+    (folder / "报送.pdf").write_bytes(sub.stored_file(system, final.id, "pdf"))
+    return {"final": final.id, "code": final.verification_code, "ready": ready("2026-11-01", "2026-11-20").id,
+            "draft": sub.create_submission(system, "上半年", 2026).id}
 
 
 def surgery_samples(ctx):
@@ -577,12 +622,14 @@ def template(tmp_path_factory):
     handover_data = build_handover(system, h, users)
     training_data = build_training(system, h)
     surgery_data = build_surgery(system, h)
+    submission_data = build_submissions(system, folder)
     backups.make_backup(db, clock=clock)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return {"path": path, "clock": clock, "hospital": h, "users": users, "empty_department": empty,
             "reader_id": users[Role.READONLY].user_id, "ledger": ledger, "roster": roster_data,
-            "handover": handover_data, "training": training_data, "surgery": surgery_data}
+            "handover": handover_data, "training": training_data, "surgery": surgery_data,
+            "submissions": submission_data}
 
 
 def test_every_action_has_a_sample(template):

@@ -1,0 +1,86 @@
+"""半年/全年报送: periods, the narrative sections, the signers, the stored submission."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+HALF_YEAR, FULL_YEAR, CUSTOM = "上半年", "全年", "自定义"
+PERIOD_KINDS = (HALF_YEAR, FULL_YEAR, CUSTOM)
+DRAFT, FINAL = "草稿", "已定稿"
+NARRATIVE = ("工作开展情况", "主要做法与亮点", "存在问题", "下一步计划")
+SIGNERS = ("填报人", "联系电话", "审核人", "单位负责人")
+
+
+def period_range(kind: str, year: int) -> tuple[dt.date, dt.date]:
+    if kind == HALF_YEAR:
+        return dt.date(year, 1, 1), dt.date(year, 6, 30)
+    if kind == FULL_YEAR:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    raise ValueError(kind)
+
+
+def due_date(kind: str, year: int, mmdd: int) -> dt.date:
+    """The deadline: ``mmdd`` of the same year after 上半年, of the next year after 全年 (clamped to the month)."""
+    month, day = divmod(int(mmdd), 100)
+    target_year = year if kind == HALF_YEAR else year + 1
+    for d in (day, 30, 29, 28):
+        try:
+            return dt.date(target_year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(mmdd)
+
+
+def period_label(first: str, last: str) -> str:
+    a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return f"{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日"
+
+
+def default_title(kind: str, first: str, last: str) -> str:
+    year = first[:4]
+    if kind == HALF_YEAR:
+        return f"{year}年上半年医疗质量安全工作报送表"
+    if kind == FULL_YEAR:
+        return f"{year}年度医疗质量安全工作报送表"
+    return f"医疗质量安全工作报送表（{period_label(first, last)}）"
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    uid: str
+    period_kind: str
+    first_day: str
+    last_day: str
+    title: str
+    version: int
+    status: str
+    narrative: dict
+    indicators: dict        # code -> {"numerator", "denominator", "note", "not_applicable"}
+    signers: dict
+    verification_code: str | None
+    finalized_by: str | None
+    finalized_at: str | None
+    amends_id: int | None
+    amend_reason: str | None
+    superseded: bool
+    created_by: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def final(self) -> bool:
+        return self.status == FINAL
+
+    @property
+    def label(self) -> str:
+        state = "已被新版本替代" if self.superseded else self.status
+        return f"{self.title}（第 {self.version} 版，{state}）"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    message: str
+    submission: Submission | None = None
+    code: str | None = None
