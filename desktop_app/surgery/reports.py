@@ -45,11 +45,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import Perm, action
@@ -63,7 +62,7 @@ from desktop_app.reports.base import (
     cn_date,
 )
 from desktop_app.reports.fonts import FONT
-from desktop_app.reports.pdf import STYLES, PdfReport
+from desktop_app.reports.pdf import STYLES, PdfReport, SignatureBlock
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
 from desktop_app.surgery import catalogue as catalogues
@@ -101,7 +100,6 @@ TICK = "√"
 COMMITTEE = "医疗质量与安全管理委员会"
 KINDS = (ADDED, REMOVED, UPGRADED, DOWNGRADED, CHANGED)
 OPERATIONS_MONTHS = 12
-KEEP_HEADING = STYLES["heading2"].clone("heading2-keep", keepWithNext=1)
 
 
 def _hospital(session: Session) -> str:
@@ -243,9 +241,9 @@ def filing_snapshot(session: Session, catalogue_id: int | None = None) -> Catalo
 
 
 CATALOGUE_PDF_COLUMNS = [
-    Column("序号", 9, "center"), Column("手术编码", 22, "center"), Column("手术名称", 62), Column("级别", 11, "center"),
+    Column("序号", 9, "center"), Column("手术编码", 22, "center"), Column("手术名称", 56), Column("级别", 11, "center"),
     Column("限制类技术", 13, "center"), Column("日间手术", 10, "center"), Column("微创/介入", 11, "center"),
-    Column("备注", 18),
+    Column("备注", 24),
 ]
 CATALOGUE_XLSX_COLUMNS = [
     Column("序号", 6, "center"), Column("手术编码", 13), Column("手术名称", 36), Column("手术级别", 8, "center"),
@@ -518,10 +516,6 @@ def surgeon_snapshot(session: Session, staff_id: int) -> SurgeonSnapshot:
         session.actor.display_name, session.now())
 
 
-GRADE_GRANT_COLUMNS = [
-    Column("授权范围", 56), Column("授权日期", 25, "center"), Column("有效期至", 25, "center"),
-    Column("依据（能力评估日期）", 25, "center"), Column("批准日期", 25, "center"),
-]
 AUTHORISED_PROCEDURE_COLUMNS = [
     Column("序号", 9, "center"), Column("手术编码", 21, "center"), Column("手术名称", 46), Column("授权日期", 20, "center"),
     Column("有效期至", 20, "center"), Column("依据（评估日期）", 20, "center"), Column("批准日期", 20, "center"),
@@ -535,24 +529,50 @@ SEALS = ("医务科（盖章）", f"{COMMITTEE}（盖章）", "院长（签字�
 SEAL_WIDTHS = (0.2, 0.38, 0.19, 0.23)
 
 
-def _procedure_grant_rows(snapshot: SurgeonSnapshot, grade: int) -> list[list]:
-    return [[n, p.code, p.name, p.granted_on, p.valid_until, snapshot.assessed_on(p) or "—", snapshot.approved_on(p)]
-            for n, p in enumerate(snapshot.in_force_of(grade), start=1)]
+def authorisation_rows(snapshot: SurgeonSnapshot) -> list:
+    """One table, a sub-heading per part: the grade grant, then 三级 and 四级 procedure by procedure."""
+    def row(n, code, what, p: Privilege | None) -> list:
+        if p is None:
+            return [n, code, what, "", "", "", ""]
+        return [n, code, what, p.granted_on, p.valid_until, snapshot.assessed_on(p) or "—", snapshot.approved_on(p)]
+
+    g = snapshot.grade_grant
+    rows = [GroupRow("一、按级别授权（一、二级手术）"),
+            row("", "—", f"授权至{GRADE_LABELS[g.grade]}手术" + ("（含一级）" if g.grade == 2 else ""), g) if g
+            else row("", "", "（无一、二级手术授权）", None)]
+    for number, grade in (("二", 3), ("三", 4)):
+        mine = snapshot.in_force_of(grade)
+        rows.append(GroupRow(f"{number}、逐项授权：{GRADE_LABELS[grade]}手术（{len(mine)} 项）"))
+        rows += [row(n, p.code, p.name, p) for n, p in enumerate(mine, start=1)] or [
+            row("", "", f"（无{GRADE_LABELS[grade]}手术授权）", None)]
+    return rows
 
 
 def _heading(report: PdfReport, text: str) -> None:
-    """A section heading that never ends a page: it moves with the start of its table."""
-    report.add(Paragraph(escape(text), KEEP_HEADING))
+    """A section heading that never ends a page: with less than 30 mm left (the heading, a table
+    header and two rows) it starts the next page; a table that does fit is not moved whole."""
+    report.add(CondPageBreak(30 * mm))
+    report.heading(text, level=2)
 
 
-def _seal_table(width: float) -> Table:
-    """医务科（盖章） | 委员会（盖章） | 院长（签字） | 被授权人（签字）: room for seals and signatures, a date under each."""
-    style = STYLES["note"].clone("seal", alignment=TA_CENTER, spaceBefore=0)
-    date = "年" + "\u00a0" * 5 + "月" + "\u00a0" * 5 + "日"
-    data = [[Paragraph(t, style) for t in SEALS], [""] * len(SEALS), [Paragraph(date, style) for _ in SEALS]]
-    table = Table(data, colWidths=[width * w for w in SEAL_WIDTHS], rowHeights=[None, 16 * mm, None])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, style.fontSize), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return table
+class _Seals(SignatureBlock):
+    """医务科（盖章） | 委员会（盖章） | 院长（签字） | 被授权人（签字）: room for seals and signatures, a
+    date under each. A signature block to the kit, so it never stands alone on a page: the last rows
+    of the table above move with it."""
+
+    def __init__(self):
+        super().__init__(SEALS, columns=len(SEALS))
+        self.extra = 0
+        self.spaceBefore = 3 * mm
+
+    def _build(self, width: float) -> Table:
+        style = STYLES["note"].clone("seal", alignment=TA_CENTER, spaceBefore=0)
+        date = "年" + "\u00a0" * 5 + "月" + "\u00a0" * 5 + "日"
+        data = [[Paragraph(t, style) for t in SEALS], [""] * len(SEALS), [Paragraph(date, style) for _ in SEALS]]
+        table = Table(data, colWidths=[width * w for w in SEAL_WIDTHS], rowHeights=[None, 15 * mm, None])
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, style.fontSize),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        return table
 
 
 def write_authorisation_pdf(snapshot: SurgeonSnapshot, path: Path | str,
@@ -563,22 +583,13 @@ def write_authorisation_pdf(snapshot: SurgeonSnapshot, path: Path | str,
     report = PdfReport(path, snapshot.info(AUTHORISATION_TITLE), heading=False)
     _form_heading(report, AUTHORISATION_TITLE, snapshot.hospital, snapshot.particulars()[:3])
     report.paragraph(AUTHORISATION_TEXT.format(name=c.name))
-    _heading(report, "一、按级别授权（一、二级手术）")
-    g = snapshot.grade_grant
-    grade_rows = [[f"授权至{GRADE_LABELS[g.grade]}手术" + ("（含一级）" if g.grade == 2 else ""), g.granted_on,
-                   g.valid_until, snapshot.assessed_on(g) or "—", snapshot.approved_on(g)]] if g else []
-    report.table(GRADE_GRANT_COLUMNS, grade_rows, empty_text="（无一、二级手术授权）")
-    for number, grade in (("二", 3), ("三", 4)):
-        _heading(report, f"{number}、逐项授权：{GRADE_LABELS[grade]}手术")
-        report.table(AUTHORISED_PROCEDURE_COLUMNS, _procedure_grant_rows(snapshot, grade),
-                     empty_text=f"（无{GRADE_LABELS[grade]}手术授权）")
-    closing = []
+    report.table(AUTHORISED_PROCEDURE_COLUMNS, authorisation_rows(snapshot), font_size=9)
     if snapshot.not_in_force:
         listed = "；".join(f"{p.what} {_state_phrase(p, snapshot.today)}" for p in snapshot.not_in_force)
-        closing.append(Paragraph(escape(f"以下授权目前不可使用，未列入上表：{listed}。"), STYLES["note"]))
-    closing.append(Paragraph(escape(f"现行授权：{snapshot.scope_text()}。本授权书一式两份，医务科存档（纳入个人技术"
-                                    "档案）一份，被授权人留存一份。"), STYLES["note"]))
-    report.add(KeepTogether([*closing, Spacer(1, 4 * mm), _seal_table(report.frame_width)]))
+        report.note(f"以下授权目前不可使用，未列入上表：{listed}。")
+    report.note(f"现行授权：{snapshot.scope_text()}。本授权书一式两份，医务科存档（纳入个人技术档案）一份，"
+                "被授权人留存一份。")
+    report.add(_Seals())
     return report.build(progress)
 
 
@@ -630,8 +641,8 @@ def history_rows(snapshot: SurgeonSnapshot, *, for_excel: bool = False) -> list[
 def assessment_content(a: Assessment) -> str:
     if a.grade:
         return a.subject
-    return "\n".join(f"{p.get('name') or p.get('code')}（{p.get('cases', 0)}/{p.get('complications', 0)}）"
-                     for p in a.procedures)
+    return "；".join(f"{p.get('name') or p.get('code')}（{p.get('cases', 0)}/{p.get('complications', 0)}）"
+                    for p in a.procedures)
 
 
 def assessment_rows(snapshot: SurgeonSnapshot, *, for_excel: bool = False) -> list[list]:
