@@ -223,3 +223,19 @@ def test_unprivileged_operations_and_the_performance_rate(system, hospital, book
     assert wb.sheetnames == ["越权手术", "开展率"]
     facts = {r[0]: r[1] for r in wb["开展率"].iter_rows(values_only=True) if r[0]}
     assert facts["三、四级手术实际开展率"] == "100.0%" and facts["越权手术例数"] == 2
+
+
+def test_progress_is_reported_and_a_cancelled_printout_leaves_no_file(system, hospital, book, surgeons, tmp_path):
+    from desktop_app.errors import Cancelled
+
+    seen = []
+    reports.write_authorised_xlsx(reports.authorised_snapshot(system), tmp_path / "名单.xlsx",
+                                  progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1]
+
+    def cancel(done, total):
+        if done:
+            raise Cancelled()
+    with pytest.raises(Cancelled):
+        reports.write_catalogue_pdf(reports.catalogue_snapshot(system, book.id), tmp_path / "目录.pdf", progress=cancel)
+    assert not (tmp_path / "目录.pdf").exists() and not list(tmp_path.glob("~*"))
