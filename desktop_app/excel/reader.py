@@ -643,6 +643,7 @@ class _SheetParser:
                 or body.count(f"<{px}c ") + body.count(f"<{px}c>") != body.count(f"<{px}c r=\"")):
             return None
         self.v_open, self.is_open, self.f_open = f"<{px}v>", f"<{px}is>", f"<{px}f"
+        self.t_open, self.t_close, self.r_open = f"<{px}t", f"</{px}t>", f"<{px}r>"
         self.cell = re.compile(rf'<{p}c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</{p}c>)', re.S)
         self.wanted = re.compile(rf'<{p}c r="({self.letters})(\d+)"([^>]*?)(?:/>|>(.*?)</{p}c>)', re.S)
         self.value = re.compile(rf"<{p}v>(.*?)</{p}v>", re.S)
@@ -695,7 +696,11 @@ class _SheetParser:
             found = inner.find(self.is_open)
             if found < 0:
                 return None
-            return _xml_text("".join(self.texts.findall(self.phonetic.sub("", inner[found:]))))
+            body = inner[found + len(self.is_open):]
+            if body.count(self.t_close) == 1 and self.r_open not in body:  # plain text: one <t>, no runs
+                start = body.find(">", body.find(self.t_open) + len(self.t_open) - 1) + 1
+                return _xml_text(body[start:body.find(self.t_close)])
+            return _xml_text("".join(self.texts.findall(self.phonetic.sub("", body))))
         vm = self.value.search(inner)
         if vm is None:
             return None
