@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "desktop_app.handover.cli",
     "desktop_app.surgery.cli",
     "desktop_app.training.cli",
+    "desktop_app.submissions.cli",
     "desktop_app.demo.cli",
 ]
 

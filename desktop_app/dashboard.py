@@ -67,7 +67,7 @@ def collect_stats(session: Session) -> list[Stat]:
 # Modules that register 工作台 providers (kept apart from the heavy report modules, so the
 # 工作台 after login does not pay for importing reportlab and openpyxl).
 PROVIDER_MODULES = ["desktop_app.ledger.todos", "desktop_app.roster.todos", "desktop_app.handover.todos",
-                    "desktop_app.training.todos", "desktop_app.surgery.todos"]
+                    "desktop_app.training.todos", "desktop_app.surgery.todos", "desktop_app.submissions.todos"]
 
 
 def _load_all_modules() -> None:

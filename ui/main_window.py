@@ -43,8 +43,8 @@ class PageSpec:
 
 def page_specs() -> list[PageSpec]:
     from ui.pages import (admin, assessments, checklists, dashboard, handover, handover_stats, holidays, inspections,
-                          ledger, ledger_stats, people, roster, roster_setup, surgery_catalogue, surgery_operations,
-                          surgery_privileges, training, training_coverage, training_setup)
+                          ledger, ledger_stats, people, roster, roster_setup, submissions, surgery_catalogue,
+                          surgery_operations, surgery_privileges, training, training_coverage, training_setup)
 
     return [
         PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
@@ -67,6 +67,7 @@ def page_specs() -> list[PageSpec]:
                  Perm.SURGERY_VIEW),
         PageSpec("surgery_operations", "授权核查", "手术分级与授权", surgery_operations.SurgeryOperationsPage,
                  Perm.SURGERY_VIEW),
+        PageSpec("submissions", "半年/全年报送", "报送", submissions.SubmissionsPage, Perm.SUBMISSION_VIEW),
         PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
         PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
         PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),

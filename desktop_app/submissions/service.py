@@ -277,6 +277,20 @@ def submission_findings(snap: dict) -> list[Finding]:
     return f
 
 
+def entry_gaps(db, s: Submission) -> list[str]:
+    """What the quality officer still has to type (narrative, indicators to enter, signers) — cheap: no
+    figures are gathered (the 工作台 asks at every login)."""
+    _year, _name, items = indicator_set(db, int(s.first_day[:4]))
+    gaps = [f"“{k}”" for k in NARRATIVE if not (s.narrative.get(k) or "").strip()]
+    for i in items:
+        entry = s.indicators.get(i.code) or {}
+        if not i.computed_from and not entry.get("not_applicable") and not (entry.get("numerator") is not None
+                                                                              and entry.get("denominator")):
+            gaps.append(f"“{i.name}”")
+    gaps += [k for k in SIGNERS if not s.signers.get(k)]
+    return gaps
+
+
 def verification_code(content_sha256: str) -> str:
     h = content_sha256[:12].upper()
     return f"QL-{h[:4]}-{h[4:8]}-{h[8:12]}"

@@ -66,7 +66,7 @@ def figure_cards(grid: QGridLayout, specs) -> tuple[dict[str, QLabel], dict[str,
 class DashboardPage(Page):
     title = "工作台"
     domains = frozenset({"people", "accounts", "backup", "health", "settings", "hospital", "ledger", "roster",
-                         "handover", "training", "surgery"})
+                         "handover", "training", "surgery", "submissions"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)

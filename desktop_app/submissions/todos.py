@@ -1,0 +1,34 @@
+"""What the submission puts on the 工作台: the next deadline counting down, and what is still missing."""
+from __future__ import annotations
+
+from desktop_app.accounts.permissions import Perm
+from desktop_app.dashboard import StartupHealth, TodoItem, provider
+from desktop_app.session import Session
+from desktop_app.settings import get_setting
+from desktop_app.submissions import service
+
+MODULE = "报送"
+
+
+@provider
+def submission_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
+    actor = session.actor
+    if not (actor.can(Perm.SUBMISSION_EDIT) or actor.can(Perm.SUBMISSION_FINALIZE)):
+        return []
+    d = service.next_deadline(session)
+    if d["days_left"] > int(get_setting(session.db, "submission.remind_days")):
+        return []
+    s = d["submission"]
+    what = f"{d['year']}年{d['kind']}报送"
+    when = f"截止 {d['due']}，还有 {d['days_left']} 天"
+    if s is not None and s.final:
+        return [TodoItem("ok", f"{what}已定稿", f"第 {s.version} 版，验证码 {s.verification_code}。", page="submissions",
+                         module=MODULE)]
+    severity = "alert" if d["days_left"] <= 7 else "warning"
+    if s is None:
+        return [TodoItem(severity, f"{what}尚未开始（{when}）", "请在“半年/全年报送”中新建报送，填写工作总结和监测指标。",
+                         page="submissions", module=MODULE)]
+    gaps = service.entry_gaps(session.db, s)
+    detail = (f"还需填写 {len(gaps)} 项：" + "、".join(gaps[:6]) + ("等" if len(gaps) > 6 else "") + "。") if gaps \
+        else "内容已填写齐全，请院领导审核定稿。"
+    return [TodoItem(severity, f"{what}尚未定稿（{when}）", detail, page="submissions", module=MODULE)]
