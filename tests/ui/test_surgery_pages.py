@@ -156,3 +156,37 @@ def test_dashboard_link_opens_the_surgeons_card(window_for, book, hospital, syst
     page = window.page("surgery_privileges")
     assert window.current_page_key() == "surgery_privileges" and page.staff_id == li
     assert page.grant_model.rows[0].valid_until == "2026-11-28"
+
+
+def test_import_a_catalogue_and_an_operations_log_and_print(window_for, book, hospital, system, qtbot, tmp_path,  # noqa: F811
+                                                           monkeypatch, messages):
+    import subprocess
+
+    from tests.excel.files import write_xlsx
+    from tests.surgery.test_surgery_import import his_export
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.jobs import active_jobs
+
+    window, page = open_page(window_for, "surgery_catalogue")
+    path = write_xlsx(tmp_path / "目录.xlsx", [["手术编码", "手术名称", "手术级别", "调整原因"],
+                                              ["81.5101", "全髋关节置换术", "Ⅳ级", "新开展"]])
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: 1)
+    page.import_file(str(path), name="手术分级管理目录（2027 年版）")
+    qtbot.waitUntil(lambda: active_jobs() == 0 and any(t == "导入完成" for _k, t, _x in messages), timeout=20000)
+    assert "2027 年版" in page.version.currentText() and page.count.text() == "6 项"
+    assert [d.kind for d in page.diff_model.rows] == ["新增"] and page.diff_model.rows[0].reason == "新开展"
+    page.print_pdf("catalogue")
+    qtbot.waitUntil(lambda: active_jobs() == 0 and getattr(page, "_last_preview", None) is not None, timeout=20000)
+    text = subprocess.run(["pdftotext", "-layout", str(page._last_preview.pdf_path), "-"], capture_output=True,
+                          text=True).stdout
+    assert "全髋关节置换术" in text
+    page._last_preview.close()
+
+    priv.grant(system, hospital.staff["李四"], {"scope": "procedure", "codes": ["43.7x01"], "granted_on": "2026-02-01"})
+    window.navigate("surgery_operations")
+    checks = window.page("surgery_operations")
+    log = his_export(tmp_path, [("2026-03-05 08:30", "43.7x01", None, "李四", "D002"),
+                                ("2026-03-06 09:00", "52.7x01", None, "李四", "D002")])
+    checks.import_log(str(log))
+    qtbot.waitUntil(lambda: active_jobs() == 0 and sum(t == "导入完成" for _k, t, _x in messages) == 2, timeout=20000)
+    assert "越权手术 1 例" in messages[-1][2] and [r["patient_no"] for r in checks.operation_model.rows] == ["Z00002"]

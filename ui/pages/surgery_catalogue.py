@@ -2,15 +2,19 @@
 initials) and filters, and its 动态调整 against the version it was made from."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -73,7 +77,20 @@ class SurgeryCataloguePage(Page):
         self.approve_button.clicked.connect(self.approve)
         self.file_button = QPushButton("登记备案…")
         self.file_button.clicked.connect(self.file)
-        for b in (self.new_version_button, self.edit_version_button, self.approve_button, self.file_button):
+        self.import_button = QPushButton("导入 Excel…")
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.print_button = QPushButton("打印/导出 ▾")
+        menu = QMenu(self.print_button)
+        menu.addAction("打印目录（院务公开）", lambda: self.print_pdf("catalogue"))
+        menu.addAction("打印三、四级手术目录（备案）", lambda: self.print_pdf("filing"))
+        menu.addAction("打印动态调整记录", lambda: self.print_pdf("adjustment"))
+        menu.addSeparator()
+        menu.addAction("导出目录 Excel…", lambda: self.export("catalogue"))
+        menu.addAction("导出动态调整 Excel…", lambda: self.export("adjustment"))
+        menu.addAction("下载导入模板…", self.save_template)
+        self.print_button.setMenu(menu)
+        for b in (self.new_version_button, self.edit_version_button, self.approve_button, self.file_button,
+                  self.import_button, self.print_button):
             top.addWidget(b)
         layout.addLayout(top)
         layout.addWidget(self.version_info)
@@ -167,6 +184,7 @@ class SurgeryCataloguePage(Page):
         editor = self.ctx.can(Perm.SURGERY_CATALOGUE)
         draft = c is not None and not c.frozen
         self.new_version_button.setVisible(editor)
+        self.import_button.setVisible(editor)
         self.edit_version_button.setVisible(editor and draft)
         self.approve_button.setVisible(editor and draft)
         self.file_button.setVisible(editor and c is not None and c.frozen and not c.filed)
@@ -273,6 +291,89 @@ class SurgeryCataloguePage(Page):
                           or True):
             self._select_version = self.current.id
             self.ctx.notify("surgery")
+
+    # ------------------------------------------------------------------ printing, export, import
+    def _writer(self, what: str, kind: str):
+        from desktop_app.surgery import reports
+
+        cid = self.current.id if self.current else None
+        snap = {"catalogue": lambda s: reports.catalogue_snapshot(s, cid),
+                "filing": lambda s: reports.filing_snapshot(s, cid),
+                "adjustment": lambda s: reports.adjustment_snapshot(s, cid)}[what]
+        write = {("catalogue", "pdf"): reports.write_catalogue_pdf, ("filing", "pdf"): reports.write_catalogue_pdf,
+                 ("adjustment", "pdf"): reports.write_adjustment_pdf, ("catalogue", "xlsx"): reports.write_catalogue_xlsx,
+                 ("adjustment", "xlsx"): reports.write_adjustment_xlsx}[(what, kind)]
+        return lambda session, path, progress: write(snap(session), path, progress)
+
+    TITLES = {"catalogue": "手术分级管理目录", "filing": "三、四级手术目录（备案）", "adjustment": "手术分级目录动态调整记录"}
+
+    def print_pdf(self, what: str) -> None:
+        from ui.pdf_preview import preview_pdf
+
+        if self.current is None:
+            return
+        if what == "adjustment" and not self.current.based_on_id:
+            QMessageBox.information(self, "动态调整记录", "这个版本不是由上一版本调整而来，没有动态调整记录。")
+            return
+        preview_pdf(self, self.ctx, self.TITLES[what], f"{self.TITLES[what]}.pdf", self._writer(what, "pdf"))
+
+    def export(self, what: str) -> None:
+        from ui.pdf_preview import export_xlsx
+
+        if self.current is not None:
+            export_xlsx(self, self.ctx, self.TITLES[what], f"{self.TITLES[what]}.xlsx", self._writer(what, "xlsx"))
+
+    def save_template(self) -> None:
+        from desktop_app.surgery import excel_io
+        from ui.pdf_preview import export_xlsx
+
+        export_xlsx(self, self.ctx, "手术分级目录导入模板", "手术分级目录导入模板.xlsx",
+                    lambda session, path, _p: excel_io.write_catalogue_template(session, path))
+
+    def import_file(self, path: str | None = None, name: str | None = None) -> None:
+        """Into the draft shown; from an approved version: into a new draft made from it (named first)."""
+        from desktop_app.surgery import excel_io
+        from ui.jobs import run_job
+
+        c = self.current
+        if c is not None and not c.frozen:
+            target = {"into": c.id}
+        else:
+            if name is None:
+                name, ok = QInputDialog.getText(self, "导入为新版本", "新版本的名称：",
+                                                text=f"手术分级管理目录（{self.ctx.session.today().year + 1} 年版）")
+                if not ok:
+                    return
+            target = {"name": name, "based_on": c.id if c else None}
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "选择手术分级目录（Excel）", str(Path.home()),
+                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            if not path:
+                return
+        run_job(self, self.ctx, "正在读取并检查目录…",
+                lambda session, _p: excel_io.preview_catalogue_import(session, path, **target), self._show_plan)
+
+    def _show_plan(self, plan) -> None:
+        from desktop_app.surgery import excel_io
+        from ui.dialogs.import_preview import ImportPreviewDialog
+        from ui.jobs import run_job
+
+        columns = [Column("行", lambda r: r.row, width=50, align_right=True),
+                   Column("处理", lambda r: r.action, width=70, colour=lambda r: "#c62828" if r.action == "有错误" else None),
+                   Column("内容", lambda r: r.describe(), width=640)]
+        dialog = ImportPreviewDialog("导入手术分级目录", plan.file_name, plan.summary(), plan.findings, columns, plan.rows,
+                                     plan.can_apply, self)
+        self._last_import_dialog = dialog
+        if not dialog.exec():
+            return
+
+        def done(result) -> None:
+            self._select_version = result.catalogue.id
+            self.ctx.notify("surgery")
+            QMessageBox.information(self, "导入完成", f"已导入到“{result.catalogue.name}”：新增 {result.created} 项，"
+                                    f"更新 {result.updated} 项。请在“动态调整”中核对调整原因，再提交批准。")
+
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: excel_io.apply_catalogue_import(session, plan), done)
 
     def apply_preset(self, preset: str) -> None:
         if preset.isdigit():

@@ -3,7 +3,21 @@ period, grants lapsing soon, grants against titles, and who is authorised for a 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import operations, privileges as priv
@@ -68,6 +82,18 @@ class SurgeryOperationsPage(Page):
         self.period = PeriodPicker(PERIODS, ctx.session.today())
         row.addWidget(self.period)
         row.addStretch(1)
+        self.import_button = QPushButton("导入手术记录…")
+        self.import_button.clicked.connect(lambda: self.import_log())
+        self.print_button = QPushButton("打印/导出 ▾")
+        menu = QMenu(self.print_button)
+        menu.addAction("打印越权手术清单", lambda: self.output("unprivileged", "pdf"))
+        menu.addAction("导出越权手术 Excel…", lambda: self.output("unprivileged", "xlsx"))
+        menu.addSeparator()
+        menu.addAction("打印授权医师名单（今天，按科室）", lambda: self.output("authorised", "pdf"))
+        menu.addAction("导出授权医师名单 Excel…", lambda: self.output("authorised", "xlsx"))
+        self.print_button.setMenu(menu)
+        row.addWidget(self.import_button)
+        row.addWidget(self.print_button)
         self.catalogue_note = QLabel()
         self.catalogue_note.setObjectName("pageDescription")
         row.addWidget(self.catalogue_note)
@@ -113,6 +139,9 @@ class SurgeryOperationsPage(Page):
         self.procedure_search.textChanged.connect(lambda _t: self._timer.start())
 
     def refresh(self) -> None:
+        from desktop_app.accounts.permissions import Perm
+
+        self.import_button.setVisible(self.ctx.can(Perm.SURGERY_OPERATIONS))
         session = self.ctx.session
         first, last = self.period.range()
         rows = guarded(self, operations.unprivileged, session, first, last) or []
@@ -129,6 +158,60 @@ class SurgeryOperationsPage(Page):
                                         if perf.catalogue else "尚无已备案的目录：实际开展率无法计算。")
         self.lapse_model.set_rows(guarded(self, priv.lapsing, session) or [])
         self.title_model.set_rows(guarded(self, priv.title_report, session) or [])
+
+    def output(self, what: str, kind: str) -> None:
+        from desktop_app.surgery import reports
+        from ui.pdf_preview import export_xlsx, preview_pdf
+
+        first, last = self.period.range()
+        if what == "unprivileged":
+            title, snap = "越权手术清单", lambda s: reports.unprivileged_snapshot(s, first, last)
+            write = reports.write_unprivileged_pdf if kind == "pdf" else reports.write_unprivileged_xlsx
+        else:
+            title, snap = "授权医师名单", lambda s: reports.authorised_snapshot(s)
+            write = reports.write_authorised_pdf if kind == "pdf" else reports.write_authorised_xlsx
+        build = lambda session, path, progress: write(snap(session), path, progress)  # noqa: E731
+        if kind == "pdf":
+            preview_pdf(self, self.ctx, title, f"{title}.pdf", build)
+        else:
+            export_xlsx(self, self.ctx, title, f"{title}.xlsx", build)
+
+    def import_log(self, path: str | None = None) -> None:
+        """An operations log exported from the HIS: preview (unknown surgeons and procedures by row), then record."""
+        from desktop_app.surgery import excel_io
+        from ui.jobs import run_job
+
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "选择 HIS 导出的手术记录（Excel）", str(Path.home()),
+                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            if not path:
+                return
+        run_job(self, self.ctx, "正在读取并核对手术记录…",
+                lambda session, _p: excel_io.preview_operations_import(session, path), self._show_log_plan)
+
+    def _show_log_plan(self, plan) -> None:
+        from desktop_app.surgery import excel_io
+        from ui.dialogs.import_preview import ImportPreviewDialog
+        from ui.jobs import run_job
+
+        columns = [Column("行", lambda o: o.row, width=50, align_right=True),
+                   Column("手术日期", lambda o: o.date, width=86), Column("术者", lambda o: o.staff_name, width=64),
+                   Column("手术", lambda o: f"{o.code} {o.name}", width=260),
+                   Column("核对", lambda o: "有授权" if o.privileged else f"越权：{o.finding}", width=320,
+                          colour=lambda o: None if o.privileged else "#c62828")]
+        rows = sorted(plan.check.operations, key=lambda o: (o.privileged, o.row))
+        dialog = ImportPreviewDialog("导入手术记录", plan.file_name, plan.summary(), plan.findings, columns, rows,
+                                     plan.can_apply, self)
+        self._last_import_dialog = dialog
+        if not dialog.exec():
+            return
+
+        def done(result) -> None:
+            self.ctx.notify("surgery")
+            QMessageBox.information(self, "导入完成", f"已导入手术 {len(result.operations)} 例，其中越权手术 "
+                                    f"{len(result.unprivileged)} 例（见“越权手术”）。")
+
+        run_job(self, self.ctx, "正在导入…", lambda session, _p: excel_io.apply_operations_import(session, plan), done)
 
     def find_authorised(self) -> None:
         session = self.ctx.session

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -137,6 +138,13 @@ class SurgeryPrivilegesPage(Page):
                   self.apply_button):
             row.addWidget(b)
         row.addStretch(1)
+        self.print_button = QPushButton("打印/导出 ▾")
+        menu = QMenu(self.print_button)
+        menu.addAction("打印手术授权书", lambda: self.print_pdf("authorisation"))
+        menu.addAction("打印个人技术档案", lambda: self.print_pdf("file"))
+        menu.addAction("导出 Excel…", self.export)
+        self.print_button.setMenu(menu)
+        row.addWidget(self.print_button)
         col.addLayout(row)
         split.addWidget(right)
         split.setSizes([330, 900])
@@ -194,6 +202,31 @@ class SurgeryPrivilegesPage(Page):
             self.search.clear()
             self.mark_dirty()
             self._refresh_now()
+
+    # ------------------------------------------------------------------ printouts
+    def print_pdf(self, what: str) -> None:
+        from desktop_app.surgery import reports
+        from ui.pdf_preview import preview_pdf
+
+        card = self.current_card
+        if card is None:
+            return
+        staff_id = card.staff_id
+        title, write = {"authorisation": ("手术授权书", reports.write_authorisation_pdf),
+                        "file": ("个人技术档案", reports.write_technical_file_pdf)}[what]
+        preview_pdf(self, self.ctx, f"{title} — {card.name}", f"{title}-{card.name}.pdf",
+                    lambda session, path, progress: write(reports.surgeon_snapshot(session, staff_id), path, progress))
+
+    def export(self) -> None:
+        from desktop_app.surgery import reports
+        from ui.pdf_preview import export_xlsx
+
+        card = self.current_card
+        if card is not None:
+            staff_id = card.staff_id
+            export_xlsx(self, self.ctx, "手术授权", f"手术授权-{card.name}.xlsx",
+                        lambda session, path, progress: reports.write_surgeon_xlsx(
+                            reports.surgeon_snapshot(session, staff_id), path, progress))
 
     # ------------------------------------------------------------------ actions
     def _after(self) -> None:
