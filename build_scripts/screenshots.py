@@ -137,12 +137,69 @@ def main() -> int:
     roster_shots(app, window, ctx, shot)
     window.navigate("handover_stats")
     shot(window, "handover-stats")
+    training_shots(app, window, ctx, shot)
+    surgery_shots(app, window, ctx, shot)
+    submission_shots(app, window, ctx, shot)
     nurse = authenticate(db, "hushi", "Demo2026", clock).actor
     ctx.replace_session(Session(db, nurse, clock))
     handover_shots(app, window, ctx, shot)
     window.close()
     db.close()
     return 0
+
+
+def training_shots(app, window, ctx, shot) -> None:
+    """培训考核: the session list with a held session's sheet, coverage, the 知晓率 surveys, the rules."""
+    window.navigate("training")
+    page = window.page("training")
+    held = next((r for r in page.model.rows if r.attendance_recorded and r.assessments), None)
+    if held is not None:
+        page.table.select_where(lambda r: r is held)
+    shot(window, "training")
+    window.navigate("training_coverage")
+    shot(window, "training-coverage")
+    window.navigate("assessments")
+    shot(window, "assessments")
+    window.navigate("training_setup")
+    shot(window, "training-setup")
+
+
+def surgery_shots(app, window, ctx, shot) -> None:
+    """手术分级与授权: the catalogue in force, a surgeon with grade-4 grants, the checks."""
+    from desktop_app.surgery import privileges
+
+    window.navigate("surgery_catalogue")
+    shot(window, "surgery-catalogue")
+    window.navigate("surgery_privileges")
+    page = window.page("surgery_privileges")
+    card = max(privileges.title_report(ctx.session), key=lambda r: (r.grade4, r.grade3), default=None)
+    if card is not None:
+        page.surgeon_table.select_where(lambda s: s["id"] == card.staff_id)
+    shot(window, "surgery-privileges")
+    window.navigate("surgery_operations")
+    shot(window, "surgery-checks")
+
+
+def submission_shots(app, window, ctx, shot) -> None:
+    """报送: the demo's latest submission, and its printed first page."""
+    import subprocess
+    import tempfile
+
+    from desktop_app.submissions import reports, service as submissions
+
+    window.navigate("submissions")
+    page = window.page("submissions")
+    shot(window, "submissions")
+    if page.current is not None:
+        folder = Path(tempfile.mkdtemp())
+        pdf = folder / "submission.pdf"
+        if page.current.final:
+            pdf.write_bytes(submissions.stored_file(ctx.session, page.current.id, "pdf"))
+        else:
+            reports.write_submission_pdf(submissions.snapshot(ctx.session, page.current.id), "", pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(OUT / "submission-pdf")], check=True)
+        print("wrote", OUT / "submission-pdf.png")
 
 
 def handover_shots(app, window, ctx, shot) -> None:
