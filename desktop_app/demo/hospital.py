@@ -3,8 +3,10 @@
 ``build_demo(path)`` creates a new database with about 55 departments, about 600 staff on duty
 (plus those who left during the simulated years) and one login per role (:data:`DEMO_ACCOUNTS`).
 Everything goes through the core services, so each record is validated and audited as if typed
-in — except the handover books' older history (300,000 reports in ten years), which is checked
-with the services' own rules and written in bulk (see :mod:`desktop_app.demo.handover`). The same
+in — except the older history of the handover books (300,000 reports in ten years), of the
+training records (5,000 sessions, half a million sign-ins) and of the surgeons' grants, which is
+checked with the services' own rules and written in bulk, one audit row per batch (see
+:mod:`desktop_app.demo.handover`, :mod:`~desktop_app.demo.training`, :mod:`~desktop_app.demo.surgery`). The same
 ``seed`` and the same "today" (the ``clock``) give the same hospital.
 
 The file is built under a temporary name beside the target and renamed into place only when
@@ -59,6 +61,8 @@ from desktop_app.demo.handover import plan_handover, present_handover
 from desktop_app.demo.ledger import plan_ledger
 from desktop_app.demo.names import NameGenerator
 from desktop_app.demo.roster import plan_roster, present_roster
+from desktop_app.demo.surgery import plan_surgery, present_surgery
+from desktop_app.demo.training import plan_training, present_training
 from desktop_app.hospital.service import initialize_database
 from desktop_app.people import repo
 from desktop_app.people import service as people
@@ -657,13 +661,17 @@ STEPS: list[Step] = [
     ("人员名册", add_staff),
     ("人员变动与职称晋升", plan_history),
     ("检查与问题台账", plan_ledger),
+    ("培训与考核", plan_training),  # before the rosters: their 总值班 newcomers are trained and examined
     ("值班岗位与轮转表", plan_roster),
     ("交接班记录", plan_handover),
+    ("手术分级目录与手术授权", plan_surgery),
     # ↑ steps on the first day (ctx.start) · the history · steps today (ctx.now) ↓
     ("历年记录", run_history),
     ("今日交接班", present_handover),  # before the accounts: its records are stamped between 08:00 and now
     ("用户账户", add_accounts),
     ("本月与下月值班表", present_roster),
+    ("本年培训计划", present_training),
+    ("下一年手术分级目录", present_surgery),
 ]
 
 

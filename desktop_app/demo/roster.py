@@ -5,9 +5,11 @@ do it (the builder's scheduler sets the clock):
 
 * on the first day 医务科 sets up the posts of a county 二级 hospital (:data:`POSTS`: 总值班, each
   department's 一线, the systems' 二线 and 三线听班, every ward's 护理夜班, 医技 duty), their shifts
-  and rotation lists, and records the 总值班培训考核合格日期 of everyone on a 总值班 rotation
-  and the mobile number of anyone on a rotation who had none (through the people service, so
-  the audit log has it);
+  and rotation lists, enters the 总值班岗前培训 sessions of the last two years with their passed
+  exams for everyone on a 总值班 rotation (training records, see
+  :func:`desktop_app.demo.training.duty_training`) and the mobile number of anyone on a rotation
+  who had none (through the people service, so the audit log has it); whoever joins a 总值班
+  rotation later is trained and examined a few days before the month is planned;
 * around the 20th–25th of every month the planners build next month: 医务科 the doctors', 总值班
   and 医技 posts, 护理部 the wards' night shifts. Rotation lists are brought up to date first
   (people who joined, were promoted, retired or resigned), then the month is filled in turn order
@@ -40,7 +42,15 @@ from desktop_app.people import service as people
 from desktop_app.people.models import title_rank
 from desktop_app.roster import service as roster
 from desktop_app.roster.calendar import DayTypes
-from desktop_app.roster.models import COVER, PUBLISHED, SWAP, Post, Shift, month_bounds, month_days
+from desktop_app.roster.models import (
+    COVER,
+    PUBLISHED,
+    SWAP,
+    Post,
+    Shift,
+    month_bounds,
+    month_days,
+)
 from desktop_app.session import Session
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
@@ -296,15 +306,31 @@ class _RosterHistory:
         start = self.ctx.start
         return [start - dt.timedelta(days=d) for d in (40, 190, 375, 560)]
 
-    def _train(self, person: DemoPerson, day: dt.date) -> None:
-        """Record 总值班培训考核合格 on the staff record (医务科, through the people service)."""
-        people.update_staff(self.medical, person.id, {"duty_training_passed_on": max(day, person.hire_date)})
-        self.trained.add(person.id)
+    def _train(self, batch: list[tuple[DemoPerson, dt.date]], training: list[dt.date] | None) -> None:
+        """总值班培训 and a passed exam for the newcomers of the rotations, in the training records (医务科,
+        through the training services; the roster's qualification check reads the passed assessments).
+        On the first day each takes the session of the chosen day (or the first one after they were
+        hired); later, the month's newcomers have one session together a few days before planning."""
+        from desktop_app.demo.training import duty_training
+
+        if not batch:
+            return
+        if training:
+            days = sorted(training)
+            batch = [(p, day if day >= p.hire_date else next((d for d in days if d >= p.hire_date), p.hire_date))
+                     for p, day in batch]
+        else:
+            last = max(max(day, p.hire_date) for p, day in batch)
+            batch = [(p, last) for p, _day in batch]
+        duty_training(self.ctx, batch)
 
     def update_rotations(self, month: str, training: list[dt.date] | None = None) -> None:
-        """Bring every rotation list up to date for ``month``: leavers out, newcomers in at the end."""
+        """Bring every rotation list up to date for ``month``: leavers out, newcomers in at the end
+        (newcomers of a 总值班 rotation are trained and examined first)."""
         first, last = month_bounds(month)
         today = self.ctx.clock.today()
+        pools: list[tuple[PostSpec, Post, list[DemoPerson]]] = []
+        batch: list[tuple[DemoPerson, dt.date]] = []
         for spec in POSTS:
             post = self.posts[spec.name]
             eligible = self._eligible(spec, first, last)
@@ -313,7 +339,11 @@ class _RosterHistory:
                     if person.id not in self.trained:
                         day = self.rng.choice(training) if training else today - dt.timedelta(
                             days=self.rng.randint(1, 6))
-                        self._train(person, day)
+                        batch.append((person, day))
+                        self.trained.add(person.id)
+            pools.append((spec, post, eligible))
+        self._train(batch, training)
+        for spec, post, eligible in pools:
             ids = {p.id for p in eligible}
             old = self.queues.get(spec.name, [])
             queue = [i for i in old if i in ids] + [p.id for p in eligible if p.id not in old]
@@ -325,7 +355,9 @@ class _RosterHistory:
     def _reachable(self) -> None:
         """Everyone on a rotation has a mobile number on record (值班期间保持通讯畅通): the planner
         asks for the missing ones and enters them."""
-        from desktop_app.demo.hospital import MOBILE_PREFIXES  # hospital.py imports this module
+        from desktop_app.demo.hospital import (
+            MOBILE_PREFIXES,  # hospital.py imports this module
+        )
 
         on_rotation = sorted({i for queue in self.queues.values() for i in queue})
         missing = {r[0] for r in self.ctx.db.query("SELECT id FROM staff WHERE phone IS NULL")}

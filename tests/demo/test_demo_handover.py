@@ -28,10 +28,8 @@ YEAR = ((TODAY - dt.timedelta(days=365)).date().isoformat(), TODAY.date().isofor
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo-handover") / "demo.db"
-    demo.build_demo(path, years=1, clock=FixedClock(TODAY))
-    return path
+def built(demo_path) -> Path:
+    return demo_path
 
 
 @pytest.fixture(scope="module")
@@ -270,10 +268,8 @@ def test_every_character_of_the_demo_text_can_be_printed():
     assert missing_glyphs(text) == set()
 
 
-@pytest.mark.slow
-def test_the_same_seed_writes_the_same_books(built, tmp_path):
-    again = tmp_path / "again.db"
-    demo.build_demo(again, years=1, clock=FixedClock(TODAY))
+def test_the_same_seed_writes_the_same_books(built, demo_again):
+    again = demo_again
 
     def books(path):
         with open_database(path) as db:

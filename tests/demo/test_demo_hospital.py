@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -27,9 +28,8 @@ def _build(path: Path, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    summary = _build(path, years=1)
+def built(demo_build):
+    path, summary = demo_build
     db = open_database(path)
     yield summary, Session(db, SYSTEM_ACTOR, FixedClock(TODAY))
     db.close()
@@ -173,11 +173,11 @@ def test_the_file_says_it_is_a_demo(built, session):
 # ----------------------------------------------------------------------------- reproducible and atomic
 
 
-def test_same_seed_same_hospital_other_seed_other_names(tmp_path, session):
-    path = tmp_path / "again.db"
-    _build(path, years=1)
-    with open_database(path) as db:
+def test_same_seed_same_hospital_other_seed_other_names(tmp_path, session, demo_again):
+    with open_database(demo_again) as db:
         assert _roster(db) == _roster(session.db)
+    path = tmp_path / "again.db"
+    shutil.copyfile(demo_again, path)
     _build(path, years=1, seed=7, force=True)  # replaces a demo database
     with open_database(path) as db:
         other = _roster(db)

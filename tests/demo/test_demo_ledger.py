@@ -30,10 +30,8 @@ NOW_STAMP = TODAY.strftime("%Y-%m-%d %H:%M:%S")
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo-ledger") / "demo.db"
-    demo.build_demo(path, years=1, clock=FixedClock(TODAY))
-    db = open_database(path)
+def session(demo_path):
+    db = open_database(demo_path)
     yield Session(db, SYSTEM_ACTOR, FixedClock(TODAY))
     db.close()
 
@@ -251,10 +249,8 @@ def test_a_few_small_attachments_that_read_back(session, items):
 # ----------------------------------------------------------------------------- reproducible
 
 
-def test_same_seed_same_ledger(tmp_path, session):
-    path = tmp_path / "again.db"
-    demo.build_demo(path, years=1, clock=FixedClock(TODAY))
-    with open_database(path) as db:
+def test_same_seed_same_ledger(session, demo_again):
+    with open_database(demo_again) as db:
         assert _ledger_rows(db) == _ledger_rows(session.db)
         sql = "SELECT number, title, inspectors, inspected_on FROM inspections ORDER BY number"
         assert [tuple(r) for r in db.query(sql)] == [tuple(r) for r in session.db.query(sql)]

@@ -10,7 +10,6 @@ import pytest
 
 from desktop_app.clock import FixedClock
 from desktop_app.dashboard import StartupHealth, collect
-from desktop_app.demo import hospital as demo
 from desktop_app.demo.roster import REVISION_REASONS
 from desktop_app.roster import service as roster
 from desktop_app.roster.models import COVER, DRAFT, PUBLISHED, SWAP
@@ -23,10 +22,8 @@ PAST_MONTHS = ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo-roster") / "demo.db"
-    demo.build_demo(path, years=1, clock=FixedClock(TODAY))
-    db = open_database(path)
+def session(demo_path):
+    db = open_database(demo_path)
     yield Session(db, SYSTEM_ACTOR, FixedClock(TODAY))
     db.close()
 
@@ -126,19 +123,24 @@ def test_nobody_is_rostered_before_joining_or_after_leaving(session):
                      " WHERE s.registered_here = 0") == 0
 
 
-def test_chief_duty_staff_have_passed_the_training_recorded_in_the_audit_log(session, posts):
+def test_chief_duty_staff_have_passed_the_training_recorded_in_the_training_records(session, posts):
+    from desktop_app.training.repo import duty_passed_dates
+
     db = session.db
     chief_posts = [p.id for p in posts if p.duty_training_required]
     rows = db.query(
-        "SELECT a.date, st.name, st.duty_training_passed_on FROM duty_assignments a JOIN duty_shifts s"
-        f" ON s.id = a.shift_id JOIN staff st ON st.id = a.staff_id WHERE s.post_id IN ({','.join('?' * len(chief_posts))})",
-        chief_posts)
+        "SELECT a.date, a.staff_id, st.name FROM duty_assignments a JOIN duty_shifts s ON s.id = a.shift_id"
+        f" JOIN staff st ON st.id = a.staff_id WHERE s.post_id IN ({','.join('?' * len(chief_posts))})", chief_posts)
     assert len(rows) > 1000
-    assert all(r["duty_training_passed_on"] and r["duty_training_passed_on"] <= r["date"] for r in rows)
-    trained = db.scalar("SELECT count(*) FROM staff WHERE duty_training_passed_on IS NOT NULL")
-    audited = db.scalar("SELECT count(*) FROM audit_log WHERE entity = 'staff' AND action = 'update'"
-                        " AND json_extract(after_json, '$.duty_training_passed_on') IS NOT NULL")
-    assert trained >= 60 and audited == trained
+    passed = duty_passed_dates(db)  # what the roster's qualification check reads
+    assert all(r["staff_id"] in passed and passed[r["staff_id"]] <= r["date"] for r in rows)
+    # the staff record's own field is no longer used by the demo: the passed 总值班培训 assessments are
+    assert db.scalar("SELECT count(*) FROM staff WHERE duty_training_passed_on IS NOT NULL") == 0
+    assert len(passed) >= 60
+    duty_exams = [r[0] for r in db.query(
+        "SELECT a.uid FROM assessments a JOIN training_categories c ON c.id = a.category_id WHERE c.code = 'duty'")]
+    audited = {r[0] for r in db.query("SELECT entity_uid FROM audit_log WHERE entity = 'assessment'")}
+    assert duty_exams and set(duty_exams) <= audited  # entered through the training services
 
 
 def test_revisions_have_reason_requester_and_approver(session):
@@ -191,9 +193,8 @@ def test_next_month_is_a_partly_planned_draft_with_gaps_on_the_dashboard(session
 # ----------------------------------------------------------------------------- reproducible
 
 
-def test_same_seed_same_rosters(tmp_path, session):
-    path = tmp_path / "again.db"
-    demo.build_demo(path, years=1, clock=FixedClock(TODAY))
+def test_same_seed_same_rosters(session, demo_again):
+    path = demo_again
 
     def digest(db) -> str:
         revisions = [tuple(r) for r in db.query("SELECT date, kind, reason, requested_by, approved_by FROM roster_revisions"
