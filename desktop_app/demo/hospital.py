@@ -61,6 +61,7 @@ from desktop_app.demo.handover import plan_handover, present_handover
 from desktop_app.demo.ledger import plan_ledger
 from desktop_app.demo.names import NameGenerator
 from desktop_app.demo.roster import plan_roster, present_roster
+from desktop_app.demo.submissions import plan_submissions
 from desktop_app.demo.surgery import plan_surgery, present_surgery
 from desktop_app.demo.training import plan_training, present_training
 from desktop_app.hospital.service import initialize_database
@@ -665,6 +666,7 @@ STEPS: list[Step] = [
     ("值班岗位与轮转表", plan_roster),
     ("交接班记录", plan_handover),
     ("手术分级目录与手术授权", plan_surgery),
+    ("半年/全年报送", plan_submissions),  # last: each submission gathers what the other steps recorded
     # ↑ steps on the first day (ctx.start) · the history · steps today (ctx.now) ↓
     ("历年记录", run_history),
     ("今日交接班", present_handover),  # before the accounts: its records are stamped between 08:00 and now
