@@ -106,11 +106,24 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
+def print_backup_offer(db_path: Path) -> None:
+    """After damage: the newest backup that still verifies, and how to restore it (to stderr)."""
+    from desktop_app.backup.service import newest_good_backup
+
+    backup = newest_good_backup(db_path)
+    if backup is None:
+        print("没有找到有效的备份。请不要删除或覆盖数据库文件，尽快联系信息科。", file=sys.stderr)
+    else:
+        print(f"最近的有效备份：{backup.path}（{backup.describe()}）。\n"
+              "恢复：qledger restore --latest（恢复前会把当前文件另存一份，不会覆盖任何备份）。", file=sys.stderr)
+
+
 def cmd_check(args) -> int:
     with cli_session(args) as session:
         problems = session.db.integrity_check()
     if problems:
         print("数据库完整性检查未通过：\n" + "\n".join(problems[:20]), file=sys.stderr)
+        print_backup_offer(db_path_from_args(args))
         return EXIT_FAILED
     print(f"数据库完整性检查通过：{db_path_from_args(args)}")
     return EXIT_OK
@@ -247,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except (errors.UserError, errors.DatabaseOpenError, errors.StorageEnvironmentError) as exc:
         print(f"{exc.title}：{exc.message}", file=sys.stderr)
+        if getattr(exc, "offer_backup", False):
+            print_backup_offer(db_path_from_args(args))
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

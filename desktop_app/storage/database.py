@@ -5,16 +5,20 @@
   and of a version this program understands; older files are upgraded step by step after a
   backup (see :mod:`desktop_app.storage.migrations`).
 * :meth:`Database.transaction` is the only way to write: ``BEGIN IMMEDIATE`` ... ``COMMIT``,
-  so every service call is one transaction and a failure leaves the file as it was.
+  so every service call is one transaction and a failure leaves the file as it was. A busy
+  ``BEGIN IMMEDIATE`` is tried again a bounded number of times (:data:`BUSY_RETRIES`).
 * SQLite errors caused by the environment (busy, read-only, disk full, damage) are turned into
   the calm error classes of :mod:`desktop_app.errors`.
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import random
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,13 @@ from desktop_app.paths import is_network_path, schema_path
 APPLICATION_ID = 0x514C4447
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 4000
+# ``BEGIN IMMEDIATE`` refused as busy (another computer or window holds the write lock longer than
+# the busy timeout — an import, a restore, an upgrade) is tried again this many times after a short
+# random pause, so a save waits at most about (1 + BUSY_RETRIES) × BUSY_TIMEOUT_MS before the calm
+# “数据库忙” message. Only BEGIN is retried: nothing has been done yet, so trying again is always safe.
+BUSY_RETRIES = 2
+
+log = logging.getLogger(__name__)
 
 _VERSION_RE = re.compile(r"PRAGMA\s+user_version\s*=\s*(\d+)", re.IGNORECASE)
 
@@ -101,6 +112,7 @@ class Database:
         self.conn = conn
         self._utils = None
         self._depth = 0
+        self.busy_retries = 0  # BEGIN IMMEDIATE attempts repeated because the file was busy
 
     # -- reading
     def execute(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
@@ -139,10 +151,7 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise translate_error(exc, self.path) from exc
+        self._begin()
         self._depth = 1
         try:
             yield self
@@ -160,6 +169,19 @@ class Database:
             raise
         finally:
             self._depth = 0
+
+    def _begin(self) -> None:
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.Error as exc:
+                translated = translate_error(exc, self.path)
+                if not isinstance(translated, errors.DatabaseBusy) or attempt == BUSY_RETRIES:
+                    raise translated from exc
+            self.busy_retries += 1
+            log.info("database busy, trying BEGIN IMMEDIATE again (%d of %d)", attempt + 1, BUSY_RETRIES)
+            time.sleep(random.uniform(0.05, 0.25))
 
     @property
     def in_transaction(self) -> bool:

@@ -183,9 +183,12 @@ def _plan_grants(session: Session, person: dict, values: dict, f: list[Finding])
 
 
 def _write_grants(session: Session, person: dict, rows: list[dict], reason: str) -> list[Privilege]:
-    """Inside a transaction: replace what is still 有效 for the same thing, add the new rows, audit."""
+    """Inside a transaction: replace what is still 有效 (or 暂停) for the same thing, add the new rows, audit.
+
+    A suspended grant is replaced too: otherwise resuming it later would put two grants for the same
+    thing in force."""
     db = session.db
-    current = [p for p in repo.privileges_of(db, person["id"]) if p.status == VALID]
+    current = [p for p in repo.privileges_of(db, person["id"]) if p.status in (VALID, SUSPENDED)]
     made = []
     for r in rows:
         old = next((p for p in current if p.scope == r["scope"] and (p.code == r["code"] if r["code"] else True)), None)
@@ -232,12 +235,14 @@ def change_status(session: Session, privilege_id: int, what: str, on=None, reaso
     if what not in allowed:
         raise errors.ValidationError("操作须为暂停、取消或恢复。", field="操作")
     verb = {"suspend": "暂停", "cancel": "取消", "resume": "恢复"}[what]
-    if p.status not in allowed[what]:
-        raise errors.Conflict(f"该授权当前为“{p.state(session.today())}”，不能{verb}。")
-    if what == "resume" and p.valid_until < day.isoformat():
-        raise errors.Conflict(f"该授权有效期已于 {p.valid_until} 届满，不能恢复；请重新评估后授权。")
     new_status = {"suspend": SUSPENDED, "cancel": CANCELLED, "resume": VALID}[what]
     with db.transaction():
+        # checked under the write lock: another computer may have replaced or ended it meanwhile
+        p = repo.privilege(db, privilege_id)
+        if p.status not in allowed[what]:
+            raise errors.Conflict(f"该授权当前为“{p.state(session.today())}”，不能{verb}。")
+        if what == "resume" and p.valid_until < day.isoformat():
+            raise errors.Conflict(f"该授权有效期已于 {p.valid_until} 届满，不能恢复；请重新评估后授权。")
         if what == "resume":
             repo.resume_privilege(db, privilege_id)
         else:
