@@ -315,9 +315,10 @@ def finalize(session: Session, submission_id: int) -> Submission:
     snap["finalized_at"] = session.stamp()
     digest = hashlib.sha256(canonical(snap)).hexdigest()
     code = verification_code(digest)
-    folder = Path(tempfile.mkdtemp(prefix="qledger-submission-"))
-    pdf = reports.write_submission_pdf(snap, code, folder / "报送.pdf").read_bytes()
-    xlsx = reports.write_submission_xlsx(snap, code, folder / "报送.xlsx").read_bytes()
+    with tempfile.TemporaryDirectory(prefix="qledger-submission-") as name:
+        folder = Path(name)
+        pdf = reports.write_submission_pdf(snap, code, folder / "报送.pdf").read_bytes()
+        xlsx = reports.write_submission_xlsx(snap, code, folder / "报送.xlsx").read_bytes()
     with db.transaction():
         repo.update(db, submission_id, {
             "status": FINAL, "snapshot_json": canonical(snap).decode("utf-8"), "content_sha256": digest,
