@@ -66,11 +66,11 @@ def credit_code_is_valid(code: str) -> bool:
 
 def validate_profile(values: dict) -> tuple[HospitalProfile | None, list[Finding]]:
     findings = []
-    name = (values.get("name") or "").strip()
-    level = (values.get("level") or "").strip()
-    region = (values.get("region") or "").strip()
-    code = (values.get("credit_code") or "").strip().upper() or None
-    phone = (values.get("phone") or "").strip() or None
+    name = str(values.get("name") or "").strip()
+    level = str(values.get("level") or "").strip()
+    region = str(values.get("region") or "").strip()
+    code = str(values.get("credit_code") or "").strip().upper() or None
+    phone = str(values.get("phone") or "").strip() or None
     if not name:
         findings.append(Finding("请填写医院名称（与执业许可证一致）。", field="医院名称"))
     elif len(name) > 60:
@@ -85,7 +85,7 @@ def validate_profile(values: dict) -> tuple[HospitalProfile | None, list[Finding
         findings.append(Finding("联系电话只能包含数字和“-”。", field="联系电话"))
     if findings:
         return None, findings
-    return HospitalProfile(name, level, region, code, (values.get("address") or "").strip() or None, phone), []
+    return HospitalProfile(name, level, region, code, str(values.get("address") or "").strip() or None, phone), []
 
 
 def get_profile(db) -> HospitalProfile | None:

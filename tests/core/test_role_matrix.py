@@ -660,6 +660,10 @@ def test_role_matrix(template, tmp_path, role):
         refused += outcome == "refused"
     assert not mismatches, "\n".join(mismatches)
     assert allowed + refused == len(ACTIONS)
+    readme = readme_role_table()[role]
+    expected_allowed = sum(1 for a in ACTIONS.values() if a.value in {p.value for p in readme})
+    print(f"\n{role.label}：{len(ACTIONS)} 个操作，允许 {allowed}，拒绝 {refused}（README 角色表：允许 {expected_allowed}）")
+    assert allowed == expected_allowed, f"{role.label}: {allowed} allowed, the README's table says {expected_allowed}"
 
 
 def test_permission_message_is_chinese_and_names_the_right(session_as):
@@ -668,11 +672,11 @@ def test_permission_message_is_chinese_and_names_the_right(session_as):
         accounts.list_users(reader)
 
 
-def test_readme_role_table_matches_the_code():
-    """The table users read in the README is the table the code enforces."""
+def readme_role_table() -> dict:
+    """The README's "角色与权限" table: role → the permissions whose cell is not empty (✓, 本科室, 本病区)."""
     from pathlib import Path
 
-    from desktop_app.accounts.permissions import PERM_LABELS, ROLE_PERMISSIONS
+    from desktop_app.accounts.permissions import PERM_LABELS
 
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = text.split("## 角色与权限", 1)[1].split("\n## ", 1)[0]
@@ -680,11 +684,22 @@ def test_readme_role_table_matches_the_code():
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     roles = [next(r for r in USER_ROLES if r.label == name) for name in header[1:]]
     by_label = {label: perm for perm, label in PERM_LABELS.items()}
-    seen = set()
+    table = {role: set() for role in roles}
     for line in lines[2:]:
         cells = [c.strip() for c in line.strip("|").split("|")]
-        perm = by_label[cells[0]]
-        seen.add(perm)
         for role, cell in zip(roles, cells[1:]):
-            assert (cell != "") == (perm in ROLE_PERMISSIONS[role]), f"{cells[0]} / {role.label}"
-    assert seen == set(PERM_LABELS)
+            if cell:
+                table[role].add(by_label[cells[0]])
+    table["rows"] = {by_label[[c.strip() for c in line.strip("|").split("|")][0]] for line in lines[2:]}
+    return table
+
+
+def test_readme_role_table_matches_the_code():
+    """The table users read in the README is the table the code enforces."""
+    from desktop_app.accounts.permissions import PERM_LABELS, ROLE_PERMISSIONS
+
+    table = readme_role_table()
+    for role in USER_ROLES:
+        for perm in PERM_LABELS:
+            assert (perm in table[role]) == (perm in ROLE_PERMISSIONS[role]), f"{PERM_LABELS[perm]} / {role.label}"
+    assert table["rows"] == set(PERM_LABELS)
