@@ -427,6 +427,16 @@ def _in_state(session: Session, report_id: int, status: str, message: str | None
     return row
 
 
+def _still(db, row, *, allowed: tuple[str, ...] | None = None) -> None:
+    """Inside the write transaction: the report is still as it was read (``row``) — or in one of
+    ``allowed`` — so a signature or a change made meanwhile on another computer is never overwritten."""
+    now = repo.report_row(db, row["id"])
+    if now is None:
+        raise errors.NotFound("该交接班记录刚被删除，本次没有写入。")
+    if now["status"] not in (allowed or (row["status"],)):
+        raise errors.Conflict(f"{_title(now)}刚被他人处理过（现为“{now['status']}”），本次没有写入。请刷新后再看。")
+
+
 def _frozen_message(row) -> str:
     if row["status"] == RECEIVED:
         return f"{_title(row)}已接班（双方签名），内容已封存，不能修改；如需更正，请添加补记。"
@@ -449,6 +459,7 @@ def save_draft(session: Session, report_id: int, values: dict) -> Report:
         changes["notes"] = clean_prose(values["notes"])
     entries = _clean_entries(values["entries"]) if "entries" in values else None
     with db.transaction():
+        _still(db, row)
         repo.update_report(db, report_id, {**changes, "updated_at": session.stamp()})
         if entries is not None:
             repo.replace_entries(db, report_id, entries)
@@ -510,6 +521,7 @@ def sign_outgoing(session: Session, report_id: int) -> Report:
     name = db.scalar("SELECT name FROM staff WHERE id = ?", (session.actor.staff_id,))
     now = session.stamp()
     with db.transaction():
+        _still(db, row)
         repo.update_report(db, report_id, {"status": HANDED, "outgoing_user_id": session.actor.user_id,
                                            "outgoing_staff_id": session.actor.staff_id, "outgoing_name": name,
                                            "outgoing_at": now, "updated_at": now})
@@ -527,6 +539,7 @@ def return_to_draft(session: Session, report_id: int, reason: str) -> Report:
     if not reason:
         raise errors.ValidationError("请写明退回原因，例如“病人数不准”“物品数量不符”。", field="退回原因")
     with db.transaction():
+        _still(db, row)
         repo.update_report(db, report_id, {"status": DRAFT, "outgoing_user_id": None, "outgoing_staff_id": None,
                                            "outgoing_name": None, "outgoing_at": None, "updated_at": session.stamp()})
         audit.record(session, "update", "handover", uid=row["uid"], label=_title(row),
@@ -560,6 +573,7 @@ def record_bedside(session: Session, report_id: int, entry_uid: str, at, evidenc
     attachment = read_attachment_file(photo) if photo is not None else None
     by = session.actor.display_name
     with db.transaction():
+        _still(db, row, allowed=(DRAFT, HANDED))
         repo.set_bedside(db, report_id, entry_uid, when, evidence, by)
         if attachment:
             name, kind, content = attachment
@@ -627,6 +641,7 @@ def _receive(session: Session, row, receiver) -> Report:
     as_receiver = session.as_actor(receiver)
     report_id = row["id"]
     with db.transaction():
+        _still(db, row)
         repo.update_report(db, report_id, {"status": RECEIVED, "receiving_user_id": receiver.user_id,
                                            "receiving_staff_id": receiver.staff_id, "receiving_name": name,
                                            "receiving_at": now, "updated_at": now})

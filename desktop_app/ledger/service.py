@@ -228,8 +228,15 @@ def _reload(session: Session, item_id: int) -> LedgerItem:
 
 
 def _step(session: Session, before: LedgerItem, changes: dict, event: str, note: str | None) -> LedgerItem:
-    """Write ``changes``, the timeline event and the audit row (caller holds the transaction)."""
+    """Write ``changes``, the timeline event and the audit row (caller holds the transaction).
+
+    ``before`` was read before the transaction began: if another computer moved the item on meanwhile,
+    nothing is written (two re-checks at once must not both count, the second from a stale status)."""
     db = session.db
+    current = db.scalar("SELECT status FROM ledger_items WHERE id = ?", (before.id,))
+    if current != before.status:
+        raise errors.Conflict(f"问题 {before.number} 刚被他人处理过（现为“{current or '已删除'}”），本次没有写入。"
+                              "请刷新后再看是否还需要这样做。")
     repo.update(db, before.id, changes, session.stamp())
     after = _reload(session, before.id)
     repo.add_event(db, before.id, session.stamp(), session.actor.display_name, event, before.status, after.status, note)

@@ -154,13 +154,13 @@ def _validate_post(db, values: dict, post_id: int | None) -> tuple[dict, list[Fi
         c["min_title_rank"] = int(c["min_title_rank"])
         if c["min_title_rank"] not in TITLE_RANK_LABELS:
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         f.append(Finding("最低职称须为：" + "、".join(TITLE_RANK_LABELS.values()) + "。", field="最低职称"))
     try:
         c["headcount"] = int(c["headcount"])
         if not 1 <= c["headcount"] <= 20:
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         f.append(Finding("每班人数须为 1–20。", field="每班人数"))
     return c, f
 

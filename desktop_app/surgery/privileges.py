@@ -378,6 +378,8 @@ def apply_assessment(session: Session, assessment_id: int, valid_until=None) -> 
     reason = f"能力评估（{a.assessed_on}）结论：{a.conclusion}"
     changed: list[Privilege] = []
     with db.transaction():
+        if repo.assessment(db, assessment_id).applied_on:  # applied meanwhile on another computer
+            raise errors.Conflict("该能力评估的结论刚被他人执行，本次没有重复执行。")
         if a.conclusion in ("授予", "维持", "升级") or (a.conclusion == "降级" and a.grade):
             why = grant_refusal(person)
             if why:

@@ -89,12 +89,25 @@ def half_written(db) -> list[str]:
     audited = defaultdict(set)
     for r in db.query("SELECT entity, entity_uid, action FROM audit_log WHERE entity_uid IS NOT NULL"):
         audited[(r["entity"], r["entity_uid"])].add(r["action"])
-    for r in db.query("SELECT i.id, i.uid, i.number, (SELECT event FROM ledger_events e WHERE e.item_id = i.id"
-                      " ORDER BY e.id LIMIT 1) AS first FROM ledger_items i"):
-        if r["first"] != "登记":
+    timeline: dict[int, list] = defaultdict(list)
+    for r in db.query("SELECT item_id, event, from_status, to_status FROM ledger_events ORDER BY id"):
+        timeline[r["item_id"]].append(r)
+    for r in db.query("SELECT id, uid, number, status, closed_on, closed_by FROM ledger_items"):
+        events = timeline[r["id"]]
+        if not events or events[0]["event"] != "登记":
             p.append(f"问题 {r['number']} 没有登记事件")
         if "create" not in audited[("ledger_item", r["uid"])]:
             p.append(f"问题 {r['number']} 没有审计记录")
+        # the timeline is a chain: each step starts from the status the previous one ended in
+        for a, b in zip(events, events[1:]):
+            if b["from_status"] != a["to_status"] and b["from_status"] is not None:
+                p.append(f"问题 {r['number']}：“{b['event']}”从“{b['from_status']}”出发，"
+                         f"但上一步“{a['event']}”后已是“{a['to_status']}”（两人同时操作，后者按旧状态写入）")
+                break
+        if events and events[-1]["to_status"] not in (None, r["status"]):
+            p.append(f"问题 {r['number']}：状态“{r['status']}”与最后一步“{events[-1]['event']}”的结果不符")
+        if r["status"] != "已销号" and (r["closed_on"] or r["closed_by"]):
+            p.append(f"问题 {r['number']}：状态“{r['status']}”却有销号日期")
     for r in db.query("SELECT r.*, (SELECT count(*) FROM handover_entries e WHERE e.report_id = r.id) AS n"
                       " FROM handover_reports r"):
         title = f"交接班 {r['date']} {r['shift_name']}"
@@ -109,6 +122,7 @@ def half_written(db) -> list[str]:
             p.append(f"{title}：已接班但缺床旁交接")
         if "create" not in audited[("handover", r["uid"])]:
             p.append(f"{title}：没有审计记录")
+    p += _status_chains(db)
     for r in db.query(
             "SELECT s.id, s.uid, s.title, s.expected_count, s.present_count, s.attendance_recorded,"
             " (SELECT count(*) FROM training_attendees a WHERE a.session_id = s.id AND a.expected = 1) AS e,"
@@ -136,3 +150,22 @@ def half_written(db) -> list[str]:
         if r["status"] == "已替代" and not r["ended_on"]:
             p.append(f"手术授权 {r['uid']} 已替代但没有终止日期")
     return p
+
+
+def _status_chains(db) -> list[str]:
+    """In the audit log, each status change of a handover report or a grant starts from the status the
+    previous one ended in (two computers changing the same record at once must not both succeed)."""
+    import json
+
+    out, last = [], {}
+    for r in db.query("SELECT id, entity, entity_uid, before_json, after_json FROM audit_log"
+                      " WHERE entity IN ('handover', 'surgeon_privilege') AND entity_uid IS NOT NULL ORDER BY id"):
+        before = json.loads(r["before_json"]) if r["before_json"] else {}
+        after = json.loads(r["after_json"]) if r["after_json"] else {}
+        key = (r["entity"], r["entity_uid"])
+        if "status" in before and key in last and before["status"] != last[key]:
+            out.append(f"审计 {r['id']}：{r['entity']} {r['entity_uid'][:8]} 从“{before['status']}”改为"
+                       f"“{after.get('status')}”，但此前已是“{last[key]}”")
+        if "status" in after:
+            last[key] = after["status"]
+    return out

@@ -141,9 +141,10 @@ class ConcurrentFigures:
 
 
 def concurrent_run(workdir: Path, processes: int, seconds: float, *, seed: int = 7, template: Path | None = None,
-                   backups: bool = True) -> ConcurrentFigures:
+                   backups: bool = True, shared: bool = False) -> ConcurrentFigures:
     """``processes`` writers for ``seconds`` on one file; worker 0 also takes an online backup now and then
-    (``backups``), as the daily backup does while someone works."""
+    (``backups``), as the daily backup does while someone works. ``shared``: all of them on the same
+    ward, surgeon and records (see :class:`workload.Worker`)."""
     db_path = _fresh_copy(workdir, template, "shared.db")
     fig = ConcurrentFigures(processes=processes)
     pids = {}
@@ -155,7 +156,7 @@ def concurrent_run(workdir: Path, processes: int, seconds: float, *, seed: int =
 
         def work(n=n, journal=journal, report=report):
             tally = workload.run_worker(db_path, n, seed * 1000 + n, journal, _clock(), seconds=seconds,
-                                        backup_every=(5.0 if backups and n == 0 else None))
+                                        backup_every=(5.0 if backups and n == 0 else None), shared=shared)
             report.write_text(json.dumps(tally.__dict__, ensure_ascii=False), encoding="utf-8")
 
         pids[_child(work)] = n

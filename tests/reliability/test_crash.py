@@ -4,7 +4,7 @@ import pytest
 
 from tests.reliability import drivers
 
-FAST_KILLS = 30
+FAST_KILLS = 25
 SLOW_KILLS = 1000
 
 

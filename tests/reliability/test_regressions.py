@@ -55,3 +55,91 @@ def test_resuming_checks_the_grant_again_under_the_write_lock(system, db, db_pat
     finally:
         other.close()
     assert done and _in_force(db, surgeon) == 1
+
+
+# ---- two computers acting on the same record at once (found by the shared-records concurrency run)
+
+@pytest.fixture
+def two(tmp_path, template_db):
+    """Two connections to one copy of the workload template: (here, there) sessions of ward 0's nurse."""
+    from desktop_app.accounts.service import _get_user
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+    from tests.reliability import drivers, workload
+
+    path = workload.copy_database(template_db, tmp_path / "two.db")
+    here, there = open_database(path), open_database(path)
+    nurse = _get_user(here, here.scalar("SELECT id FROM users WHERE username = 'w0_out'")).actor()
+    yield Session(here, nurse, drivers._clock()), Session(there, nurse, drivers._clock())
+    here.close()
+    there.close()
+
+
+def _meanwhile(monkeypatch, module, name, action):
+    """Patch ``module.name`` so that its first call first runs ``action`` (the other computer's step)."""
+    real = getattr(module, name)
+    done = []
+
+    def patched(*args, **kwargs):
+        if not done:
+            done.append(True)
+            action()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, patched)
+    return done
+
+
+def test_two_rechecks_at_once_do_not_both_count(two, monkeypatch):
+    from desktop_app.ledger import service as ledger
+    from desktop_app.session import SYSTEM_ACTOR
+
+    here, there = (s.as_actor(SYSTEM_ACTOR) for s in two)
+    dept = here.db.scalar("SELECT id FROM departments WHERE name = '内科'")
+    item = ledger.register_item(here, {"found_on": "2026-11-01", "deadline": "2026-11-30", "source": "自查",
+                                       "category": "查对制度", "description": "同时复查", "department_id": dept})
+    ledger.save_rectification(here, item.id, {"cause_analysis": "a", "measures": "b", "responsible_person": "c"})
+    ledger.submit_for_recheck(here, item.id, {"progress": "done"})
+    check = {"recheck_opinion": "ok", "rechecker": "周明", "recheck_on": "2026-11-23"}
+    done = _meanwhile(monkeypatch, ledger, "clean_text",
+                      lambda: ledger.recheck(there, item.id, check, passed=True))
+    with pytest.raises(errors.Conflict, match="刚被他人处理过"):
+        ledger.recheck(here, item.id, {**check, "recheck_opinion": "不通过"}, passed=False)
+    assert done
+    events = [(e.event, e.from_status, e.to_status) for e in ledger.timeline(here, item.id)]
+    assert events[-1][1:] == ("已整改待复查", "已销号") and len(events) == 4 and ledger.get_item(here, item.id).status == "已销号"
+
+
+def test_a_receiving_signature_is_never_signed_over(two, monkeypatch):
+    from desktop_app.accounts import service as accounts
+    from desktop_app.handover import service as handover
+    from tests.reliability.workload import CENSUS, PASSWORD
+
+    here, there = two
+    ward = here.db.scalar("SELECT id FROM departments WHERE name = '可靠性病区0'")
+    report = handover.create_report(here, ward, "2026-11-20", "白班", "nurse", {
+        "census": CENSUS, "items": [{"name": "抢救车", "expected": None, "ok": True}],
+        "entries": [{"category": "手术", "bed": "3", "patient_name": "王二"}]})
+    handover.sign_outgoing(here, report.id)
+    done = _meanwhile(monkeypatch, accounts, "authenticate",
+                      lambda: handover.sign_receive(there, report.id, "w0_in", PASSWORD))
+    with pytest.raises(errors.Conflict, match="刚被他人处理过"):
+        handover.sign_receive(here, report.id, "w0_in", PASSWORD)
+    assert done
+    receipts = here.db.scalar("SELECT count(*) FROM audit_log WHERE entity = 'handover' AND entity_uid = ?"
+                              " AND after_json LIKE '%已接班%'", (report.uid,))
+    assert receipts == 1
+
+
+def test_a_draft_signed_elsewhere_is_not_changed_by_an_autosave(two, monkeypatch):
+    from desktop_app.handover import service as handover
+    from tests.reliability.workload import CENSUS
+
+    here, there = two
+    ward = here.db.scalar("SELECT id FROM departments WHERE name = '可靠性病区0'")
+    report = handover.create_report(here, ward, "2026-11-21", "白班", "nurse", {
+        "census": CENSUS, "items": [{"name": "抢救车", "expected": None, "ok": True}]})
+    done = _meanwhile(monkeypatch, handover, "clean_prose", lambda: handover.sign_outgoing(there, report.id))
+    with pytest.raises(errors.Conflict, match="已交班"):
+        handover.save_draft(here, report.id, {"notes": "签名之后才到的自动保存"})
+    assert done and handover.get_report(here, report.id).notes != "签名之后才到的自动保存"

@@ -119,7 +119,10 @@ class Tally:
 
 
 class Worker:
-    def __init__(self, db_path: Path, number: int, seed: int, journal: Journal | None, clock, *, marks_fd=None):
+    def __init__(self, db_path: Path, number: int, seed: int, journal: Journal | None, clock, *, marks_fd=None,
+                 shared: bool = False):
+        """``shared``: work on the same ward, surgeon and records as every other shared worker, choosing
+        among the newest two records, so two processes often act on the same one at the same time."""
         from desktop_app.storage.database import open_database
 
         self.db = open_database(db_path, migrate=False)
@@ -128,18 +131,20 @@ class Worker:
         self.journal = journal
         self.marks_fd = marks_fd  # "started" marks, unsynced (a kill keeps what was written)
         self.clock = clock
-        self.tag = f"W{number}|"
+        home = 0 if shared else number
+        self.tag = "W|" if shared else f"W{number}|"
+        self.pick = " ORDER BY id DESC LIMIT 1 OFFSET abs(random() % 2)" if shared else " ORDER BY random() LIMIT 1"
         self.system = Session(self.db, SYSTEM_ACTOR, clock)
-        ward = self.db.query_one("SELECT id FROM departments WHERE name = ?", (f"可靠性病区{number}",))
+        ward = self.db.query_one("SELECT id FROM departments WHERE name = ?", (f"可靠性病区{home}",))
         self.ward = ward["id"]
         from desktop_app.accounts.service import _get_user
 
-        out_id = self.db.scalar("SELECT id FROM users WHERE username = ?", (f"w{number}_out",))
+        out_id = self.db.scalar("SELECT id FROM users WHERE username = ?", (f"w{home}_out",))
         self.nurse = Session(self.db, _get_user(self.db, out_id).actor(), clock)
-        self.receiver = f"w{number}_in"
+        self.receiver = f"w{home}_in"
         self.inner = self.db.scalar("SELECT id FROM departments WHERE name = '内科'")
         self.category = self.db.scalar("SELECT id FROM training_categories ORDER BY id LIMIT 1")
-        self.surgeon = self.db.scalar("SELECT id FROM staff WHERE employee_no = ?", (f"S{number}",))
+        self.surgeon = self.db.scalar("SELECT id FROM staff WHERE employee_no = ?", (f"S{home}",))
         self.tally = Tally()
 
     def close(self) -> None:
@@ -182,7 +187,7 @@ class Worker:
         from desktop_app.ledger import service as ledger
 
         row = self.db.query_one(
-            "SELECT id FROM ledger_items WHERE description LIKE ? AND status <> '已销号' ORDER BY random() LIMIT 1",
+            "SELECT id FROM ledger_items WHERE description LIKE ? AND status <> '已销号'" + self.pick,
             (self.tag + "%",))
         if row is None:
             return self.ledger_register()
@@ -226,7 +231,7 @@ class Worker:
 
     def _report(self, status: str):
         return self.db.query_one("SELECT id FROM handover_reports WHERE department_id = ? AND status = ?"
-                                 " ORDER BY random() LIMIT 1", (self.ward, status))
+                                 "" + self.pick, (self.ward, status))
 
     def handover_sign(self) -> list[dict]:
         from desktop_app.handover import service as handover
@@ -265,7 +270,7 @@ class Worker:
     def training_attendance(self) -> list[dict]:
         from desktop_app.training import service as training
 
-        row = self.db.query_one("SELECT id FROM training_sessions WHERE title LIKE ? ORDER BY random() LIMIT 1",
+        row = self.db.query_one("SELECT id FROM training_sessions WHERE title LIKE ?" + self.pick,
                                 (self.tag + "%",))
         if row is None:
             return self.training_session()
@@ -279,7 +284,7 @@ class Worker:
         from desktop_app.training import service as training
 
         row = self.db.query_one("SELECT id FROM training_sessions WHERE title LIKE ? AND attendance_recorded = 1"
-                                " ORDER BY random() LIMIT 1", (self.tag + "%",))
+                                "" + self.pick, (self.tag + "%",))
         if row is None:
             return self.training_attendance()
         s = training.get_session(self.system, row["id"])
@@ -306,7 +311,7 @@ class Worker:
         from desktop_app.surgery import privileges
 
         row = self.db.query_one("SELECT id, status FROM surgeon_privileges WHERE status IN ('有效', '暂停')"
-                                " AND staff_id = ? ORDER BY random() LIMIT 1", (self.surgeon,))
+                                " AND staff_id = ?" + self.pick, (self.surgeon,))
         if row is None:
             return self.surgery_grant()
         if row["status"] == "有效":
@@ -339,7 +344,8 @@ def _mark_transactions(fd: int) -> None:
 
 
 def run_worker(db_path: Path, number: int, seed: int, journal_path: Path, clock, *, seconds: float | None = None,
-               ready=None, marks_path: Path | None = None, backup_every: float | None = None) -> Tally:
+               ready=None, marks_path: Path | None = None, backup_every: float | None = None,
+               shared: bool = False) -> Tally:
     """Write until ``seconds`` have passed (or forever: until killed); every ``backup_every`` seconds take
     an online backup as the daily backup does. Busy/locked errors are counted and the step retried (as a
     user would after the calm message); any other error a user would see is recorded in the tally."""
@@ -351,7 +357,7 @@ def run_worker(db_path: Path, number: int, seed: int, journal_path: Path, clock,
     marks_fd = os.open(marks_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644) if marks_path else None
     if marks_fd is not None:
         _mark_transactions(marks_fd)
-    worker = Worker(db_path, number, seed, journal, clock, marks_fd=marks_fd)
+    worker = Worker(db_path, number, seed, journal, clock, marks_fd=marks_fd, shared=shared)
     if ready is not None:
         ready()
     now = time.monotonic()
