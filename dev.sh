@@ -3,10 +3,13 @@
 #
 #   ./dev.sh run    set up, build the demo hospital once, open the program
 #   ./dev.sh test   set up and run the whole test suite headless (extra args go to pytest)
+#   ./dev.sh build  set up and build the Linux distribution into dist/ (extra args go to build_scripts/build.py)
 #
 # Set-up is idempotent: Debian libraries Qt needs (installed when running as root, otherwise
-# the exact apt-get command is printed), a virtual environment in .venv, the package and its
-# test tools (re-installed only when pyproject.toml changes).
+# the exact apt-get command is printed), a virtual environment in .venv, the package with its
+# test and build tools (re-installed only when pyproject.toml or the extras change). With CI set
+# (as on the CI machine), the test suite also builds the distribution and runs its self-test
+# (tests/build/test_dist.py).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -59,11 +62,12 @@ setup() {
     echo "==> 创建虚拟环境 .venv（$("$PYTHON" --version)）"
     "$PYTHON" -m venv .venv
   fi
-  local stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+  local extras="test,build"  # build: PyInstaller, for ./dev.sh build and the CI's distribution test
+  local stamp=.venv/.installed-$( (cat pyproject.toml; echo "$extras") | sha256sum | cut -c1-16)
   if [ ! -f "$stamp" ]; then
     echo "==> 安装依赖（首次约需 1–2 分钟）"
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".[test]"
+    .venv/bin/python -m pip install -q -e ".[$extras]"
     rm -f .venv/.installed-* && touch "$stamp"
   fi
 }
@@ -85,8 +89,13 @@ case "${1:-run}" in
     export QT_QPA_PLATFORM=offscreen
     exec .venv/bin/python -m pytest -q "$@"
     ;;
+  build)
+    shift
+    setup
+    exec .venv/bin/python build_scripts/build.py "$@"
+    ;;
   *)
-    echo "用法：./dev.sh run | ./dev.sh test [pytest 参数]" >&2
+    echo "用法：./dev.sh run | ./dev.sh test [pytest 参数] | ./dev.sh build [构建参数]" >&2
     exit 2
     ;;
 esac

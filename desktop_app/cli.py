@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "desktop_app.training.cli",
     "desktop_app.submissions.cli",
     "desktop_app.demo.cli",
+    "desktop_app.selftest",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -208,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}（QualityLedger）{__version__}。不带子命令时打开程序窗口。",
     )
     parser.add_argument("--version", action="version", version=f"qledger {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检（同 qledger selftest）：建库、演示医院、各模块的 PDF 与 Excel、程序窗口；全部通过时退出码 0")
     add_db_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
@@ -256,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_gui)
+    if args.self_test:
+        from desktop_app.selftest import cli_command as func
     try:
         return func(args)
     except (errors.UserError, errors.DatabaseOpenError, errors.StorageEnvironmentError) as exc:

@@ -4,8 +4,11 @@
   and under ``sys._MEIPASS`` in a PyInstaller build.
 * Writable data (database, backups, logs) lives in the per-machine data folder —
   ``%ProgramData%\\QualityLedger`` on Windows, ``$XDG_DATA_HOME/QualityLedger`` (default
-  ``~/.local/share/QualityLedger``) elsewhere — or beside the program when a ``portable.txt``
-  marker file is present there. ``QLEDGER_HOME`` overrides both (used by tests and scripts).
+  ``~/.local/share/QualityLedger``) elsewhere — or, in *portable mode*, in ``data`` beside the
+  program: a ``portable.txt`` marker file next to the program's executable (a USB stick that moves
+  between PCs). ``QLEDGER_HOME`` overrides both (used by tests and scripts).
+* In portable mode a database chosen inside the data folder is remembered relative to it, so the
+  stick keeps working when Windows gives it another drive letter.
 """
 from __future__ import annotations
 
@@ -17,6 +20,10 @@ from pathlib import Path
 from desktop_app import APP_ID
 
 PORTABLE_MARKER = "portable.txt"
+# Explorer hides known extensions: "portable.txt" typed as a new text file's name becomes
+# "portable.txt.txt"; a marker without extension is accepted too.
+PORTABLE_MARKERS = (PORTABLE_MARKER, PORTABLE_MARKER + ".txt", "portable")
+PORTABLE_DATA = "data"
 DEFAULT_DB_NAME = "qledger.db"
 CONFIG_NAME = "config.json"
 
@@ -44,7 +51,8 @@ def schema_path() -> Path:
 
 
 def is_portable() -> bool:
-    return (program_dir() / PORTABLE_MARKER).exists()
+    folder = program_dir()
+    return any((folder / name).is_file() for name in PORTABLE_MARKERS)
 
 
 def data_dir() -> Path:
@@ -52,13 +60,24 @@ def data_dir() -> Path:
     if override:
         base = Path(override)
     elif is_portable():
-        base = program_dir() / "data"
+        base = program_dir() / PORTABLE_DATA
     elif sys.platform == "win32":
         base = Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / APP_ID
     else:
         xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
         base = Path(xdg) / APP_ID
-    base.mkdir(parents=True, exist_ok=True)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from desktop_app.errors import StorageEnvironmentError
+
+        if not override and is_portable():
+            hint = (f"程序文件夹中有 {PORTABLE_MARKER}（便携模式），数据要保存在程序旁的“{base}”，但这里不能写入"
+                    "（只读的 U 盘或光盘，或装在 Program Files 中）。请把程序文件夹复制到可写的位置，"
+                    f"或删除 {PORTABLE_MARKER} 改用本机数据文件夹。")
+        else:
+            hint = f"无法建立数据文件夹“{base}”（{exc.strerror or exc}）。请检查该位置的权限或磁盘空间。"
+        raise StorageEnvironmentError(hint, retry_possible=False) from exc
     return base
 
 
@@ -88,15 +107,27 @@ def load_config() -> dict:
 def save_config(values: dict) -> None:
     cfg = load_config()
     cfg.update(values)
+    if cfg.get("db_path") and is_portable() and not os.environ.get("QLEDGER_HOME"):
+        cfg["db_path"] = _portable_relative(Path(cfg["db_path"]))
     tmp = config_path().with_suffix(".tmp")
     tmp.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, config_path())
 
 
+def _portable_relative(path: Path) -> str:
+    """A path inside the portable data folder as a path relative to it (else unchanged)."""
+    try:
+        return Path(path).resolve().relative_to(data_dir().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def default_db_path() -> Path:
+    """The configured database (a relative path is inside the data folder), else ``qledger.db`` there."""
     configured = load_config().get("db_path")
     if configured:
-        return Path(configured)
+        path = Path(configured)
+        return path if path.is_absolute() else data_dir() / path
     return data_dir() / DEFAULT_DB_NAME
 
 

@@ -242,7 +242,12 @@ def start_background_checks(ctx: AppContext) -> None:
 def run_gui(db_path: Path | None = None, *, clock: Clock | None = None) -> int:
     probe = StartupProbe()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    setup_logging()
+    try:
+        setup_logging()  # the first use of the data folder
+    except errors.StorageEnvironmentError as exc:  # e.g. portable mode on a read-only stick
+        setup_application(app)
+        QMessageBox.critical(None, "无法使用数据文件夹", exc.message)
+        return 1
     setup_application(app)
     install_excepthook()
     clock = clock or SystemClock()

@@ -49,7 +49,7 @@ def setup_application(app: QApplication) -> None:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_ID)
-    icon = resource_path("icons", "app.png")
+    icon = resource_path("icons", "app.svg")  # drawn at every size by Qt's SVG icon engine
     if icon.exists():
         from PySide6.QtGui import QIcon
 
