@@ -18,7 +18,8 @@ What happens
   or 二级 for grades 1–2 (renewed every second year), and procedure by procedure for 三、四级:
   mostly 维持 and 授予 (new procedures as the surgeon gains title and experience), sometimes 升级,
   rarely 暂停 or 降级. 四级 grants are renewed every year (valid 12 months), the others valid 24
-  months. 进修, 规培 and 实习 doctors are never granted. When a surgeon leaves, 医务科 cancels the
+  months; a surgeon's first grant of a 四级 procedure is valid six months and gets a focused review
+  (重点评估) three weeks before it runs out. 进修, 规培 and 实习 doctors are never granted. When a surgeon leaves, 医务科 cancels the
   grants on the last day.
 * Operations are performed only by a surgeon whose grants cover the procedure that day — except a
   handful of 越权手术 each year (a 主治医师 operating a 三级 procedure he was not granted, in an
