@@ -21,8 +21,9 @@ rows, repeated header rows and 小计 lines. Every row is understood or reported
 
 The import goes into a **draft** version: a new one (``name``, optionally made from ``based_on`` —
 it starts as a copy of that version, as in :func:`catalogue.create_catalogue`) or an existing
-draft (``into``). A code already in the draft is 更新 (the fields that differ) or 无变化; a new code
-is 新增. ``replace=True`` makes the draft exactly the file: codes of the draft missing from the
+draft (``into``). A code already in the draft is 更新 (the fields that differ) or 无变化 — a column
+the file lacks (科室 with no section rows either, a flag, 备注) leaves that field as the draft has
+it —; a new code is 新增. ``replace=True`` makes the draft exactly the file: codes of the draft missing from the
 file are deleted (listed in the preview). :func:`apply_catalogue_import` re-checks the file's
 SHA-256 and re-plans inside its one transaction (refusing if anything changed since the preview),
 writes every row and one summary audit row.
@@ -407,13 +408,23 @@ def _department(ctx: _Context, src: dict) -> tuple[int | None, str | None, str |
 
 def _plan_row(ctx: _Context, row: int, src: dict, fs: list[Finding]) -> PlannedProcedure:
     bad_cells = {f.column for f in fs if f.is_error}
+    kept = ctx.existing.get(normalise_code(src.get("code")) or "")  # what the draft has for this code
     flags = {}
     for key in _FLAGS:
+        if key not in ctx.columns and kept is not None:  # a column the file lacks changes nothing
+            flags[key] = getattr(kept, key)
+            continue
         flag = parse_flag(src.get(key), key)
         if flag is None:
             fs.append(ctx.at(row, key, f"“{clean_text(src.get(key))[:20]}”无法识别，请写“是”或“否”（也可写 √ 表示是，留空表示否）。"))
         flags[key] = bool(flag)
-    dept_id, dept_name, specialty = _department(ctx, src)
+    if kept is not None and not src.get("_section") and not {"department", "specialty"} & ctx.columns.keys():
+        dept_id, specialty = kept.department_id, kept.specialty
+        dept_name = ctx.department_names.get(dept_id)
+    else:
+        dept_id, dept_name, specialty = _department(ctx, src)
+    if kept is not None and "notes" not in ctx.columns:
+        src = {**src, "notes": kept.notes}
     clean, found = catalogues.clean_procedure(ctx.db, {**src, **flags, "department_id": dept_id, "specialty": specialty})
     for f in found:
         key = _COLUMN_OF_FIELD.get(f.field, "code")

@@ -124,6 +124,15 @@ def test_into_a_draft_updates_and_replace_deletes_with_reasons_for_the_adjustmen
                      "51.2301": ("升级", "近一年并发症 3 例，升为三级")}
 
 
+def test_columns_the_file_lacks_leave_the_draft_as_it_is(system, hospital, book, tmp_path):
+    draft = catalogues.create_catalogue(system, {"name": "2027 年版"}, based_on_id=book.id)
+    path = write_xlsx(tmp_path / "简表.xlsx", [["手术编码", "手术名称", "手术级别"],
+                                             ["51.2301", "腹腔镜下胆囊切除术", "二级"], ["37.3401", "经皮心内膜射频消融术", "三级"]])
+    plan = excel_io.preview_catalogue_import(system, path, into=draft.id)
+    assert plan.rows[0].action == "无变化"  # still 外科, 日间手术 and 微创 although the file has no such columns
+    assert [f.text() for f in plan.errors] == ["第 3 行 C 列 “手术级别”：限制类技术按四级手术管理，级别应为四级。"]
+
+
 def test_apply_refuses_a_changed_file_or_a_draft_approved_since_the_preview(system, hospital, book, tmp_path):
     draft = catalogues.create_catalogue(system, {"name": "2027 年版"}, based_on_id=book.id)
     path = write_xlsx(tmp_path / "a.xlsx", [["手术编码", "手术名称", "手术级别"], ["54.5101", "腹腔镜下肠粘连松解术", "三级"]])
