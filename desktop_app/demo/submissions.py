@@ -9,6 +9,7 @@ the user: not started, so the 工作台 counts down and the 报送 page can be t
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from desktop_app.accounts.permissions import Role
 from typing import TYPE_CHECKING
@@ -43,11 +44,10 @@ def _indicators(rng) -> dict:
     }
 
 
-def _submit(ctx: DemoContext, kind: str, year: int, amend: bool) -> None:
+def _submit(ctx: DemoContext, kind: str, year: int, amend: bool, rng: random.Random) -> None:
     quality = ctx.person_session(ctx.leader("质控科", "科长"), Role.QUALITY)
     head = ctx.leader("院办", "院长")
     leader = ctx.person_session(head, Role.LEADER)
-    rng = ctx.rng
     s = submissions.create_submission(quality, kind, year)
     half = "上半年" if kind == HALF_YEAR else "全年"
     s = submissions.save_submission(quality, s.id, {
@@ -69,7 +69,11 @@ def _submit(ctx: DemoContext, kind: str, year: int, amend: bool) -> None:
 
 
 def plan_submissions(ctx: DemoContext) -> None:
-    """Each period whose deadline has passed is submitted three working days before it."""
+    """Each period whose deadline has passed is submitted three days before it.
+
+    Its random choices come from a generator derived from ``ctx.rng`` without drawing from it, so
+    the other parts of a seed (staff, rosters) stay as they were without the submissions."""
+    seed = f"submissions:{ctx.rng.getstate()!r}"
     amended = False
     for year in range(ctx.start.year, ctx.today.year + 1):
         for kind in (HALF_YEAR, FULL_YEAR):
@@ -80,4 +84,5 @@ def plan_submissions(ctx: DemoContext) -> None:
                 continue
             amend = not amended and kind == HALF_YEAR
             amended = amended or amend
-            ctx.schedule_last(when, lambda c, k=kind, y=year, a=amend: _submit(c, k, y, a))
+            rng = random.Random(f"{seed}:{kind}:{year}")
+            ctx.schedule_last(when, lambda c, k=kind, y=year, a=amend, r=rng: _submit(c, k, y, a, r))

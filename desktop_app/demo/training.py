@@ -613,10 +613,13 @@ class _Programme:
         if findings:
             raise RuntimeError(f"演示数据未通过校验（{exam.title}）：" + "；".join(f.text() for f in findings))
         rows = self.scores(plan, marks, r)
-        return head, self._check_scores(exam.title, head, rows)
+        makeup = plan.date + dt.timedelta(days=exam.makeup_days)
+        return head, self._check_scores(exam.title, head, rows, makeup.isoformat())
 
-    def _check_scores(self, title: str, head: dict, rows: list[tuple[int, int, float]]) -> list[tuple]:
-        """As record_scores checks them: within the full mark, one score per attempt, 补考 only after a fail."""
+    def _check_scores(self, title: str, head: dict, rows: list[tuple[int, int, float]],
+                      makeup_date: str | None = None) -> list[tuple]:
+        """As record_scores checks them: within the full mark, one score per attempt, 补考 only after
+        a fail (dated ``makeup_date``)."""
         seen: dict[tuple[int, int], bool] = {}
         out = []
         for staff_id, attempt, score in rows:
@@ -625,7 +628,10 @@ class _Programme:
             if attempt > 1 and seen.get((staff_id, attempt - 1)) is not False:
                 raise RuntimeError(f"演示数据未通过校验（{title}）：补考只适用于上一次未合格的人员")
             seen[(staff_id, attempt)] = score >= head["pass_mark"]
-            out.append((staff_id, attempt, score, int(score >= head["pass_mark"]), head["date"]))
+            day = head["date"] if attempt == 1 else makeup_date
+            if day is None or day < head["date"]:
+                raise RuntimeError(f"演示数据未通过校验（{title}）：补考日期 {day}")
+            out.append((staff_id, attempt, score, int(score >= head["pass_mark"]), day))
         return out
 
     def department_awareness(self, year: int, department: str) -> float:
@@ -729,7 +735,7 @@ class _Programme:
                 score = float(min(100, max(62, round(r.gauss(89, 6)))))
                 scores.append({"staff_id": p.id, "attempt": 1, "score": score})
                 if score < 80:  # 补考 the same afternoon, passed
-                    scores.append({"staff_id": p.id, "attempt": 2, "score": float(r.randint(82, 95))})
+                    scores.append({"staff_id": p.id, "attempt": 2, "score": float(r.randint(82, 95)), "date": day})
             training.record_sheet(writer, saved.id, [{"staff_id": p.id, "present": True} for p in people], exam.id, scores)
 
     # -- today

@@ -519,7 +519,12 @@ def _score(value) -> float | None:
 
 @action(Perm.TRAINING_RECORD)
 def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Assessment:
-    """The assessment's whole result list: each row ``{"staff_id", "score", "attempt"}`` (blank scores skipped)."""
+    """The assessment's whole result list: each row ``{"staff_id", "score", "attempt"}`` (blank scores
+    skipped), a 补考 row optionally with its ``"date"``.
+
+    A first attempt is dated the day of the assessment. A 补考 is dated as given, else as already
+    recorded, else today (the day its score is entered): the 总值班 qualification counts from the
+    day the exam was actually passed."""
     db = session.db
     head = repo.assessment_record(db, assessment_id)
     if head is None:
@@ -531,6 +536,8 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
     if head["date"] > session.today().isoformat():
         raise errors.ValidationError(f"考核日期（{head['date']}）在今天之后，还不能登记成绩。", field="日期")
     people = repo.staff_rows(db, [r.get("staff_id") for r in rows if r.get("staff_id")])
+    recorded = {(r.staff_id, r.attempt): r.date for r in repo.results(db, assessment_id)}
+    today = session.today().isoformat()
     full, pass_mark = head["full_mark"], head["pass_mark"]
     f: list[Finding] = []
     seen: dict[tuple[int, int], int] = {}
@@ -562,17 +569,36 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
             f.append(Finding(f"第 {i} 行 {who}：与第 {seen[key]} 行重复（同一次考试只能有一个成绩）。", field="成绩", row=i))
             continue
         seen[key] = i
-        clean.append((person["id"], attempt, score, score >= pass_mark, head["date"]))
-    by_person: dict[int, dict[int, bool]] = {}
-    for staff_id, attempt, _s, passed, _d in clean:
-        by_person.setdefault(staff_id, {})[attempt] = passed
+        day = head["date"]
+        if attempt > 1:
+            try:
+                given = parse_date(r.get("date"))
+            except ValueError:
+                f.append(Finding(f"第 {i} 行 {who}：补考日期“{r.get('date')}”无法识别，请写成 2026-03-05。",
+                                 field="补考日期", row=i))
+                continue
+            day = given.isoformat() if given else recorded.get(key) or today
+            if not head["date"] <= day <= today:
+                f.append(Finding(f"第 {i} 行 {who}：补考日期 {day} 须在考核日期 {head['date']} 与今天之间。",
+                                 field="补考日期", row=i))
+                continue
+        clean.append((person["id"], attempt, score, score >= pass_mark, day))
+    by_person: dict[int, dict[int, tuple[bool, str]]] = {}
+    for staff_id, attempt, _s, passed, day in clean:
+        by_person.setdefault(staff_id, {})[attempt] = (passed, day)
     for staff_id, attempts in by_person.items():
         for attempt in sorted(attempts):
-            if attempt > 1 and attempts.get(attempt - 1) is not False:
-                p = people[staff_id]
-                why = "没有上一次的成绩" if attempt - 1 not in attempts else "上一次已合格"
+            if attempt == 1:
+                continue
+            p = people[staff_id]
+            before = attempts.get(attempt - 1)
+            if before is None or before[0]:
+                why = "没有上一次的成绩" if before is None else "上一次已合格"
                 f.append(Finding(f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）：{why}，"
                                  "补考只适用于上一次未合格的人员。", field="补考", row=seen[(staff_id, attempt)]))
+            elif attempts[attempt][1] < before[1]:
+                f.append(Finding(f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）日期 {attempts[attempt][1]} "
+                                 f"早于上一次考试（{before[1]}）。", field="补考日期", row=seen[(staff_id, attempt)]))
     if f:
         raise errors.ValidationError(f)
     before = get_assessment(session, assessment_id)

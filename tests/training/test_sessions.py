@@ -117,7 +117,10 @@ def test_roster_reads_the_passed_duty_assessment(system, hospital, cats):
     zhou = hospital.staff["周明"]
     assert staff_info(system.db)[zhou].duty_training_passed_on is None
     hold(system, cats["duty"], "2026-10-12", scores={zhou: [50, 75]}, title="总值班岗前培训")
-    assert staff_info(system.db)[zhou].duty_training_passed_on == "2026-10-12"
+    # failed on 10-12, passed the 补考 entered today (no date given): qualified from today, not 10-12
+    assert staff_info(system.db)[zhou].duty_training_passed_on == "2026-11-23"
+    hold(system, cats["duty"], "2026-11-02", scores={zhou: 90}, title="总值班培训（复训）")
+    assert staff_info(system.db)[zhou].duty_training_passed_on == "2026-11-02"
 
 
 def test_sheet_saves_sign_in_and_scores_together_or_not_at_all(system, hospital, cats):
@@ -141,3 +144,30 @@ def test_awareness_sample_draws_from_each_department(system, hospital):
     assert {p["name"] for p in medicine} == {"张三", "曾志伟"}
     with pytest.raises(errors.ValidationError, match="每个科室抽取 1–100 人"):
         training.sample_people(system, 0, "2026-11-20")
+
+
+def test_a_make_up_is_dated_the_day_it_was_sat(system, hospital, cats, db):
+    from desktop_app.training import repo
+
+    st = hospital.staff
+    s = training.save_session(system, {"title": "总值班岗前培训", "category_id": cats["duty"], "date": "2026-11-20",
+                                       "audience": Audience(staff=(st["王芳"], st["张三"]))})
+    exam = training.save_assessment(system, {"session_id": s.id, "pass_mark": 80})
+    with pytest.raises(errors.ValidationError) as caught:
+        training.record_scores(system, exam.id, [
+            {"staff_id": st["王芳"], "score": 70}, {"staff_id": st["王芳"], "score": 88, "attempt": 2, "date": "2026-11-19"},
+            {"staff_id": st["张三"], "score": 60}, {"staff_id": st["张三"], "score": 90, "attempt": 2, "date": "2026-11-30"}])
+    assert [f.field for f in caught.value.findings] == ["补考日期", "补考日期"]
+    assert "补考日期 2026-11-19 须在考核日期 2026-11-20 与今天之间" in caught.value.message
+    assert not training.get_assessment(system, exam.id).results  # nothing half-saved
+
+    rows = [{"staff_id": st["王芳"], "score": 70}, {"staff_id": st["王芳"], "score": 88, "attempt": 2, "date": "2026-11-21"},
+            {"staff_id": st["张三"], "score": 60}, {"staff_id": st["张三"], "score": 90, "attempt": 2}]
+    done = training.record_scores(system, exam.id, rows)
+    dates = {(r.name, r.attempt): r.date for r in done.results}
+    assert dates == {("王芳", 1): "2026-11-20", ("王芳", 2): "2026-11-21", ("张三", 1): "2026-11-20",
+                     ("张三", 2): "2026-11-23"}  # no date given: the day the score was entered (today)
+    # saving the list again (as the page does) keeps the dates; the 总值班 qualification counts from the pass
+    training.record_scores(system, exam.id, [{k: v for k, v in r.items() if k != "date"} for r in rows])
+    assert repo.duty_passed_dates(db)[st["王芳"]] == "2026-11-21"
+    assert repo.duty_passed_dates(db)[st["张三"]] == "2026-11-23"
