@@ -289,9 +289,9 @@ def record_results(session: Session, inspection_id: int, department_id: int,
         try:
             deduction = float(e.get("deduction") if e.get("deduction") not in (None, "") else
                               (item.deduction if result == "不符合" else 0))
-            if deduction < 0 or deduction > 100:
+            if not 0 <= deduction <= 100:  # written so that NaN is refused too
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             findings.append(Finding(f"{where}：扣分须为 0–100 之间的数字。", field="扣分", record=item.code))
             continue
         if result != "不符合" and deduction:

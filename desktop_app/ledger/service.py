@@ -193,9 +193,9 @@ def validate_registration(session: Session, values: dict) -> tuple[dict, list[Fi
         f.append(Finding("严重程度须为：一般、较重、严重。", field=L["severity"]))
     try:
         c["deduction"] = float(values.get("deduction") or 0)
-        if c["deduction"] < 0 or c["deduction"] > 100:
+        if not 0 <= c["deduction"] <= 100:  # written so that NaN is refused too
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         f.append(Finding("扣分须为 0–100 之间的数字。", field=L["deduction"]))
         c["deduction"] = 0.0
     c["responsible_person"] = clean_text(values.get("responsible_person")) or None

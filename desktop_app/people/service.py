@@ -117,7 +117,7 @@ def validate_department(db, values: dict, *, department_id: int | None = None) -
         findings.append(Finding("电话只能包含数字和“-”。", field="科室电话"))
     try:
         clean["sort_order"] = int(clean["sort_order"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         findings.append(Finding("排序须为整数。", field="排序"))
     if department_id is not None and not clean["active"]:
         on_duty = db.scalar("SELECT count(*) FROM staff WHERE department_id = ? AND on_duty = 1", (department_id,))

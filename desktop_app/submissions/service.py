@@ -122,7 +122,7 @@ def create_submission(session: Session, kind: str, year: int | None = None, firs
     else:
         try:
             a, b = period_range(kind, int(year))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise errors.ValidationError("请填写年份。", field="年份") from None
     if a > session.today():
         raise errors.ValidationError(f"期间从 {a} 开始，尚未到来，不能报送。", field="期间")

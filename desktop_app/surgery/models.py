@@ -38,6 +38,8 @@ def normalise_code(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite: not a code
+            return None
         value = f"{value:.4f}".rstrip("0").rstrip(".") if value < 100 else str(int(value))
     text = unicodedata.normalize("NFKC", str(value)).strip().lower().replace(" ", "").replace("。", ".")
     m = _CODE_RE.match(text)

@@ -133,7 +133,7 @@ def _plan_grants(session: Session, person: dict, values: dict, f: list[Finding])
     if scope == GRADE_SCOPE:
         try:
             grade = int(values.get("grade"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             grade = 0
         if grade not in (1, 2):
             f.append(Finding("按级别授权只用于一、二级手术（授权至一级或二级）；三、四级手术须逐项授权。", field="级别"))
@@ -293,14 +293,14 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
                 counts[key] = int(item.get(key) or 0)
                 if counts[key] < 0:
                     raise ValueError
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 f.append(Finding(f"{p.name}：例数与并发症须为 0 或正整数。", field="手术"))
                 counts[key] = 0
         procs.append({"code": p.code, "name": p.name, "grade": p.grade, **counts})
     if grade is not None:
         try:
             grade = int(grade)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             grade = 0
         if grade not in (1, 2):
             f.append(Finding("按级别评估只用于一、二级手术。", field="级别"))
@@ -313,7 +313,7 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
             totals[key] = int(raw) if raw not in (None, "") else sum(p.get(key, 0) for p in procs)
             if totals[key] < 0:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             totals[key] = 0
             f.append(Finding(f"{label}须为 0 或正整数。", field=label))
     if approved and assessed and approved < assessed:

@@ -553,7 +553,7 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
         score = _score(r.get("score"))
         try:
             attempt = int(r.get("attempt") or 1)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             attempt = 0
         if attempt < 1:
             f.append(Finding(f"第 {i} 行 {who}：第几次考试须为 1（首次）或 2、3（补考）。", field="补考", row=i))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import signal
 import time
 import traceback
@@ -23,6 +24,9 @@ from pathlib import Path
 from desktop_app.clock import FixedClock
 from desktop_app.storage.database import open_database
 from tests.reliability import checks, workload
+
+
+READY_TIMEOUT = 120.0  # seconds a child may take to start writing (or to finish after its time is up)
 
 
 def _clock():
@@ -98,7 +102,7 @@ def crash_run(workdir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.
 
         pid = _child(work)
         os.close(w)
-        ready = os.read(r, 1)
+        ready = os.read(r, 1) if select.select([r], [], [], READY_TIMEOUT)[0] else b""
         os.close(r)
         if ready:
             time.sleep(rng.uniform(0, max_delay))
@@ -133,6 +137,7 @@ class ConcurrentFigures:
     seconds: float = 0.0
     ops: int = 0
     busy_retries: int = 0
+    begin_retries: int = 0
     backups: int = 0
     writes_verified: int = 0
     audit_rows: int = 0
@@ -160,10 +165,16 @@ def concurrent_run(workdir: Path, processes: int, seconds: float, *, seed: int =
             report.write_text(json.dumps(tally.__dict__, ensure_ascii=False), encoding="utf-8")
 
         pids[_child(work)] = n
+    deadline = time.monotonic() + seconds + READY_TIMEOUT
     for pid, n in pids.items():
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            fig.problems.append(f"进程 {n} 异常退出（{status}），见 stderr")
+        while (waited := os.waitpid(pid, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if waited == (0, 0):  # hung: never wait forever in a test
+            os.kill(pid, signal.SIGKILL)
+            waited = os.waitpid(pid, 0)
+            fig.problems.append(f"进程 {n} 没有按时结束，已强行结束")
+        if waited[1] != 0:
+            fig.problems.append(f"进程 {n} 异常退出（{waited[1]}），见 stderr")
     fig.seconds = time.monotonic() - started
     facts = []
     for n in range(processes):
@@ -173,6 +184,7 @@ def concurrent_run(workdir: Path, processes: int, seconds: float, *, seed: int =
             fig.ops += tally["ops"]
             fig.busy_retries += tally["busy"]
             fig.backups += tally["backups"]
+            fig.begin_retries += tally["begin_retries"]
             fig.user_errors += tally["user_errors"]
         facts += workload.read_journal(workdir / f"journal{n}.jsonl")
     n, problems, fig.audit_rows = verify(db_path, facts)

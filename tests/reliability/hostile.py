@@ -25,6 +25,8 @@ ODD_TEXTS = ["=cmd|' /C calc'!A0", "=1+1", "=HYPERLINK(\"http://x\",\"点我\")"
              "DROP TABLE staff;--", "'; --", "\t\n\r", "ＡＢＣ１２３", "四级", "Ⅳ级", "是", "√", "#N/A", "#REF!",
              "１９９９．１．１", "12:30", "25:61"]
 HUGE = "长" * 100_000
+# numbers that break comparisons and conversions, tried often rather than by chance
+SPECIAL_NUMBERS = st.sampled_from([float("nan"), float("inf"), float("-inf"), -0.0, 2**63 - 1, -2**63, 0, -1, 1e308])
 
 
 @dataclass
@@ -49,7 +51,8 @@ def scalar_values() -> st.SearchStrategy:
     range; floats with NaN and infinities, as a text parsed to a number may give), a truth value, a date,
     a date and time, or nothing."""
     return st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.integers(-5, 100),
-                     st.floats(allow_nan=True, allow_infinity=True), text_values(), st.dates(), st.datetimes())
+                     st.floats(allow_nan=True, allow_infinity=True), SPECIAL_NUMBERS, text_values(), st.dates(),
+                     st.datetimes())
 
 
 def typed_like(value) -> st.SearchStrategy:

@@ -51,7 +51,8 @@ def concurrent(work: Path, template: Path, processes: int, minutes: float, *, sh
     fig = drivers.concurrent_run(work / ("shared" if shared else "concurrent"), processes, minutes * 60,
                                  template=template, shared=shared)
     print(f"  {fig.processes} 个进程同时写入 {fig.seconds / 60:.1f} 分钟：{fig.ops} 次服务调用，"
-          f"{fig.backups} 次在线备份，遇到“数据库忙”后重试 {fig.busy_retries} 次")
+          f"{fig.backups} 次在线备份；写事务开始时等待超过 4 秒而自动重试 {fig.begin_retries} 次，"
+          f"重试后仍忙而提示用户 {fig.busy_retries} 次")
     def kind(e: str) -> str:
         for key, label in (("刚被他人", "刚被他人处理过，本次没有写入"), ("已经存在", "同一班次已有交接班记录"),
                            ("不能", "状态已被他人改变，不能再这样操作")):

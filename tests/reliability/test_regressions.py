@@ -143,3 +143,55 @@ def test_a_draft_signed_elsewhere_is_not_changed_by_an_autosave(two, monkeypatch
     with pytest.raises(errors.Conflict, match="已交班"):
         handover.save_draft(here, report.id, {"notes": "签名之后才到的自动保存"})
     assert done and handover.get_report(here, report.id).notes != "签名之后才到的自动保存"
+
+
+# ---- values no widget should give but a form or a script may (found by the hostile-input run)
+
+NAN, INF = float("nan"), float("inf")
+
+
+def test_nan_and_infinite_numbers_are_refused_not_crashed_on(system, hospital, db):
+    from desktop_app.ledger import checklists, inspections, service as ledger
+    from desktop_app.people import service as people
+    from desktop_app.roster import service as roster
+    from desktop_app.surgery import catalogue
+
+    dept = hospital.departments["内科"]
+    with pytest.raises(errors.ValidationError, match="扣分"):  # NaN passed `< 0 or > 100`: NOT NULL crash
+        ledger.register_item(system, {"found_on": "2026-11-01", "deadline": "2026-11-30", "source": "自查",
+                                      "category": "查对制度", "description": "x", "department_id": dept,
+                                      "deduction": NAN})
+    core = next(c for c in checklists.list_checklists(system) if c.kind == "核心制度")
+    item = checklists.list_items(system, core.id)[0].id
+    insp = inspections.create_inspection(system, {"type": "科室月度自查", "inspected_on": "2026-11-20",
+                                                  "inspectors": "周明", "checklist_id": core.id,
+                                                  "department_ids": [dept]}).id
+    with pytest.raises(errors.ValidationError, match="扣分"):
+        inspections.record_results(system, insp, dept, [{"item_id": item, "result": "不符合", "deduction": NAN}])
+    with pytest.raises(errors.ValidationError, match="排序"):
+        people.create_department(system, {"name": "新科", "kind": "临床", "sort_order": INF})
+    with pytest.raises(errors.ValidationError, match="每班人数"):
+        roster.save_post(system, {"name": "岗", "kind": "一线", "headcount": INF})
+    book = catalogue.create_catalogue(system, {"name": "目录"})
+    with pytest.raises(errors.ValidationError):
+        catalogue.save_procedure(system, book.id, {"code": INF, "name": "手术", "grade": 3})
+    with pytest.raises(errors.ValidationError, match="级别"):
+        priv.save_assessment(system, {"staff_id": hospital.staff["李四"], "period_from": "2026-01-01",
+                                      "period_to": "2026-06-30", "grade": INF, "conclusion": "维持"})
+
+
+def test_hospital_profile_takes_a_number_typed_as_the_phone(system):
+    from desktop_app.hospital import service as hospital_service
+
+    saved = hospital_service.save_profile(system, {"name": "霍山县人民医院", "level": "二级甲等", "region": "安徽省",
+                                                   "phone": 13800000000})
+    assert saved.phone == "13800000000"
+
+
+def test_a_make_up_attempt_of_infinity_is_refused(system, hospital):
+    from desktop_app.training import service as training
+
+    category = training.list_categories(system)[0].id
+    exam = training.save_assessment(system, {"title": "考核", "category_id": category, "date": "2026-11-10"})
+    with pytest.raises(errors.ValidationError, match="第几次考试"):
+        training.record_scores(system, exam.id, [{"staff_id": hospital.staff["张三"], "score": 90, "attempt": INF}])

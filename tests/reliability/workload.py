@@ -115,6 +115,7 @@ class Tally:
     ops: int = 0
     busy: int = 0  # StorageEnvironmentError (busy/locked) met by the caller and retried
     backups: int = 0  # verified online backups taken while the others wrote
+    begin_retries: int = 0  # BEGIN IMMEDIATE tried again inside the transaction helper (busy > busy_timeout)
     user_errors: list[str] = field(default_factory=list)  # anything else a user would see: findings
 
 
@@ -380,6 +381,7 @@ def run_worker(db_path: Path, number: int, seed: int, journal_path: Path, clock,
             except errors.UserError as exc:
                 worker.tally.user_errors.append(f"{type(exc).__name__}: {exc.message}")
     finally:
+        worker.tally.begin_retries = worker.db.busy_retries
         worker.close()
         journal.close()
     return worker.tally
