@@ -266,6 +266,25 @@ def _write_surgery(session, folder: Path) -> str:
     return "手术分级目录"
 
 
+def _write_submission(session, folder: Path) -> str:
+    """The newest submission (as archived when finalised), else a draft for the last half-year."""
+    from desktop_app.submissions import reports
+    from desktop_app.submissions import service as submissions
+    from desktop_app.submissions.models import HALF_YEAR
+
+    done = submissions.list_submissions(session)
+    if done:
+        latest = max(done, key=lambda s: s.id)
+    else:
+        today = session.today()
+        latest = submissions.create_submission(session, HALF_YEAR, today.year if today.month > 6 else today.year - 1)
+    snapshot = submissions.snapshot(session, latest.id)
+    code = latest.verification_code or "草稿"
+    reports.write_submission_pdf(snapshot, code, folder / "submission.pdf")
+    reports.write_submission_xlsx(snapshot, code, folder / "submission.xlsx")
+    return f"{latest.title} 第 {latest.version} 版（{latest.status}）"
+
+
 OUTPUTS = [
     Output("people", "人员名册 people", "desktop_app.reports.people_reports", ("人员名册",), _write_people),
     Output("ledger", "问题台账 ledger", "desktop_app.ledger.reports", ("问题台账",), _write_ledger),
@@ -273,6 +292,8 @@ OUTPUTS = [
     Output("handover", "交接班记录 handover", "desktop_app.handover.reports", ("交班报告", "统计"), _write_handover),
     Output("training", "培训覆盖 training", "desktop_app.training.reports", ("汇总", "按科室"), _write_training),
     Output("surgery", "手术分级与授权 surgery", "desktop_app.surgery.reports", (), _write_surgery),
+    Output("submission", "半年/全年报送 submission", "desktop_app.submissions.reports", ("结果监测指标", "工作总结"),
+           _write_submission),
 ]
 
 

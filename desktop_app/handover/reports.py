@@ -584,7 +584,8 @@ GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center
 
 def _boxed(text: str) -> Table:
     mark = Table([[_p(text, _MARK)]], hAlign="CENTER")
-    mark.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 2),
+    mark.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9),  # else an unembedded Helvetica is named
+                              ("BOX", (0, 0), (-1, -1), 1.5, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 2),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return mark
 

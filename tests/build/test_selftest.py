@@ -22,7 +22,7 @@ def test_self_test_from_source_passes_and_writes_a_pdf_and_xlsx_per_module(tmp_p
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "全部通过 ALL PASSED" in result.stdout and "失败 0 项" in result.stdout
-    assert {"people", "ledger", "roster", "handover", "training", "surgery"} <= set(KEYS)
+    assert {"people", "ledger", "roster", "handover", "training", "surgery", "submission"} <= set(KEYS)
     for key in KEYS:
         for suffix in (".pdf", ".xlsx"):
             assert (out / f"{key}{suffix}").stat().st_size > 1000, key + suffix

@@ -149,6 +149,7 @@ def test_day_page_prints_census_entries_in_order_signatures_and_marks(ward, book
     day = page_with(pages, "2026年11月22日星期日")
     assert "病区交班报告" in day and "霍山县人民医院" in day and "病区：内科一病区" in day and "星期日" in day
     assert all("内部资料" in pdftools.squash(p) for p in pages)
+    assert all(f["emb"] == "yes" for f in pdftools.fonts(path))  # no Helvetica named by the boxed 未完成交接
     # the census row of the 白班, 0 printed as 0, in the paper book's order
     raw = next(p for p in pages if "星期日" in p)
     assert census_row(raw, "白班") == ["40", "2", "1", "3", "0", "0", "40", "1", "0", "1", "2", "6", "正确", "已接班",
