@@ -502,8 +502,10 @@ def authorised_surgeons(session: Session, code: str, day=None) -> list[Privilege
     p = repo.procedure_by_code(db, catalogue.id, normal) if (catalogue and normal) else None
     if p is None:
         raise errors.NotFound(f"编码 {clean_text(code)} 不在现行手术分级目录中。")
-    return [g for g in repo.active_privileges(db, code=p.code) if g.covers(p.code, p.grade, day)
-            and g.state(day) == VALID]
+    # grants as they stood that day: one suspended or replaced later still counts for a past day
+    found = [g for g in repo.all_privileges(db, day, day)
+             if (g.code == p.code or g.scope == GRADE_SCOPE) and g.covers(p.code, p.grade, day)]
+    return sorted(found, key=lambda g: (g.staff_name, -g.grade, g.code or ""))
 
 
 @dataclass(frozen=True)

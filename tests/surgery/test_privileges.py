@@ -152,3 +152,14 @@ def test_operations_log_finds_operations_without_privilege(system, hospital, boo
 def test_add_months_ends_the_day_before():
     assert priv.add_months(dt.date(2026, 3, 15), 12) == dt.date(2027, 3, 14)
     assert priv.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 27)  # Feb has no 31st: from the 28th
+
+
+def test_authorised_surgeons_on_a_past_day_as_the_grants_then_stood(system, hospital, book):
+    li, zs = hospital.staff["李四"], hospital.staff["张三"]
+    (g,) = priv.grant(system, li, {"scope": "procedure", "codes": ["437x01"], "granted_on": "2026-01-10"})
+    priv.grant(system, zs, {"scope": "procedure", "codes": ["437x01"], "granted_on": "2026-06-01"})
+    priv.change_status(system, g.id, "suspend", on="2026-09-01", reason="发生严重并发症，暂停待再评估")
+    names = lambda day=None: [x.staff_name for x in priv.authorised_surgeons(system, "43.7x01", day)]
+    assert names("2026-03-01") == ["李四"]  # 张三 not yet granted
+    assert names("2026-07-01") == ["张三", "李四"]  # both, although 李四 was suspended later
+    assert names("2026-09-01") == names() == ["张三"]  # the suspension counts from its day

@@ -72,13 +72,14 @@ def test_sign_in_and_scores_from_the_keyboard(window_for, hospital, cats, qtbot,
     for row, score in enumerate(("92", "75", "88")):
         qtbot.keyClicks(sheet, score[0])  # typing opens the editor with the first digit …
         # (the last row's editor may still exist until its deferred delete: take the open one)
-        editors = lambda: [e for e in sheet.findChildren(QLineEdit) if e.isVisible() and e.text() == score[0]]  # noqa: E731
-        qtbot.waitUntil(lambda: len(editors()) == 1, timeout=3000)
-        editor = editors()[0]
+        def open_editors(first=score[0]):
+            return [e for e in sheet.findChildren(QLineEdit) if e.isVisible() and e.text() == first]
+        qtbot.waitUntil(lambda: len(open_editors()) == 1, timeout=3000)
+        editor = open_editors()[0]
         qtbot.keyClicks(editor, score[1:])  # … the rest goes into it
         qtbot.keyClick(editor, Qt.Key.Key_Return)  # Enter saves the cell and moves down
         # the delegate commits the cell and moves down through queued calls
-        qtbot.waitUntil(lambda: page.sheet_model.rows[row].score == score and sheet.currentIndex().row() == row + 1,
+        qtbot.waitUntil(lambda r=row, v=score: page.sheet_model.rows[r].score == v and sheet.currentIndex().row() == r + 1,
                         timeout=3000)
     assert [r.score for r in page.sheet_model.rows[:3]] == ["92", "75", "88"]
     assert page.sheet_model.result(page.sheet_model.rows[1]) == "不合格"
