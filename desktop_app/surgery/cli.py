@@ -169,6 +169,7 @@ def cmd_check_log(args) -> int:
         print_json({
             "file": plan.file_name, "operations": len(plan.check.operations), "first_date": plan.check.first_date,
             "last_date": plan.check.last_date, "recorded": recorded,
+            "already_recorded": len(plan.check.already_recorded),
             "problems": [{"row": f.row, "column": f.column, "field": f.field, "message": f.message}
                          for f in plan.errors],
             "unknown_surgeons": {k: list(v) for k, v in plan.unknown_surgeons.items()},
@@ -187,7 +188,9 @@ def cmd_check_log(args) -> int:
             print(f"越权　第 {o.row} 行 {o.date} {o.patient_no} {o.code} {o.name}（{GRADE_LABELS[o.grade]}）"
                   f" 术者 {o.staff_name}：{o.finding}")
         if recorded:
-            print(f"已登记 {len(plan.check.operations)} 例手术。")
+            again = len(plan.check.already_recorded)
+            print(f"已登记 {len(plan.check.operations) - again} 例手术"
+                  + (f"（另有 {again} 例此前已导入，未重复记入）。" if again else "。"))
         elif args.record:
             print("文件有错误，未登记。请按上面的行号改正后再登记。", file=sys.stderr)
     return 1 if (bad or plan.errors) else 0

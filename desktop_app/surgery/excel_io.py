@@ -599,6 +599,8 @@ class OperationsImportPlan(ImportPlan):
         c = self.check
         period = f"（{c.first_date} 至 {c.last_date}）" if c.first_date else ""
         text = f"手术 {len(c.operations)} 例{period}，越权手术 {len(c.unprivileged)} 例"
+        if c.already_recorded:
+            text += f"；其中 {len(c.already_recorded)} 例此前已导入（同一日期、病案号、手术和术者），不会重复记入"
         if self.errors:
             parts = [f"{n} 名术者不是本院医师" for n in [len(self.unknown_surgeons)] if n]
             parts += [f"{n} 种手术不在目录中" for n in [len(self.unknown_procedures)] if n]

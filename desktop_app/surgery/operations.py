@@ -24,7 +24,7 @@ from desktop_app.surgery.models import GRADE_LABELS, Privilege, Procedure, norma
 from desktop_app.textnorm import clean_text, parse_date
 
 audit.register_entity("operation_log", "手术记录", {"file": "文件", "period": "期间", "rows": "手术例数",
-                                                   "unprivileged": "越权手术"})
+                                                   "unprivileged": "越权手术", "skipped": "此前已导入（未重复记入）"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class CheckedOperation:
     staff_name: str
     privileged: bool
     finding: str | None
+    recorded: bool = False     # the same operation (day, patient, code, surgeon) came in an earlier log
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.date, self.patient_no, self.code, self.staff_id)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,11 @@ class OperationsCheck:
     @property
     def unprivileged(self) -> list[CheckedOperation]:
         return [o for o in self.operations if not o.privileged]
+
+    @property
+    def already_recorded(self) -> list[CheckedOperation]:
+        """Operations an earlier log already brought (overlapping exports): not recorded twice."""
+        return [o for o in self.operations if o.recorded]
 
 
 @dataclass
@@ -155,12 +165,14 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
     grants: dict[tuple[int, str | None], list[Privilege]] = {}  # (surgeon, code); (surgeon, None): by grade
     for g in repo.all_privileges(db, first, last) if dates else []:
         grants.setdefault((g.staff_id, g.code), []).append(g)
+    recorded = repo.recorded_operations(db, first, last) if dates else set()
     checked = []
     for n, day, patient, proc, person in resolved:
         mine = grants.get((person["id"], proc.code), []) + grants.get((person["id"], None), [])
         ok = any(g.covers(proc.code, proc.grade, day) for g in mine)
         checked.append(CheckedOperation(n, day, patient, proc.code, proc.name, proc.grade, person["id"], person["name"],
-                                        ok, None if ok else _why_not(mine, proc.code, proc.grade, day)))
+                                        ok, None if ok else _why_not(mine, proc.code, proc.grade, day),
+                                        (day, patient, proc.code, person["id"]) in recorded))
     return OperationsCheck(tuple(checked), tuple(problems), first, last)
 
 
@@ -174,15 +186,20 @@ def record_operations(session: Session, file_name: str, sha256: str, rows: list[
         raise errors.ValidationError(list(result.problems))
     if not result.operations:
         raise errors.ValidationError("文件中没有手术记录。", field="手术")
+    new = [o for o in result.operations if not o.recorded]
+    if not new:
+        raise errors.Conflict(f"“{file_name}”中的 {len(result.operations)} 例手术此前都已导入（同一日期、病案号、手术和术者），"
+                              "没有需要记入的新记录。")
     with db.transaction():
         log_id = repo.insert_log(db, {"file_name": file_name, "sha256": sha256, "first_date": result.first_date,
-                                      "last_date": result.last_date, "rows": len(result.operations),
+                                      "last_date": result.last_date, "rows": len(new),
                                       "imported_by": session.actor.display_name, "imported_at": session.stamp()})
         repo.insert_operations(db, log_id, [(o.date, o.patient_no, o.code, o.name, o.grade, o.staff_id,
-                                             int(o.privileged), o.finding) for o in result.operations])
+                                             int(o.privileged), o.finding) for o in new])
         audit.record(session, "import", "operation_log", uid=sha256[:32], label=file_name,
                      after={"file": file_name, "period": f"{result.first_date} 至 {result.last_date}",
-                            "rows": len(result.operations), "unprivileged": len(result.unprivileged)})
+                            "rows": len(new), "unprivileged": sum(1 for o in new if not o.privileged),
+                            "skipped": len(result.already_recorded) or None})
     return result
 
 

@@ -278,6 +278,12 @@ def insert_operations(db, log_id: int, rows: list[tuple]) -> None:
                         " finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(log_id, *r) for r in rows])
 
 
+def recorded_operations(db, first: str, last: str) -> set[tuple[str, str, str, int]]:
+    """(date, patient_no, code, staff_id) of the operations already recorded between first and last."""
+    return {tuple(r) for r in db.execute("SELECT date, patient_no, code, staff_id FROM operations"
+                                         " WHERE date >= ? AND date <= ?", (first, last))}
+
+
 def log_by_sha(db, sha256: str):
     return db.query_one("SELECT * FROM operation_logs WHERE sha256 = ?", (sha256,))
 

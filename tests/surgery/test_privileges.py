@@ -147,6 +147,16 @@ def test_operations_log_finds_operations_without_privilege(system, hospital, boo
     perf = operations.performance(system, "2026-01-01", "2026-12-31")
     assert (perf.filed, perf.performed, perf.rate) == (3, 2, pytest.approx(2 / 3))
     assert (perf.operations, perf.grade34_operations, perf.unprivileged) == (5, 3, 3)
+    # a later export overlapping the first: only the new operation is recorded, nothing counted twice
+    overlap = rows[3:5] + [{"row": 9, "date": "2026-06-01", "patient_no": "Z008", "code": "43.7x01", "name": "",
+                            "surgeon": "李四"}]
+    check = operations.check_operations(system, overlap)
+    assert [o.recorded for o in check.operations] == [True, True, False] and len(check.already_recorded) == 2
+    saved = operations.record_operations(system, "六月手术记录.xlsx", "def", overlap)
+    perf = operations.performance(system, "2026-01-01", "2026-12-31")
+    assert (perf.operations, perf.unprivileged) == (6, 3)
+    with pytest.raises(errors.Conflict, match="3 例手术此前都已导入"):
+        operations.record_operations(system, "再导一次.xlsx", "ghi", overlap)
 
 
 def test_add_months_ends_the_day_before():

@@ -208,8 +208,10 @@ class SurgeryOperationsPage(Page):
 
         def done(result) -> None:
             self.ctx.notify("surgery")
-            QMessageBox.information(self, "导入完成", f"已导入手术 {len(result.operations)} 例，其中越权手术 "
-                                    f"{len(result.unprivileged)} 例（见“越权手术”）。")
+            new = [o for o in result.operations if not o.recorded]
+            again = f"另有 {len(result.already_recorded)} 例此前已导入，未重复记入。" if result.already_recorded else ""
+            QMessageBox.information(self, "导入完成", f"已导入手术 {len(new)} 例，其中越权手术 "
+                                    f"{sum(1 for o in new if not o.privileged)} 例（见“越权手术”）。{again}")
 
         run_job(self, self.ctx, "正在导入…", lambda session, _p: excel_io.apply_operations_import(session, plan), done)
 
