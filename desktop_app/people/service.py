@@ -117,6 +117,8 @@ def validate_department(db, values: dict, *, department_id: int | None = None) -
         findings.append(Finding("电话只能包含数字和“-”。", field="科室电话"))
     try:
         clean["sort_order"] = int(clean["sort_order"])
+        if abs(clean["sort_order"]) > 10**9:  # beyond what SQLite stores as an integer, and any real list
+            raise ValueError
     except (TypeError, ValueError, OverflowError):
         findings.append(Finding("排序须为整数。", field="排序"))
     if department_id is not None and not clean["active"]:

@@ -291,7 +291,7 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
         for key in ("cases", "complications"):
             try:
                 counts[key] = int(item.get(key) or 0)
-                if counts[key] < 0:
+                if not 0 <= counts[key] <= 10**6:
                     raise ValueError
             except (TypeError, ValueError, OverflowError):
                 f.append(Finding(f"{p.name}：例数与并发症须为 0 或正整数。", field="手术"))
@@ -311,7 +311,7 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
         raw = values.get(key)
         try:
             totals[key] = int(raw) if raw not in (None, "") else sum(p.get(key, 0) for p in procs)
-            if totals[key] < 0:
+            if not 0 <= totals[key] <= 10**9:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
             totals[key] = 0

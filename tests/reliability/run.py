@@ -55,7 +55,7 @@ def concurrent(work: Path, template: Path, processes: int, minutes: float, *, sh
           f"重试后仍忙而提示用户 {fig.busy_retries} 次")
     def kind(e: str) -> str:
         for key, label in (("刚被他人", "刚被他人处理过，本次没有写入"), ("已经存在", "同一班次已有交接班记录"),
-                           ("不能", "状态已被他人改变，不能再这样操作")):
+                           ("不能", "状态已被他人改变，不能再这样操作"), ("当前为", "状态已被他人改变，不能再这样操作")):
             if key in e:
                 return label
         return e[:60]
@@ -65,7 +65,7 @@ def concurrent(work: Path, template: Path, processes: int, minutes: float, *, sh
                                                      if fig.user_errors else ""))
     print(f"  已确认的写入 {fig.writes_verified} 条全部在库；审计记录 {fig.audit_rows} 条，哈希链完整；"
           f"无半条记录、无被覆盖的签名或状态")
-    calm = ("本次没有写入", "已经存在", "不能")
+    calm = ("本次没有写入", "已经存在", "不能", "当前为")
     odd = [e for e in fig.user_errors if not (shared and e.startswith("Conflict: ") and any(w in e for w in calm))]
     return fig.problems + odd
 

@@ -9,7 +9,7 @@ from tests.reliability import drivers
 
 FAST = (3, 12.0)  # processes, seconds
 SLOW = (4, 240.0)
-CALM = ("本次没有写入", "已经存在", "不能")  # what a Conflict over a record another computer just changed says
+CALM = ("本次没有写入", "已经存在", "不能", "当前为")  # a Conflict over a record another computer just changed
 
 
 def _assert_clean(fig):

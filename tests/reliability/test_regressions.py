@@ -168,8 +168,9 @@ def test_nan_and_infinite_numbers_are_refused_not_crashed_on(system, hospital, d
                                                   "department_ids": [dept]}).id
     with pytest.raises(errors.ValidationError, match="扣分"):
         inspections.record_results(system, insp, dept, [{"item_id": item, "result": "不符合", "deduction": NAN}])
-    with pytest.raises(errors.ValidationError, match="排序"):
-        people.create_department(system, {"name": "新科", "kind": "临床", "sort_order": INF})
+    for order in (INF, -5.3e23):  # the second fitted int() but not SQLite's 64 bits: OverflowError on insert
+        with pytest.raises(errors.ValidationError, match="排序"):
+            people.create_department(system, {"name": "新科", "kind": "临床", "sort_order": order})
     with pytest.raises(errors.ValidationError, match="每班人数"):
         roster.save_post(system, {"name": "岗", "kind": "一线", "headcount": INF})
     book = catalogue.create_catalogue(system, {"name": "目录"})
@@ -178,6 +179,9 @@ def test_nan_and_infinite_numbers_are_refused_not_crashed_on(system, hospital, d
     with pytest.raises(errors.ValidationError, match="级别"):
         priv.save_assessment(system, {"staff_id": hospital.staff["李四"], "period_from": "2026-01-01",
                                       "period_to": "2026-06-30", "grade": INF, "conclusion": "维持"})
+    with pytest.raises(errors.ValidationError, match="例数"):
+        priv.save_assessment(system, {"staff_id": hospital.staff["李四"], "period_from": "2026-01-01",
+                                      "period_to": "2026-06-30", "grade": 2, "conclusion": "维持", "cases": 10**20})
 
 
 def test_hospital_profile_takes_a_number_typed_as_the_phone(system):
