@@ -50,13 +50,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.permissions import Role
 from desktop_app.clock import Clock, FixedClock, SystemClock
+from desktop_app.demo.accounts import (  # noqa: F401 - re-exported
+    ADMIN_PASSWORD,
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DemoAccount,
+    demo_info,
+)
 from desktop_app.demo.handover import plan_handover, present_handover
 from desktop_app.demo.ledger import plan_ledger
 from desktop_app.demo.names import NameGenerator
@@ -80,32 +86,11 @@ HOSPITAL = {
     "address": "安徽省六安市青山县城关镇人民路 88 号",
     "phone": "0564-5012120",
 }
-DEMO_PASSWORD = "Demo2026"
-ADMIN_PASSWORD = "Admin2026"
 _SETUP_PASSWORD = "Setup2016a"  # the administrator's first password, changed on the last day
 DEMO_ACTOR = Actor(user_id=None, username="qledger-demo", display_name="演示数据生成", role=Role.SYSTEM)
 MAX_YEARS = 30
 
 
-class DemoAccount(NamedTuple):
-    username: str
-    password: str
-    role: Role
-    description: str
-    department: str
-
-
-# Nobody needs to change these passwords at first login; they are for trying the program only.
-DEMO_ACCOUNTS: list[DemoAccount] = [
-    DemoAccount("admin", ADMIN_PASSWORD, Role.ADMIN, "系统管理员（信息科科长）：用户与权限、系统设置、备份与恢复、审计日志", "信息科"),
-    DemoAccount("zhikong", DEMO_PASSWORD, Role.QUALITY, "质控管理员（质控科科长）：人员与科室维护，开展各项质控工作", "质控科"),
-    DemoAccount("yuanzhang", DEMO_PASSWORD, Role.LEADER, "院领导（院长）：查看全院情况，审核、签发、打印报送材料", "院办"),
-    DemoAccount("neike", DEMO_PASSWORD, Role.DEPT_HEAD, "科室负责人（心血管内科主任）：维护本科室及心血管内科病区人员", "心血管内科"),
-    DemoAccount("hushi", DEMO_PASSWORD, Role.CLINICIAN, "医务人员（心血管内科病区护士）：查看名册，书写本病区交接班记录", "心血管内科病区"),
-    DemoAccount("jieban", DEMO_PASSWORD, Role.CLINICIAN, "医务人员（心血管内科病区护士）：在同一台电脑上为 hushi 交来的班接班签名",
-                "心血管内科病区"),
-    DemoAccount("chakan", DEMO_PASSWORD, Role.READONLY, "只读（院办工作人员）：查看与打印，不能修改", "院办"),
-]
 # username -> the leader note of the staff member the account belongs to (None: an ordinary member)
 _ACCOUNT_PERSON = {"admin": "科长", "zhikong": "科长", "yuanzhang": "院长", "neike": "科主任",
                    "hushi": None, "jieban": None, "chakan": None}
@@ -719,15 +704,6 @@ def _summarize(db, path: Path, years: int, seed: int, seconds: float) -> DemoSum
         staff_left=db.scalar("SELECT count(*) FROM staff WHERE on_duty = 0"),
         non_registered=reasons, accounts=tuple(DEMO_ACCOUNTS), seconds=seconds,
     )
-
-
-def demo_info(db) -> dict | None:
-    """``{"seed", "years", "built_for"}`` when the open database is a demo database, else None.
-
-    The login dialog shows :data:`DEMO_ACCOUNTS` only for a demo database.
-    """
-    raw = db.scalar("SELECT value FROM meta WHERE key = 'demo'")
-    return json.loads(raw) if raw else None
 
 
 def _is_demo_file(path: Path) -> bool:

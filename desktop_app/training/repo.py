@@ -314,10 +314,12 @@ def awareness_results(db, first: str, last: str) -> dict[int, bool]:
 
 def duty_passed_dates(db) -> dict[int, str]:
     """staff → the first date a 总值班培训 assessment was passed (the roster's qualification check)."""
+    # CROSS JOIN fixes the order: the few 总值班 assessments first, then their results by primary key
+    # (the planner otherwise walks every result through the staff index: 30 ms on ten years, read at login)
     rows = db.execute(
-        "SELECT r.staff_id, min(r.date) FROM assessment_results r JOIN assessments a ON a.id = r.assessment_id"
-        " JOIN training_categories c ON c.id = a.category_id WHERE r.passed = 1 AND c.code = ? GROUP BY r.staff_id",
-        (DUTY_CODE,))
+        "SELECT r.staff_id, min(r.date) FROM training_categories c CROSS JOIN assessments a"
+        " CROSS JOIN assessment_results r WHERE c.code = ? AND a.category_id = c.id AND r.assessment_id = a.id"
+        " AND r.passed = 1 GROUP BY r.staff_id", (DUTY_CODE,))
     return {r[0]: r[1] for r in rows}
 
 
