@@ -229,7 +229,7 @@ def main() -> int:
         problems += hostile(work, template, args.examples, rows_50k=not args.quick)
     if "audit" in want:
         section("审计日志篡改（qledger audit verify）")
-        problems += pytest_figures(["tests/reliability/test_audit_tamper.py", "-v"], r"PASSED|FAILED")
+        problems += pytest_figures(["tests/reliability/test_audit_tamper.py", "-vv"], r"PASSED|FAILED")
     if "roles" in want:
         section("权限：每个角色调用每个服务操作")
         problems += pytest_figures(["tests/core/test_role_matrix.py", "-k", "test_role_matrix"], "个操作，允许")
