@@ -1,8 +1,9 @@
-"""What the submission puts on the 工作台: the next deadline counting down, and what is still missing."""
+"""What the submission puts on the 工作台: a card counting down to the next deadline (always), and near it a
+to-do saying what is still missing."""
 from __future__ import annotations
 
 from desktop_app.accounts.permissions import Perm
-from desktop_app.dashboard import StartupHealth, TodoItem, provider
+from desktop_app.dashboard import Stat, StartupHealth, TodoItem, provider, stat_provider
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.submissions import service
@@ -32,3 +33,15 @@ def submission_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
     detail = (f"还需填写 {len(gaps)} 项：" + "、".join(gaps[:6]) + ("等" if len(gaps) > 6 else "") + "。") if gaps \
         else "内容已填写齐全，请院领导审核定稿。"
     return [TodoItem(severity, f"{what}尚未定稿（{when}）", detail, page="submissions", module=MODULE)]
+
+
+@stat_provider
+def submission_countdown(session: Session) -> list[Stat]:
+    """距下次报送截止的天数, with where that submission stands (未开始 / 草稿 / 已定稿)."""
+    if not session.actor.can(Perm.SUBMISSION_VIEW):
+        return []
+    d = service.next_deadline(session)
+    s = d["submission"]
+    state = "未开始" if s is None else ("已定稿" if s.final else "草稿")
+    label = f"距{d['year']}年{d['kind']}报送截止（{state}）"
+    return [Stat(label, f"{d['days_left']} 天", page="submissions", note=f"截止日 {d['due']}")]
