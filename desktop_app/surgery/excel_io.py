@@ -608,16 +608,21 @@ class OperationsImportPlan(ImportPlan):
         return text + "。"
 
 
-def _operation_rows(session: Session, table) -> list[dict]:
-    """The rows as check_operations wants them; 工号 first when it is a doctor's, else the name."""
-    doctors = {r[0] for r in session.db.query("SELECT employee_no FROM staff WHERE category = '医师'")}
-    out = []
+def _operation_rows(session: Session, table) -> tuple[list[dict], list[Finding]]:
+    """The rows as check_operations wants them (工号 first when it is a doctor's, else the name), and a
+    finding for each row whose doctor's 工号 belongs to someone other than the name beside it — which
+    of the two is the surgeon cannot be guessed, and the wrong one would be checked for privileges."""
+    doctors = dict(session.db.query("SELECT employee_no, name FROM staff WHERE category = '医师'"))
+    out, mismatched = [], []
     for r in table.rows:
         v = r.values  # already normalised text (or None)
         no, who = v.get("surgeon_no") or "", v.get("surgeon") or ""
+        if no in doctors and who and clean_text(who) != doctors[no]:
+            mismatched.append(Finding(f"术者工号 {no} 是“{doctors[no]}”，与术者“{who}”不符，请核对 HIS 导出的术者。",
+                                      field="术者", row=r.row, column=table.columns.get("surgeon_no")))
         out.append({"row": r.row, "date": v.get("date"), "patient_no": v.get("patient_no"), "code": v.get("code"),
                     "name": v.get("name"), "surgeon": no if (no in doctors or not who) else who})
-    return out
+    return out, mismatched
 
 
 @action(Perm.SURGERY_OPERATIONS)
@@ -630,7 +635,9 @@ def preview_operations_import(session: Session, path: Path | str, *, limits: Lim
     if "code" not in table.columns and "name" not in table.columns:
         raise ExcelFileError(f"“{name}”缺少手术列：请有一列“手术编码”或“手术名称”（两者都有更好）。")
     by_row, general = split_findings(table)
-    rows = _operation_rows(session, table)
+    rows, mismatched = _operation_rows(session, table)
+    for f in mismatched:
+        by_row.setdefault(f.row, []).append(f)
     usable = [r for r in rows if not any(f.is_error for f in by_row.get(r["row"], ()))]
     check = operations.check_operations(session, usable)
     if not rows:

@@ -255,3 +255,17 @@ def test_a_log_needs_a_surgeon_and_a_procedure_column(system, hospital, book, tm
     path = write_xlsx(tmp_path / "l.xlsx", [["手术日期", "住院号", "手术编码"], ["2026-03-05", "Z1", "43.7x01"]])
     with pytest.raises(ExcelFileError, match="缺少术者列"):
         excel_io.preview_operations_import(system, path)
+
+
+def test_a_doctors_number_beside_another_doctors_name_is_reported_not_guessed(system, hospital, book, db, tmp_path):
+    path = his_export(tmp_path, [(dt.datetime(2026, 3, 5, 8, 30), "43.7x01", None, "李四", "D002"),
+                                 (dt.datetime(2026, 3, 6, 8, 30), "43.7x01", None, "李四", "D001"),
+                                 (dt.datetime(2026, 3, 7, 8, 30), "43.7x01", None, " 张三 ", "D001")])
+    plan = excel_io.preview_operations_import(system, path)
+    assert [f.text() for f in plan.errors] == [
+        "第 4 行 J 列 “术者”：术者工号 D001 是“张三”，与术者“李四”不符，请核对 HIS 导出的术者。"]
+    assert [(o.row, o.staff_name) for o in plan.check.operations] == [(3, "李四"), (5, "张三")]
+    assert not plan.can_apply
+    with pytest.raises(errors.ValidationError):
+        excel_io.apply_operations_import(system, plan)
+    assert db.scalar("SELECT count(*) FROM operations") == 0
