@@ -71,11 +71,15 @@ class ChecklistItem:
 
 
 def load_builtin_files() -> list[dict]:
+    """The shipped checklists. A missing file means a broken installation (often an unzip tool that
+    mangled the Chinese file names): refuse, rather than create or upgrade a database without them."""
     out = []
     for name in BUILTIN_FILES:
         path = resource_path("checklists", name)
-        if path.exists():
-            out.append(json.loads(path.read_text(encoding="utf-8")))
+        if not path.exists():
+            raise errors.UserError(f"程序文件不完整：找不到内置检查表“{name}”（应在 {path.parent}）。数据未被修改；"
+                                   "请重新安装本程序，或用 7-Zip 等能正确处理中文文件名的工具重新解压。")
+        out.append(json.loads(path.read_text(encoding="utf-8")))
     return out
 
 

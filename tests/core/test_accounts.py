@@ -98,3 +98,23 @@ def test_credit_code_check_digit():
 
     assert credit_code_is_valid("91350100M000100Y43")
     assert not credit_code_is_valid("91350100M000100Y44")
+
+
+def test_a_missing_builtin_checklist_file_refuses_the_new_database_and_leaves_no_file(tmp_path, monkeypatch):
+    """A broken installation (an unzip tool mangled a Chinese file name) must not create a database
+    that silently lacks the national checklists."""
+    import shutil
+
+    from desktop_app.ledger import checklists
+    from desktop_app.paths import resource_path
+    from tests.conftest import PROFILE
+
+    shipped = resource_path("checklists")
+    broken = tmp_path / "resources" / "checklists"
+    shutil.copytree(shipped, broken)
+    (broken / checklists.BUILTIN_FILES[0]).unlink()
+    monkeypatch.setattr(checklists, "resource_path", lambda *parts: tmp_path.joinpath("resources", *parts))
+    target = tmp_path / "new.db"
+    with pytest.raises(errors.UserError, match=f"程序文件不完整：找不到内置检查表“{checklists.BUILTIN_FILES[0]}”"):
+        initialize_database(target, PROFILE, {"username": "admin", "display_name": "管理员", "password": ADMIN_PASSWORD})
+    assert not target.exists()
