@@ -73,6 +73,16 @@ class Submission:
         return self.status == FINAL
 
     @property
+    def period_name(self) -> str:
+        """The period in a few characters, for lists: 2026年上半年, 2026年度, or the dates of a custom period."""
+        year = self.first_day[:4]
+        if self.period_kind == HALF_YEAR:
+            return f"{year}年上半年"
+        if self.period_kind == FULL_YEAR:
+            return f"{year}年度"
+        return period_label(self.first_day, self.last_day)
+
+    @property
     def label(self) -> str:
         state = "已被新版本替代" if self.superseded else self.status
         return f"{self.title}（第 {self.version} 版，{state}）"

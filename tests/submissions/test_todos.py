@@ -49,3 +49,9 @@ def test_the_countdown_card_shows_far_from_the_deadline_with_the_state(system, h
     clock.current = dt.datetime(2026, 7, 11, 9, 0)  # past the half-year's due date: the year's comes next
     assert cards(quality) == [("距2026年全年报送截止（未开始）", "183 天", "submissions")]
     assert cards(session_as(Role.CLINICIAN)) == [] and cards(session_as(Role.DEPT_HEAD)) == []
+
+
+def test_the_list_names_each_period_briefly(system, half_year):
+    half = submissions.create_submission(system, "上半年", 2026)
+    custom = submissions.create_submission(system, "自定义", first="2026-03-01", last="2026-05-31")
+    assert (half.period_name, custom.period_name) == ("2026年上半年", "2026年3月1日至2026年5月31日")

@@ -40,7 +40,7 @@ from ui.pages.base import Page
 from ui.table import Column, RecordTableModel, RecordTableView
 
 COLUMNS = [
-    Column("报送", lambda s: s.title, width=250),
+    Column("期间", lambda s: s.period_name, width=150, tooltip=lambda s: s.title),
     Column("版本", lambda s: f"第 {s.version} 版", width=60),
     Column("状态", lambda s: "已被替代" if s.superseded else s.status, width=70,
            colour=lambda s: "#7a7a7a" if s.superseded else ("#2e7d32" if s.final else "#b26a00")),
@@ -196,7 +196,7 @@ class SubmissionsPage(Page):
         row.addStretch(1)
         col.addLayout(row)
         split.addWidget(right)
-        split.setSizes([420, 820])
+        split.setSizes([470, 770])  # the list shows its 验证码 column without scrolling
         layout.addWidget(split, 1)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_submission())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
