@@ -36,12 +36,18 @@ def period_label(first: str, last: str) -> str:
     return f"{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日"
 
 
-def default_title(kind: str, first: str, last: str) -> str:
-    year = first[:4]
+def period_name(kind: str, first: str, last: str) -> str:
+    """The period in a few characters: 2026年上半年, 2026年度, or the dates of a custom period."""
     if kind == HALF_YEAR:
-        return f"{year}年上半年医疗质量安全工作报送表"
+        return f"{first[:4]}年上半年"
     if kind == FULL_YEAR:
-        return f"{year}年度医疗质量安全工作报送表"
+        return f"{first[:4]}年度"
+    return period_label(first, last)
+
+
+def default_title(kind: str, first: str, last: str) -> str:
+    if kind in (HALF_YEAR, FULL_YEAR):
+        return f"{period_name(kind, first, last)}医疗质量安全工作报送表"
     return f"医疗质量安全工作报送表（{period_label(first, last)}）"
 
 
@@ -74,13 +80,7 @@ class Submission:
 
     @property
     def period_name(self) -> str:
-        """The period in a few characters, for lists: 2026年上半年, 2026年度, or the dates of a custom period."""
-        year = self.first_day[:4]
-        if self.period_kind == HALF_YEAR:
-            return f"{year}年上半年"
-        if self.period_kind == FULL_YEAR:
-            return f"{year}年度"
-        return period_label(self.first_day, self.last_day)
+        return period_name(self.period_kind, self.first_day, self.last_day)
 
     @property
     def label(self) -> str:

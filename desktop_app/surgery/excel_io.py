@@ -612,7 +612,7 @@ def _operation_rows(session: Session, table) -> tuple[list[dict], list[Finding]]
     """The rows as check_operations wants them (工号 first when it is a doctor's, else the name), and a
     finding for each row whose doctor's 工号 belongs to someone other than the name beside it — which
     of the two is the surgeon cannot be guessed, and the wrong one would be checked for privileges."""
-    doctors = dict(session.db.query("SELECT employee_no, name FROM staff WHERE category = '医师'"))
+    doctors = {no: r["name"] for no, r in operations.doctors_by_employee_no(session.db).items()}
     out, mismatched = [], []
     for r in table.rows:
         v = r.values  # already normalised text (or None)

@@ -88,11 +88,16 @@ class _Catalogues:
         return self.by_id[chosen.id]
 
 
+def doctors_by_employee_no(db) -> dict[str, dict]:
+    """Every doctor (id, name, employee_no, category) by 工号: the people an operations log may name."""
+    return {r["employee_no"]: dict(r) for r in
+            db.query("SELECT id, name, employee_no, category FROM staff WHERE category = '医师'")}
+
+
 def _surgeon_index(db) -> tuple[dict[str, dict], dict[str, list[dict]]]:
-    rows = [dict(r) for r in db.query("SELECT id, name, employee_no, category FROM staff WHERE category = '医师'")]
-    by_no = {r["employee_no"]: r for r in rows}
+    by_no = doctors_by_employee_no(db)
     by_name: dict[str, list[dict]] = {}
-    for r in rows:
+    for r in by_no.values():
         by_name.setdefault(r["name"], []).append(r)
     return by_no, by_name
 
