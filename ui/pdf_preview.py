@@ -142,6 +142,12 @@ def preview_pdf(parent: QWidget, ctx, title: str, suggested_name: str,
     run_job(parent, ctx, f"正在生成“{title}”…", work, done)
 
 
+def choose_excel_file(parent: QWidget, title: str) -> str | None:
+    """Ask for a workbook to import (from the home folder); None when the user cancels."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+    return path or None
+
+
 def export_xlsx(parent: QWidget, ctx, title: str, suggested_name: str,
                 write: Callable[[object, Path, Callable], object], *, target: Path | None = None) -> None:
     """Ask where to save, write the workbook in the background, offer to open it."""

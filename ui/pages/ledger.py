@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -53,7 +52,7 @@ from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import department_items
 from ui.errors import attempt, guarded
 from ui.jobs import run_job
-from ui.pdf_preview import export_xlsx, preview_pdf
+from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.pages.base import Page
 from ui.table import Column, RecordTableModel, RecordTableView
 
@@ -476,8 +475,7 @@ class LedgerPage(Page):
 
     def import_file(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "选择原有的问题台账（Excel）", str(Path.home()),
-                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            path = choose_excel_file(self, "选择原有的问题台账（Excel）")
             if not path:
                 return
         run_job(self, self.ctx, "正在读取并检查 Excel 文件…",

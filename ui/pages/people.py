@@ -1,14 +1,12 @@
 """人员 and 科室 pages."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +22,7 @@ from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import DepartmentDialog, StaffDialog, department_items
 from ui.errors import attempt, guarded
 from ui.jobs import run_job
-from ui.pdf_preview import export_xlsx, preview_pdf
+from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.pages.base import Page, button_row
 from ui.table import Column, RecordTableModel, RecordTableView
 
@@ -223,8 +221,7 @@ class StaffPage(Page):
 
     def import_file(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "选择要导入的 Excel 文件", str(Path.home()),
-                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            path = choose_excel_file(self, "选择要导入的 Excel 文件")
             if not path:
                 return
         run_job(self, self.ctx, "正在读取并检查 Excel 文件…",

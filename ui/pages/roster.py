@@ -9,7 +9,6 @@ which duties it added or removed, and undoing it takes out or puts back exactly 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -39,7 +37,7 @@ from ui.dialogs.roster_revision import RevisionDialog, ViolationConfirmDialog
 from ui.errors import guarded, show_error
 from ui.jobs import run_job
 from ui.pages.base import Page
-from ui.pdf_preview import export_xlsx, preview_pdf
+from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.roster_grid import DatePostModel, RosterGridView, RosterState, StaffDateModel
 
@@ -713,8 +711,7 @@ class RosterPage(Page):
         if not self._may_edit():
             return
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, f"选择 {self.month} 的值班表（Excel）", str(Path.home()),
-                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            path = choose_excel_file(self, f"选择 {self.month} 的值班表（Excel）")
             if not path:
                 return
         month = self.month

@@ -2,14 +2,11 @@
 initials) and filters, and its 动态调整 against the version it was made from."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -346,8 +343,9 @@ class SurgeryCataloguePage(Page):
                     return
             target = {"name": name, "based_on": c.id if c else None}
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "选择手术分级目录（Excel）", str(Path.home()),
-                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            from ui.pdf_preview import choose_excel_file
+
+            path = choose_excel_file(self, "选择手术分级目录（Excel）")
             if not path:
                 return
         run_job(self, self.ctx, "正在读取并检查目录…",

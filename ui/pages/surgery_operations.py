@@ -3,10 +3,7 @@ period, grants lapsing soon, grants against titles, and who is authorised for a 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from pathlib import Path
-
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -182,8 +179,9 @@ class SurgeryOperationsPage(Page):
         from ui.jobs import run_job
 
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "选择 HIS 导出的手术记录（Excel）", str(Path.home()),
-                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            from ui.pdf_preview import choose_excel_file
+
+            path = choose_excel_file(self, "选择 HIS 导出的手术记录（Excel）")
             if not path:
                 return
         run_job(self, self.ctx, "正在读取并核对手术记录…",

@@ -6,14 +6,12 @@ typed down a column (Enter moves to the next person), Ctrl+S saves sign-in and s
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,7 +30,7 @@ from desktop_app.training.models import SessionRow, TrainingSession, percent
 from ui.errors import guarded
 from ui.jobs import run_job
 from ui.pages.base import Page
-from ui.pdf_preview import export_xlsx, preview_pdf
+from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.attendance_grid import AttendanceModel, AttendanceView, SheetRow
 from ui.widgets.period import PeriodPicker
@@ -391,8 +389,7 @@ class TrainingPage(Page):
         if self.current is None:
             return
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "选择签到表（Excel）", str(Path.home()),
-                                                  "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
+            path = choose_excel_file(self, "选择签到表（Excel）")
             if not path:
                 return
         s, exam_id = self.current, self.assessment.currentData()
