@@ -38,6 +38,14 @@ class ImportPlan:
         return not self.errors
 
 
+def table_fields(table, path) -> dict:
+    """The plan fields every spreadsheet import takes from the table it read (the skipped rows are the
+    caller's: some importers skip more rows than the reader did)."""
+    return dict(path=Path(path), sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
+                columns=dict(table.columns),
+                ignored_columns=tuple(f"{letter} 列“{text}”" for letter, text in table.ignored))
+
+
 def split_findings(table) -> tuple[dict[int, list[Finding]], list[Finding]]:
     """The reader's findings, by data row, and those about the file as a whole."""
     data_rows = {r.row for r in table.rows}

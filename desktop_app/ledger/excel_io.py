@@ -51,7 +51,13 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Perm, action
 from desktop_app.errors import Finding
-from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file, split_findings
+from desktop_app.excel.imports import (
+    ImportPlan,
+    require_same_plan,
+    require_unchanged_file,
+    split_findings,
+    table_fields,
+)
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.ledger.checklists import all_category_names, category_aliases
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, IN_PROGRESS, PENDING, SEVERITIES, SOURCES
@@ -203,10 +209,8 @@ def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits 
     general += _missing_column_warnings(session, table.columns, len(sources))
     rows = _plan_rows(session, sources, table.columns, by_row)
     return LedgerImportPlan(
-        path=Path(path), sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
-        columns=dict(table.columns), rows=tuple(rows),
+        **table_fields(table, path), rows=tuple(rows),
         findings=tuple(general) + tuple(f for r in rows for f in r.findings),
-        ignored_columns=tuple(f"{letter} 列“{text}”" for letter, text in table.ignored),
         skipped_rows=tuple(sorted(skipped)),
     )
 

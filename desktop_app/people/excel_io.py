@@ -41,7 +41,13 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
 from desktop_app.errors import Finding
-from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file, split_findings
+from desktop_app.excel.imports import (
+    ImportPlan,
+    require_same_plan,
+    require_unchanged_file,
+    split_findings,
+    table_fields,
+)
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.reports.base import atomic_output
 from desktop_app.hospital.service import get_profile
@@ -189,10 +195,8 @@ def preview_staff_import(session: Session, path: Path | str, *, limits: Limits =
             f"工作表“{table.sheet}”第 {table.header_row} 行表头以下没有人员数据。请在表头下面逐行填写后再导入。"))
     rows = _plan_rows(session, [(r.row, r.values) for r in table.rows], table.columns, by_row)
     return StaffImportPlan(
-        path=Path(path), sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
-        columns=dict(table.columns), rows=tuple(rows),
+        **table_fields(table, path), rows=tuple(rows),
         findings=tuple(general) + tuple(f for r in rows for f in r.findings),
-        ignored_columns=tuple(f"{letter} 列“{text}”" for letter, text in table.ignored),
         skipped_rows=tuple(table.skipped),
     )
 

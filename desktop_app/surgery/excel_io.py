@@ -59,6 +59,7 @@ from desktop_app.excel.imports import (
     require_same_plan,
     require_unchanged_file,
     split_findings,
+    table_fields,
 )
 from desktop_app.excel.reader import (
     Column,
@@ -290,11 +291,9 @@ def preview_catalogue_import(session: Session, path: Path | str, *, into: int | 
                                "请在表头下面逐行填写后再导入。"))
     rows, removed, row_general = _plan_rows(session, target, base, replace, sources, table.columns, by_row)
     return CatalogueImportPlan(
-        path=Path(path), sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
-        columns=dict(table.columns), target_id=target.id if target else None, target_name=target_name,
+        **table_fields(table, path), target_id=target.id if target else None, target_name=target_name,
         based_on_id=base.id if base else None, effective_date=effective, replace=replace, rows=tuple(rows),
         removed=tuple(removed), findings=tuple(general) + tuple(row_general) + tuple(f for r in rows for f in r.findings),
-        ignored_columns=tuple(f"{letter} 列“{text}”" for letter, text in table.ignored),
         skipped_rows=tuple(sorted(skipped)),
     )
 
@@ -661,9 +660,7 @@ def preview_operations_import(session: Session, path: Path | str, *, limits: Lim
     cells = [f for r in rows for f in by_row.get(r["row"], ())]
     findings = sorted(cells + problems, key=lambda f: f.row or 0)
     return OperationsImportPlan(
-        path=Path(path), sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
-        columns=dict(table.columns), rows=tuple(rows), check=check, findings=tuple(general) + tuple(findings),
-        ignored_columns=tuple(f"{letter} 列“{text}”" for letter, text in table.ignored),
+        **table_fields(table, path), rows=tuple(rows), check=check, findings=tuple(general) + tuple(findings),
         skipped_rows=tuple(table.skipped),
         unknown_surgeons={k: tuple(v) for k, v in surgeons.items()},
         unknown_procedures={k: tuple(v) for k, v in procedures.items()})

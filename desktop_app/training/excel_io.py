@@ -51,7 +51,13 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Perm, action
 from desktop_app.errors import Finding
-from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file, split_findings
+from desktop_app.excel.imports import (
+    ImportPlan,
+    require_same_plan,
+    require_unchanged_file,
+    split_findings,
+    table_fields,
+)
 from desktop_app.excel.reader import Column as Field
 from desktop_app.excel.reader import Limits, heading_key, read_table
 from desktop_app.people.service import department_subtree
@@ -234,13 +240,11 @@ def preview_attendance_import(session: Session, path: Path | str, session_id: in
     rows = _plan_rows(ctx, sources, by_row)
     general += ctx.file_findings(rows)
     return AttendanceImportPlan(
-        path=Path(path), sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
-        columns=dict(table.columns), headings=dict(table.headings), session_id=target.id,
+        **table_fields(table, path), headings=dict(table.headings), session_id=target.id,
         session_label=f"{target.date} {target.title}", assessment_id=exam.id if exam else None,
         assessment_label=_assessment_label(exam) if exam else None, rows=tuple(rows),
         findings=tuple(general) + tuple(f for r in rows for f in r.findings), not_listed=ctx.not_listed(rows),
         keeps_recorded=target.attendance_recorded,
-        ignored_columns=tuple(f"{letter} 列“{text}”" for letter, text in table.ignored),
         skipped_rows=tuple(sorted(skipped)))
 
 
