@@ -91,6 +91,29 @@ def cold_start(db: Path, runs: int) -> dict[str, list[float]]:
 # ----------------------------------------------------------------------------- in-process UI timings
 
 
+def qt_app():
+    """The one QApplication of the benchmark, set up as the program sets it up."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.qt_setup import setup_application
+
+    app = QApplication.instance() or QApplication([])
+    setup_application(app)
+    return app
+
+
+def shown_window(app, session):
+    """A main window at a desktop size, shown and settled, ready to be measured."""
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(session))
+    window.resize(1440, 900)
+    window.show()
+    app.processEvents()
+    return window
+
+
 def dispose(app, window) -> None:
     """Close and really destroy a measured main window. deleteLater() alone waits for an event loop the
     benchmark never runs, so closed windows piled up (4,000 widgets, 128 top-level windows, an idle-lock
@@ -104,7 +127,6 @@ def dispose(app, window) -> None:
 
 
 def ui_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.accounts.service import authenticate
     from desktop_app.clock import SystemClock
@@ -112,10 +134,8 @@ def ui_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     from desktop_app.storage.database import open_database
     from ui.context import AppContext
     from ui.main_window import MainWindow
-    from ui.qt_setup import setup_application
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = qt_app()
     db = open_database(db_path)
     clock = SystemClock()
     actor = authenticate(db, *ADMIN, clock).actor
@@ -238,7 +258,6 @@ def roster_page_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     month, and one assignment through the page with the live violation update. On a copy."""
     import shutil
 
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.accounts.service import authenticate
     from desktop_app.clock import SystemClock
@@ -247,10 +266,8 @@ def roster_page_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     from desktop_app.storage.database import open_database
     from ui.context import AppContext
     from ui.main_window import MainWindow
-    from ui.qt_setup import setup_application
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = qt_app()
     copy = Path(tempfile.mkdtemp(prefix="qledger-bench-roster-page-")) / "copy.db"
     shutil.copyfile(db_path, copy)
     out: dict[str, list[float]] = {"page": [], "switch": [], "assign": []}
@@ -265,10 +282,7 @@ def roster_page_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
         page.grid.viewport().repaint()
 
     for _ in range(runs):
-        window = MainWindow(AppContext(session))
-        window.resize(1440, 900)
-        window.show()
-        app.processEvents()
+        window = shown_window(app, session)
         t = time.perf_counter()
         window.navigate("roster")
         page = window.page("roster")
@@ -351,27 +365,19 @@ def handover_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
 def handover_page_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     """The 交接班记录 page as 质控 opens it (every ward: the board of the last days), its history tab
     (a month of every ward, first 500 loaded, painted) and a scroll to the end of the loaded rows."""
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.accounts.service import authenticate
     from desktop_app.clock import SystemClock
     from desktop_app.session import Session
     from desktop_app.storage.database import open_database
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.qt_setup import setup_application
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = qt_app()
     out: dict[str, list[float]] = {"page": [], "history": [], "scroll": []}
     with open_database(db_path) as db:
         clock = SystemClock()
         session = Session(db, authenticate(db, "zhikong", "Demo2026", clock).actor, clock)
         for _ in range(runs):
-            window = MainWindow(AppContext(session))
-            window.resize(1440, 900)
-            window.show()
-            app.processEvents()
+            window = shown_window(app, session)
             t = time.perf_counter()
             window.navigate("handover")
             page = window.page("handover")
@@ -397,7 +403,6 @@ def training_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     year), and 签到 (and scores) of 200 people saved through record_sheet — on a copy of the database."""
     import shutil
 
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.accounts.service import authenticate
     from desktop_app.clock import SystemClock
@@ -406,12 +411,8 @@ def training_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     from desktop_app.training import coverage as training_coverage
     from desktop_app.training import service as training
     from desktop_app.training.models import Audience
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.qt_setup import setup_application
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = qt_app()
     copy = Path(tempfile.mkdtemp(prefix="qledger-bench-training-")) / "copy.db"
     shutil.copyfile(db_path, copy)
     out: dict[str, list[float]] = {"page": [], "coverage": [], "sheet": [], "sheet_scores": [], "sessions": []}
@@ -424,10 +425,7 @@ def training_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
         return out
     out["sessions"].append(len(training.list_sessions(session, dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))))
     for _ in range(runs):
-        window = MainWindow(AppContext(session))
-        window.resize(1440, 900)
-        window.show()
-        app.processEvents()
+        window = shown_window(app, session)
         t = time.perf_counter()
         window.navigate("training")
         page = window.page("training")
@@ -464,7 +462,6 @@ def training_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
 def surgery_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     """手术分级目录 search keystrokes (the service, and the page's model update), a surgeon's card
     (service and page), and the check of the last twelve months' operations log. Read only."""
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.accounts.service import authenticate
     from desktop_app.clock import SystemClock
@@ -472,12 +469,8 @@ def surgery_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
     from desktop_app.storage.database import open_database
     from desktop_app.surgery import catalogue as catalogues
     from desktop_app.surgery import operations, privileges
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.qt_setup import setup_application
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = qt_app()
     out: dict[str, list[float]] = {"search": [], "search_page": [], "card": [], "card_page": [], "check": [],
                                    "rows": [], "lapsing": [], "grants": []}
     keys = ("f", "fq", "fqj", "fqjd", "腹", "腹腔", "腹腔镜", "51", "51.2", "5123", "g", "gz", "骨折", "", "四",
@@ -505,9 +498,7 @@ def surgery_timings(db_path: Path, runs: int) -> dict[str, list[float]]:
                 t = time.perf_counter()
                 privileges.surgeon_card(session, staff_id)
                 out["card"].append(time.perf_counter() - t)
-        window = MainWindow(AppContext(session))
-        window.resize(1440, 900)
-        window.show()
+        window = shown_window(app, session)
         window.navigate("surgery_catalogue")
         page = window.page("surgery_catalogue")
         app.processEvents()
