@@ -6,6 +6,7 @@ core tests never import Qt.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from pathlib import Path
 
@@ -36,6 +37,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _garbage_collected_in_main_thread():
+    """Once the Qt set-up has switched automatic collection off (ui.qt_setup), collect between
+    tests in the main thread, as the program's timer does."""
+    yield
+    if not gc.isenabled():
+        from ui.qt_setup import collect_due_garbage
+
+        collect_due_garbage(gc.get_threshold())
+
+
+@pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Nothing a test does may touch the real per-machine data folder."""
     home = tmp_path_factory.mktemp("qledger-home")
@@ -53,13 +65,29 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "hospital.db"
 
 
-@pytest.fixture
-def db(db_path, clock):
+@pytest.fixture(scope="session")
+def template_db_path(tmp_path_factory) -> Path:
+    """One new database (profile, administrator, built-in data), made once per run: each test's
+    ``db`` is a copy of it, which is the same file ``initialize_database`` makes, for a fraction
+    of the time."""
     from desktop_app.hospital.service import initialize_database
 
-    database = initialize_database(
-        db_path, PROFILE, {"username": "admin", "display_name": "王管理", "password": ADMIN_PASSWORD}, clock=clock
-    )
+    path = tmp_path_factory.mktemp("template") / "hospital.db"
+    initialize_database(
+        path, PROFILE, {"username": "admin", "display_name": "王管理", "password": ADMIN_PASSWORD},
+        clock=FixedClock(TODAY),
+    ).close()
+    return path
+
+
+@pytest.fixture
+def db(db_path, template_db_path):
+    import shutil
+
+    from desktop_app.storage.database import open_database
+
+    shutil.copyfile(template_db_path, db_path)
+    database = open_database(db_path)
     yield database
     database.close()
 

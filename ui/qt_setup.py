@@ -1,7 +1,9 @@
 """Application-wide Qt set-up: bundled Chinese fonts, zh_CN translations, style sheet."""
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+import gc
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -42,6 +44,34 @@ def apply_style(app: QApplication, family: str) -> None:
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
 
 
+class GuiThreadGarbageCollector(QObject):
+    """Python's cyclic garbage collector runs in whichever thread happens to allocate when a
+    threshold is crossed. When that is a worker (a PDF job) and the garbage holds Qt widgets
+    (a closed dialog in a reference cycle), Qt destroys them off the GUI thread and the program
+    crashes. So automatic collection is switched off and this timer collects, generation by
+    generation as the thresholds are crossed, in the GUI thread (as Anki and qutebrowser do)."""
+
+    def __init__(self, parent: QObject, interval_ms: int = 1000):
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> None:
+        collect_due_garbage(self.thresholds)
+
+
+def collect_due_garbage(thresholds: tuple[int, int, int]) -> None:
+    """What the automatic collector would do now: the oldest generation over its threshold."""
+    counts = gc.get_count()
+    for generation in (2, 1, 0):
+        if counts[generation] > thresholds[generation]:
+            gc.collect(generation)
+            return
+
+
 def setup_application(app: QApplication) -> None:
     from desktop_app import APP_ID, APP_NAME, __version__
 
@@ -56,3 +86,4 @@ def setup_application(app: QApplication) -> None:
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     apply_style(app, register_fonts())
+    app._garbage_collector = GuiThreadGarbageCollector(app)  # noqa: SLF001 - kept alive with the app

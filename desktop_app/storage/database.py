@@ -354,7 +354,8 @@ def create_database(path: Path | str) -> Database:
         leftover.unlink(missing_ok=True)
     conn = sqlite3.connect(str(tmp), isolation_level=None)
     try:
-        conn.executescript(schema_script())
+        # One transaction: in autocommit every CREATE is its own synced commit (~10× slower).
+        conn.executescript(f"BEGIN;\n{schema_script()}\nCOMMIT;")
     except sqlite3.Error as exc:
         conn.close()
         tmp.unlink(missing_ok=True)
