@@ -1,10 +1,10 @@
 """``qledger`` — the command line. With no subcommand it opens the window.
 
 Subcommands run as the system actor (they are for the machine's administrator and for
-scheduled tasks), and every change they make is audited like any other. Domain modules add
-their subcommands through a ``register(subparsers)`` function in their own ``cli.py``,
-listed in :data:`COMMAND_MODULES`; heavy libraries are imported only inside the handlers so
-that starting the window stays fast.
+scheduled tasks), and every change they make is audited like any other. Each module adds its
+subcommands through a ``register(subparsers)`` function in the submodule its manifest names as
+``cli``; the program-wide ones are listed in :data:`PROGRAM_COMMANDS`. Heavy libraries are
+imported only inside the handlers so that starting the window stays fast.
 """
 from __future__ import annotations
 
@@ -18,17 +18,7 @@ from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
 
-COMMAND_MODULES = [
-    "desktop_app.people.cli",
-    "desktop_app.ledger.cli",
-    "desktop_app.roster.cli",
-    "desktop_app.handover.cli",
-    "desktop_app.surgery.cli",
-    "desktop_app.training.cli",
-    "desktop_app.submissions.cli",
-    "desktop_app.demo.cli",
-    "desktop_app.selftest",
-]
+PROGRAM_COMMANDS = ["desktop_app.demo.cli", "desktop_app.selftest"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -248,8 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_option(v)
     v.set_defaults(func=cmd_audit)
 
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(sub)
+    from desktop_app import modules
+
+    for command_module in [*modules.cli_modules(), *map(importlib.import_module, PROGRAM_COMMANDS)]:
+        command_module.register(sub)
     return parser
 
 

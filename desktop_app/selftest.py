@@ -23,8 +23,6 @@ says otherwise, so it also works over SSH and in CI.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import importlib
 import os
 import re
 import shutil
@@ -36,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PASS, FAIL, SKIP = "通过 PASS", "失败 FAIL", "跳过 SKIP"
+PASS, FAIL = "通过 PASS", "失败 FAIL"
 FONT_NAME = "NotoSansSC"
 
 
@@ -67,15 +65,11 @@ class SelfTestResult:
     def summary(self) -> str:
         verdict = "全部通过 ALL PASSED" if self.ok else "有失败项 FAILED"
         return (f"自检结果 result：{verdict} — 通过 {self.count(PASS)} 项，失败 {self.count(FAIL)} 项，"
-                f"跳过 {self.count(SKIP)} 项，用时 {self.seconds:.1f} s")
+                f"用时 {self.seconds:.1f} s")
 
 
 class CheckFailed(Exception):
     """A check found something wrong; the message (Chinese) says what."""
-
-
-class Skipped(Exception):
-    """Nothing to check in this version (e.g. a module whose reports are not there yet)."""
 
 
 # ----------------------------------------------------------------------------- file checks
@@ -127,9 +121,8 @@ def check_xlsx(path: Path, sheets: tuple[str, ...]) -> str:
 def check_resources() -> str:
     import json
 
-    from desktop_app import paths
+    from desktop_app import modules, paths
     from desktop_app.ledger.checklists import BUILTIN_FILES
-    from desktop_app.storage import migrations
     from desktop_app.storage.database import SCHEMA_VERSION
     from desktop_app.training.service import DEFAULTS_FILE
 
@@ -139,12 +132,8 @@ def check_resources() -> str:
                 ("NotoSansSC-Regular.ttf", "NotoSansSC-Bold.ttf", "OFL.txt")]
     required += [paths.resource_path("style.qss"), paths.resource_path("icons", "app.svg"), paths.schema_path()]
     required += data_files
-    steps = []
-    for version in sorted(migrations.MIGRATIONS):
-        found = sorted(migrations.STEPS_DIR.glob(f"{version:04d}_*.sql"))
-        steps += found
-        if not found:
-            required.append(migrations.STEPS_DIR / f"{version:04d}_*.sql")
+    steps = [m.schema_file(step) for m in modules.MODULES for step in m.schema]
+    required += steps
     missing = [str(p) for p in required if not p.is_file() or p.stat().st_size == 0]
     if missing:
         raise CheckFailed("找不到程序文件（程序文件夹不完整，或解压时中文文件名出错）：" + "；".join(missing))
@@ -189,132 +178,33 @@ def build_demo_hospital(path: Path, years: int) -> str:
 
 @dataclass(frozen=True)
 class Output:
-    """One module's printouts: ``write(session, folder)`` writes ``<key>.pdf`` and ``<key>.xlsx``."""
+    """One module's printouts (its manifest's ``selftest``): ``write(session, pdf, xlsx)`` writes
+    both files and returns a line describing them."""
 
     key: str
     title: str
-    module: str  # imported first: missing → the module is skipped (not in this version)
     sheets: tuple[str, ...]
     write: Callable
 
 
-def _write_people(session, folder: Path) -> str:
-    from desktop_app.reports import people_reports
+def outputs() -> list[Output]:
+    from desktop_app import modules
 
-    snapshot = people_reports.staff_list_snapshot(session)
-    people_reports.write_staff_list_pdf(snapshot, folder / "people.pdf")
-    people_reports.write_staff_list_xlsx(snapshot, folder / "people.xlsx")
-    return f"人员名册 {len(snapshot.staff)} 人"
-
-
-def _write_ledger(session, folder: Path) -> str:
-    from desktop_app.ledger import reports
-    from desktop_app.ledger.models import LedgerFilter
-
-    today = session.today()
-    snapshot = reports.ledger_snapshot(session, LedgerFilter(date_from=today - dt.timedelta(days=60), date_to=today))
-    reports.write_ledger_pdf(snapshot, folder / "ledger.pdf")
-    reports.write_ledger_xlsx(snapshot, folder / "ledger.xlsx")
-    return f"近 60 天的问题台账 {len(snapshot.items)} 项"
-
-
-def _write_roster(session, folder: Path) -> str:
-    from desktop_app.roster import reports
-
-    month = session.today().strftime("%Y-%m")
-    snapshot = reports.roster_snapshot(session, month)
-    reports.write_roster_pdf(snapshot, folder / "roster.pdf")
-    reports.write_roster_xlsx(snapshot, folder / "roster.xlsx")
-    return f"{month} 值班表 {len(snapshot.posts)} 个岗位"
-
-
-def _write_handover(session, folder: Path) -> str:
-    from desktop_app.handover import reports
-
-    today = session.today()
-    snapshot = reports.handover_snapshot(session, "nurse", today, today)
-    reports.write_handover_pdf(snapshot, folder / "handover.pdf")
-    reports.write_handover_xlsx(snapshot, folder / "handover.xlsx")
-    return snapshot.summary()
-
-
-def _write_training(session, folder: Path) -> str:
-    from desktop_app.training import reports
-
-    today = session.today()
-    snapshot = reports.coverage_snapshot(session, today.replace(month=1, day=1), today)
-    reports.write_coverage_pdf(snapshot, folder / "training.pdf")
-    reports.write_coverage_xlsx(snapshot, folder / "training.xlsx")
-    return f"培训覆盖报告（{snapshot.period()}）"
-
-
-def _write_surgery(session, folder: Path) -> str:
-    """The approved grading catalogue when the database has one, else the 越权手术 check (needs none)."""
-    from desktop_app import errors
-    from desktop_app.surgery import reports
-
-    try:
-        snapshot = reports.catalogue_snapshot(session, None)
-    except errors.NotFound:
-        today = session.today()
-        snapshot = reports.unprivileged_snapshot(session, today.replace(month=1, day=1), today, None)
-        reports.write_unprivileged_pdf(snapshot, folder / "surgery.pdf")
-        reports.write_unprivileged_xlsx(snapshot, folder / "surgery.xlsx")
-        return "越权手术核查（数据库中没有已批准的手术分级目录）"
-    reports.write_catalogue_pdf(snapshot, folder / "surgery.pdf")
-    reports.write_catalogue_xlsx(snapshot, folder / "surgery.xlsx")
-    return "手术分级目录"
-
-
-def _write_submission(session, folder: Path) -> str:
-    """The newest submission (as archived when finalised), else a draft for the last half-year."""
-    from desktop_app.submissions import reports
-    from desktop_app.submissions import service as submissions
-    from desktop_app.submissions.models import HALF_YEAR
-
-    done = submissions.list_submissions(session)
-    if done:
-        latest = max(done, key=lambda s: s.id)
-    else:
-        today = session.today()
-        latest = submissions.create_submission(session, HALF_YEAR, today.year if today.month > 6 else today.year - 1)
-    snapshot = submissions.snapshot(session, latest.id)
-    code = latest.verification_code or "草稿"
-    reports.write_submission_pdf(snapshot, code, folder / "submission.pdf")
-    reports.write_submission_xlsx(snapshot, code, folder / "submission.xlsx")
-    return f"{latest.title} 第 {latest.version} 版（{latest.status}）"
-
-
-OUTPUTS = [
-    Output("people", "人员名册 people", "desktop_app.reports.people_reports", ("人员名册",), _write_people),
-    Output("ledger", "问题台账 ledger", "desktop_app.ledger.reports", ("问题台账",), _write_ledger),
-    Output("roster", "值班表 roster", "desktop_app.roster.reports", ("值班表",), _write_roster),
-    Output("handover", "交接班记录 handover", "desktop_app.handover.reports", ("交班报告", "统计"), _write_handover),
-    Output("training", "培训覆盖 training", "desktop_app.training.reports", ("汇总", "按科室"), _write_training),
-    Output("surgery", "手术分级与授权 surgery", "desktop_app.surgery.reports", (), _write_surgery),
-    Output("submission", "半年/全年报送 submission", "desktop_app.submissions.reports", ("结果监测指标", "工作总结"),
-           _write_submission),
-]
+    return [Output(m.key, sample.title, sample.sheets, m.resolve(sample.write))
+            for m, sample in modules.selftest_samples()]
 
 
 def write_outputs(output: Output, session, folder: Path) -> str:
-    try:
-        importlib.import_module(output.module)
-    except ModuleNotFoundError as exc:
-        if exc.name and output.module.startswith(exc.name):
-            raise Skipped(f"本版本没有这一模块的打印与导出（{output.module}），未检查") from exc
-        raise
-    what = output.write(session, folder)
-    pdf = check_pdf(folder / f"{output.key}.pdf")
-    xlsx = check_xlsx(folder / f"{output.key}.xlsx", output.sheets)
-    return f"{what}；{pdf}；{xlsx}"
+    pdf, xlsx = folder / f"{output.key}.pdf", folder / f"{output.key}.xlsx"
+    what = output.write(session, pdf, xlsx)
+    return f"{what}；{check_pdf(pdf)}；{check_xlsx(xlsx, output.sheets)}"
 
 
 def check_gui(demo_path: Path | None, folder: Path) -> str:
     if demo_path is None:
         raise CheckFailed("演示医院没有建成，无法检查程序窗口")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    pdf = next((folder / f"{o.key}.pdf" for o in OUTPUTS if (folder / f"{o.key}.pdf").exists()), None)
+    pdf = next((folder / f"{o.key}.pdf" for o in outputs() if (folder / f"{o.key}.pdf").exists()), None)
     # Qt is imported from here on, never before.
     from ui.selftest import check_gui as check_qt
 
@@ -357,8 +247,6 @@ def run_self_test(output_dir: Path | str | None = None, *, years: int = 1, gui: 
         t = time.perf_counter()
         try:
             check.detail = fn()
-        except Skipped as exc:
-            check.status, check.detail = SKIP, str(exc)
         except CheckFailed as exc:
             check.status, check.detail = FAIL, str(exc)
         except Exception as exc:  # noqa: BLE001 - a crash in one check is that check's failure
@@ -382,7 +270,7 @@ def run_self_test(output_dir: Path | str | None = None, *, years: int = 1, gui: 
                 db = open_database(demo_path)
                 try:
                     session = Session(db, CLI_ACTOR)
-                    for output in OUTPUTS:
+                    for output in outputs():
                         step(output.title, lambda o=output: write_outputs(o, session, folder))
                 finally:
                     db.close()

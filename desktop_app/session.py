@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from desktop_app.accounts.permissions import Perm, Role, has_permission
+from desktop_app.accounts.permissions import Permission, Role, has_permission
 from desktop_app.clock import Clock, SystemClock, stamp
 from desktop_app.storage.database import Database
 
@@ -18,7 +18,7 @@ class Actor:
     department_id: int | None = None
     staff_id: int | None = None
 
-    def can(self, perm: Perm) -> bool:
+    def can(self, perm: Permission) -> bool:
         return has_permission(self.role, perm)
 
     @property

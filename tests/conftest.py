@@ -14,6 +14,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import desktop_app.modules  # noqa: E402,F401 - every module's permissions, settings and schema steps
 from desktop_app.accounts.permissions import Role  # noqa: E402
 from desktop_app.clock import FixedClock  # noqa: E402
 from desktop_app.session import SYSTEM_ACTOR, Session  # noqa: E402

@@ -16,7 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop_app import APP_NAME, errors
+from desktop_app import APP_NAME, errors, modules  # noqa: F401 - modules: every manifest (permissions, settings, upgrades)
+from desktop_app.backup.manifest import BACKUP_RESTORE
 from desktop_app.clock import Clock, SystemClock
 from desktop_app.dashboard import StartupHealth
 from desktop_app.paths import default_db_path, save_config
@@ -166,7 +167,7 @@ def login(parent: QWidget | None, db: Database, clock: Clock, *, locked_user: st
 
 def offer_restore_after_damage(ctx: AppContext, problems: list[str]) -> None:
     """The start-up check found damage: say so plainly and offer the newest good backup."""
-    from desktop_app.accounts.permissions import Perm
+    
     from desktop_app.backup import actions as backup_actions
     from desktop_app.backup.service import newest_good_backup
 
@@ -178,7 +179,7 @@ def offer_restore_after_damage(ctx: AppContext, problems: list[str]) -> None:
         QMessageBox.critical(None, "数据库完整性检查未通过",
                              message + "\n\n没有找到有效的备份。请立即联系信息科，不要删除或覆盖数据库文件。")
         return
-    if not ctx.can(Perm.BACKUP_RESTORE):
+    if not ctx.can(BACKUP_RESTORE):
         QMessageBox.critical(None, "数据库完整性检查未通过",
                              message + f"\n\n最近的有效备份：{backup.describe()}。"
                              "请通知系统管理员登录后在“备份与恢复”页恢复。")

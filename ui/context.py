@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.accounts.permissions import Perm
+from desktop_app.accounts.permissions import Permission
 from desktop_app.dashboard import StartupHealth
 from desktop_app.session import Session
 
@@ -33,7 +33,7 @@ class AppContext(QObject):
     def db(self):
         return self.session.db
 
-    def can(self, perm: Perm) -> bool:
+    def can(self, perm: Permission) -> bool:
         return self.session.actor.can(perm)
 
     def notify(self, *domains: str) -> None:

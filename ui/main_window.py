@@ -6,7 +6,6 @@ that work — and that the current user may use — appear in the navigation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,55 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
-from desktop_app.accounts.permissions import Perm
 from desktop_app.hospital.service import get_profile
 from desktop_app.settings import get_setting
 from ui.context import AppContext
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    title: str
-    group: str
-    factory: Callable
-    permission: Perm | None = None
-
-
-def page_specs() -> list[PageSpec]:
-    from ui.pages import (admin, assessments, checklists, dashboard, handover, handover_stats, holidays, inspections,
-                          ledger, ledger_stats, people, roster, roster_setup, submissions, surgery_catalogue,
-                          surgery_operations, surgery_privileges, training, training_coverage, training_setup)
-
-    return [
-        PageSpec("dashboard", "工作台", "", dashboard.DashboardPage),
-        PageSpec("ledger", "问题台账", "自查与台账", ledger.LedgerPage, Perm.LEDGER_VIEW),
-        PageSpec("inspections", "检查记录", "自查与台账", inspections.InspectionsPage, Perm.LEDGER_VIEW),
-        PageSpec("checklists", "检查表", "自查与台账", checklists.ChecklistsPage, Perm.LEDGER_VIEW),
-        PageSpec("ledger_stats", "台账统计", "自查与台账", ledger_stats.LedgerStatsPage, Perm.LEDGER_VIEW),
-        PageSpec("roster", "值班表", "值班管理", roster.RosterPage, Perm.ROSTER_VIEW),
-        PageSpec("duty_posts", "值班岗位", "值班管理", roster_setup.DutyPostsPage, Perm.ROSTER_VIEW),
-        PageSpec("holidays", "节假日", "值班管理", holidays.HolidaysPage, Perm.ROSTER_SETUP),
-        PageSpec("handover", "交接班记录", "交接班", handover.HandoverPage, Perm.HANDOVER_VIEW),
-        PageSpec("handover_stats", "交接班统计", "交接班", handover_stats.HandoverStatsPage, Perm.HANDOVER_VIEW),
-        PageSpec("training", "培训记录", "培训考核", training.TrainingPage, Perm.TRAINING_VIEW),
-        PageSpec("assessments", "考核与知晓率", "培训考核", assessments.AssessmentsPage, Perm.TRAINING_VIEW),
-        PageSpec("training_coverage", "培训覆盖", "培训考核", training_coverage.TrainingCoveragePage, Perm.TRAINING_VIEW),
-        PageSpec("training_setup", "培训要求", "培训考核", training_setup.TrainingSetupPage, Perm.TRAINING_VIEW),
-        PageSpec("surgery_catalogue", "手术分级目录", "手术分级与授权", surgery_catalogue.SurgeryCataloguePage,
-                 Perm.SURGERY_VIEW),
-        PageSpec("surgery_privileges", "手术授权", "手术分级与授权", surgery_privileges.SurgeryPrivilegesPage,
-                 Perm.SURGERY_VIEW),
-        PageSpec("surgery_operations", "授权核查", "手术分级与授权", surgery_operations.SurgeryOperationsPage,
-                 Perm.SURGERY_VIEW),
-        PageSpec("submissions", "半年/全年报送", "报送", submissions.SubmissionsPage, Perm.SUBMISSION_VIEW),
-        PageSpec("staff", "人员", "人员与科室", people.StaffPage, Perm.PEOPLE_VIEW),
-        PageSpec("departments", "科室", "人员与科室", people.DepartmentsPage, Perm.PEOPLE_VIEW),
-        PageSpec("users", "用户管理", "系统管理", admin.UsersPage, Perm.USERS_MANAGE),
-        PageSpec("audit", "审计日志", "系统管理", admin.AuditPage, Perm.AUDIT_VIEW),
-        PageSpec("backup", "备份与恢复", "系统管理", admin.BackupPage, Perm.BACKUP_CREATE),
-        PageSpec("settings", "系统设置", "系统管理", admin.SettingsPage),
-    ]
+from ui.modules import PAGES
 
 
 class IdleWatcher(QObject):
@@ -105,7 +59,7 @@ class MainWindow(QMainWindow):
         self.switch_user_callback = switch_user
         self.locked = False
         self.pages: dict[str, QWidget] = {}
-        self.specs = {s.key: s for s in page_specs()}
+        self.specs = {s.key: s for s in PAGES}
         self.resize(1280, 800)
 
         central = QWidget()

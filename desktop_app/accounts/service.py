@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
+from desktop_app.accounts.manifest import AUDIT_VIEW, OWN_ACCOUNT, USERS_MANAGE
 from desktop_app.accounts.passwords import check_password_rules, hash_password, verify_password
-from desktop_app.accounts.permissions import USER_ROLES, Perm, Role, action
+from desktop_app.accounts.permissions import USER_ROLES, Role, action
 from desktop_app.clock import Clock, parse_stamp, stamp
 from desktop_app.errors import Finding
 from desktop_app.session import Actor, Session
@@ -187,7 +188,7 @@ def authenticate(db, username: str, password: str, clock: Clock) -> LoginResult:
 # ----------------------------------------------------------------------------- own account
 
 
-@action(Perm.OWN_ACCOUNT)
+@action(OWN_ACCOUNT)
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
     db = session.db
     actor = session.actor
@@ -253,12 +254,12 @@ def _active_admins(db, excluding: int | None = None) -> int:
     )
 
 
-@action(Perm.USERS_MANAGE)
+@action(USERS_MANAGE)
 def list_users(session: Session) -> list[User]:
     return [_user(r) for r in session.db.query(_USER_SQL + " ORDER BY u.active DESC, u.role, u.username")]
 
 
-@action(Perm.USERS_MANAGE)
+@action(USERS_MANAGE)
 def create_user(session: Session, values: dict, password: str) -> User:
     """Create an account; the password is temporary and must be changed at first login."""
     db = session.db
@@ -290,7 +291,7 @@ def create_user(session: Session, values: dict, password: str) -> User:
     return user
 
 
-@action(Perm.USERS_MANAGE)
+@action(USERS_MANAGE)
 def update_user(session: Session, user_id: int, values: dict) -> User:
     """Change name, role, department, linked staff or the active flag of an account."""
     db = session.db
@@ -332,7 +333,7 @@ def update_user(session: Session, user_id: int, values: dict) -> User:
     return after
 
 
-@action(Perm.USERS_MANAGE)
+@action(USERS_MANAGE)
 def reset_password(session: Session, user_id: int, temporary: str) -> None:
     """Set a temporary password; the user must change it at the next login. Also unlocks."""
     db = session.db
@@ -349,7 +350,7 @@ def reset_password(session: Session, user_id: int, temporary: str) -> None:
         audit.record(session, "password_reset", "user", uid=user.uid, label=user.username)
 
 
-@action(Perm.USERS_MANAGE)
+@action(USERS_MANAGE)
 def unlock_user(session: Session, user_id: int) -> None:
     db = session.db
     user = _get_user(db, user_id)
@@ -391,7 +392,7 @@ def _audit_where(f: AuditFilter) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-@action(Perm.AUDIT_VIEW)
+@action(AUDIT_VIEW)
 def search_audit(session: Session, flt: AuditFilter, *, limit: int = 200, before_id: int | None = None) -> list[audit.AuditEntry]:
     """Newest first, ``limit`` rows at a time; pass the smallest id seen to get the next page."""
     where, params = _audit_where(flt)
@@ -419,11 +420,11 @@ def search_audit(session: Session, flt: AuditFilter, *, limit: int = 200, before
     ]
 
 
-@action(Perm.AUDIT_VIEW)
+@action(AUDIT_VIEW)
 def audit_actor_names(session: Session) -> list[str]:
     return [r[0] for r in session.db.query("SELECT DISTINCT actor_name FROM audit_log ORDER BY actor_name")]
 
 
-@action(Perm.AUDIT_VIEW)
+@action(AUDIT_VIEW)
 def verify_audit(session: Session) -> audit.ChainReport:
     return audit.verify_chain(session.db)

@@ -2,23 +2,24 @@
 from __future__ import annotations
 
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.backup import service
+from desktop_app.backup.manifest import BACKUP_CREATE, BACKUP_RESTORE
 from desktop_app.session import Session
 from desktop_app.storage.database import Database, open_database
 
 
-@action(Perm.BACKUP_CREATE)
+@action(BACKUP_CREATE)
 def list_backups(session: Session) -> list[service.BackupInfo]:
     return service.list_backups(session.db.path)
 
 
-@action(Perm.BACKUP_CREATE)
+@action(BACKUP_CREATE)
 def backup_now(session: Session, *, reason: str = "手动", progress=None) -> service.BackupInfo:
     return service.make_backup(session.db, reason=reason, clock=session.clock, progress=progress)
 
 
-@action(Perm.BACKUP_RESTORE)
+@action(BACKUP_RESTORE)
 def restore_from_backup(session: Session, backup: service.BackupInfo) -> tuple[Database, service.BackupInfo | None]:
     """Close the session's database, restore ``backup`` over it, reopen, and audit the restore.
 

@@ -58,9 +58,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.handover import repo, service
 from desktop_app.handover.census import census_findings, parse_count
+from desktop_app.handover.manifest import HANDOVER_VIEW
 from desktop_app.handover.models import (
     ARRIVED,
     CATEGORIES,
@@ -246,7 +247,7 @@ def _wards(session: Session, kind: str, department_id: int | None, with_reports:
     return out
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def handover_snapshot(session: Session, kind: str, first, last, department_id: int | None = None) -> HandoverSnapshot:
     """Every report of ``first``–``last`` (handover days) of the wards this user sees, or of one
     ward, with every ended shift that has no report, and the period's figures."""
@@ -771,3 +772,15 @@ def write_handover_xlsx(snapshot: HandoverSnapshot, path: Path | str,
         first = replace(columns[0], label=snapshot.unit_label)  # 病区, or 科室 for doctors
         report.table([first, *columns[1:]], rows(snapshot), sheet_title=title)
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The self-test's printout of this module (see desktop_app/selftest.py)."""
+    today = session.today()
+    snapshot = handover_snapshot(session, "nurse", today, today)
+    write_handover_pdf(snapshot, pdf)
+    write_handover_xlsx(snapshot, xlsx)
+    return snapshot.summary()

@@ -65,11 +65,12 @@ from pathlib import Path
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, Role, action, has_permission
+from desktop_app.accounts.permissions import Role, action, has_permission
 from desktop_app.clock import stamp
 from desktop_app.errors import Finding
 from desktop_app.handover import repo
 from desktop_app.handover.census import census_findings, clean_census, expected_current, parse_count
+from desktop_app.handover.manifest import HANDOVER_ALL, HANDOVER_SETUP, HANDOVER_VIEW, HANDOVER_WRITE
 from desktop_app.handover.models import (
     ARRIVED,
     BEDSIDE_MARKS,
@@ -132,13 +133,13 @@ def _own_departments(session: Session) -> set[int]:
 def _visible(session: Session) -> set[int] | None:
     """None: every department."""
     actor = session.actor
-    if actor.can(Perm.HANDOVER_ALL) or Role(actor.role) in (Role.LEADER, Role.READONLY):
+    if actor.can(HANDOVER_ALL) or Role(actor.role) in (Role.LEADER, Role.READONLY):
         return None
     return _own_departments(session)
 
 
 def names_visible(session: Session, department_id: int) -> bool:
-    return session.actor.can(Perm.HANDOVER_ALL) or department_id in _own_departments(session)
+    return session.actor.can(HANDOVER_ALL) or department_id in _own_departments(session)
 
 
 def _require_view(session: Session, department_id: int) -> None:
@@ -148,7 +149,7 @@ def _require_view(session: Session, department_id: int) -> None:
 
 
 def _require_write(session: Session, department_id: int) -> None:
-    if not session.actor.can(Perm.HANDOVER_ALL) and department_id not in _own_departments(session):
+    if not session.actor.can(HANDOVER_ALL) and department_id not in _own_departments(session):
         raise errors.PermissionDenied("只能书写本病区（本科室）的交接班记录。")
 
 
@@ -198,7 +199,7 @@ def _template(db, department_id: int, kind: str) -> Template:
     return Template(department_id, d["name"], kind, shifts_from(shifts), tuple(checklist), row is not None)
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def handover_departments(session: Session, kind: str = NURSE) -> list[tuple[int, str, bool]]:
     """(id, name, names visible) of the wards (nurse) or clinical departments (doctor) this user sees."""
     allowed = _visible(session)
@@ -207,7 +208,7 @@ def handover_departments(session: Session, kind: str = NURSE) -> list[tuple[int,
     return [(r["id"], r["name"], names_visible(session, r["id"])) for r in rows if allowed is None or r["id"] in allowed]
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def get_template(session: Session, department_id: int, kind: str = NURSE) -> Template:
     _require_view(session, department_id)
     return _template(session.db, department_id, kind)
@@ -224,7 +225,7 @@ def _time(value, field: str, findings: list[Finding]) -> str:
     return text
 
 
-@action(Perm.HANDOVER_SETUP)
+@action(HANDOVER_SETUP)
 def save_template(session: Session, department_id: int, kind: str, shifts: list[dict],
                   checklist: list[dict]) -> Template:
     """The ward's shifts (in order, covering the day) and the items handed over."""
@@ -319,7 +320,7 @@ def _carry(entry: Entry, same_day: bool) -> Entry:
                  None, None, None, entry.uid)
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def prepare_report(session: Session, department_id: int, date, shift, kind: str = NURSE) -> NewReport:
     """A new report pre-filled from the previous one (nothing is saved; see the module docstring)."""
     db = session.db
@@ -348,7 +349,7 @@ def prepare_report(session: Session, department_id: int, date, shift, kind: str 
                      prev["id"] if prev else None, _title(prev) if prev else None, suggestions, items)
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def create_report(session: Session, department_id: int, date, shift, kind: str = NURSE,
                   values: dict | None = None) -> Report:
     """Save a new draft (pre-filled like ``prepare_report`` where ``values`` say nothing)."""
@@ -443,7 +444,7 @@ def _frozen_message(row) -> str:
     return f"{_title(row)}已交班，等待接班签名，不能修改；如需修改，请由接班者退回。"
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def save_draft(session: Session, report_id: int, values: dict) -> Report:
     """Autosave a draft: whatever was typed is kept (see the module docstring: not audited per save)."""
     db = session.db
@@ -506,7 +507,7 @@ def _content_audit(report: Report) -> dict:
 # ----------------------------------------------------------------------------- signatures
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def sign_outgoing(session: Session, report_id: int) -> Report:
     """草稿 → 已交班, signed by the logged-in nurse (doctor) of the ward."""
     db = session.db
@@ -530,7 +531,7 @@ def sign_outgoing(session: Session, report_id: int) -> Report:
     return get_report(session, report_id)
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def return_to_draft(session: Session, report_id: int, reason: str) -> Report:
     """The receiver refuses (七不接) before signing: back to 草稿, the outgoing signature is cleared."""
     db = session.db
@@ -548,7 +549,7 @@ def return_to_draft(session: Session, report_id: int, reason: str) -> Report:
     return get_report(session, report_id)
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def record_bedside(session: Session, report_id: int, entry_uid: str, at, evidence: str | None = None,
                    photo: Path | str | None = None) -> Report:
     """The bedside handover of one entry: time and evidence (a paper-record reference and/or a photo)."""
@@ -598,7 +599,7 @@ def _stamp_or_none(value) -> str | None:
     return None
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def sign_receive(session: Session, report_id: int, username: str, password: str) -> Report:
     """已交班 → 已接班: the receiver signs with her own account and password on the same PC."""
     from desktop_app.accounts.service import authenticate
@@ -630,7 +631,7 @@ def _receive(session: Session, row, receiver) -> Report:
     if same_user or (receiver.staff_id and receiver.staff_id == row["outgoing_staff_id"]):
         raise errors.ValidationError("接班者不能与交班者是同一人，请由接班的护士（医师）本人输入账户和密码。",
                                      field="接班人")
-    if not has_permission(receiver.role, Perm.HANDOVER_WRITE):
+    if not has_permission(receiver.role, HANDOVER_WRITE):
         raise errors.ValidationError(f"“{receiver.display_name}”的账户（{receiver.role_label}）不能签署交接班记录。",
                                      field="接班人")
     why = _member(db, receiver.staff_id, row["department_id"], row["kind"])
@@ -650,7 +651,7 @@ def _receive(session: Session, row, receiver) -> Report:
     return get_report(session, report_id)
 
 
-@action(Perm.HANDOVER_WRITE)
+@action(HANDOVER_WRITE)
 def add_addendum(session: Session, report_id: int, text: str) -> Report:
     """A correction after both signatures: shown under the report with author and time."""
     db = session.db
@@ -677,7 +678,7 @@ def _masked(entry: Entry, visible: bool) -> Entry:
     return replace(entry, patient_name=mask_name(entry.patient_name))
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def get_report(session: Session, report_id: int) -> Report:
     from dataclasses import replace
 
@@ -707,7 +708,7 @@ def _departments(session: Session, department_id: int | None) -> set[int] | None
     return {department_id}
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def list_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
                  status: str | None = None, limit: int | None = None, offset: int = 0) -> list[ReportRow]:
     """History, newest first (LIMIT/OFFSET paging for ten years of reports)."""
@@ -716,7 +717,7 @@ def list_reports(session: Session, kind: str, first, last, *, department_id: int
                           status=status, limit=limit, offset=offset)
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def count_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
                   status: str | None = None) -> int:
     """How many reports ``list_reports`` would return without a limit (for paging the history)."""
@@ -732,7 +733,7 @@ def _board_departments(session: Session, kind: str, department_id: int | None) -
     return [(r["id"], r["name"]) for r in rows if allowed is None or r["id"] in allowed]
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def shift_board(session: Session, kind: str, first, last, department_id: int | None = None) -> list[ShiftSlot]:
     """Every shift of the handover days ``first``–``last`` of the wards this user sees (or one ward),
     each with its report or None — newest shift first. The ward's today view and the 工作台 read it."""
@@ -755,13 +756,13 @@ def shift_board(session: Session, kind: str, first, last, department_id: int | N
     return out
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def open_reports(session: Session, kind: str = NURSE, department_id: int | None = None) -> list[ReportRow]:
     """Reports not yet received (草稿 and 已交班) of the wards this user sees, oldest first."""
     return repo.waiting_rows(session.db, kind, _departments(session, department_id))
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def missing_reports(session: Session, kind: str = NURSE, days: int = 2) -> list[ShiftSlot]:
     """Shifts of the last ``days`` handover days that ended more than the signing grace ago and
     have no report at all (未书写), newest first."""
@@ -788,7 +789,7 @@ def _shifts_ended(shifts: tuple[Shift, ...], first: dt.date, last: dt.date, now:
     return count
 
 
-@action(Perm.HANDOVER_VIEW)
+@action(HANDOVER_VIEW)
 def figures(session: Session, first, last, kind: str = NURSE, department_id: int | None = None) -> list[WardFigures]:
     """Per ward: expected (shifts of the period ended by now) vs written, signed on time, census errors,
     the bedside ratio; a total row last."""

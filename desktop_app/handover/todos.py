@@ -31,9 +31,9 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl
 
-from desktop_app.accounts.permissions import Perm
-from desktop_app.dashboard import Stat, StartupHealth, TodoItem, provider, stat_provider
+from desktop_app.dashboard import StartupHealth, Stat, TodoItem, provider, stat_provider
 from desktop_app.handover import service as handover
+from desktop_app.handover.manifest import HANDOVER_VIEW, HANDOVER_WRITE
 from desktop_app.handover.models import DOCTOR, DRAFT, HANDED, KIND_LABELS, NURSE, ShiftSlot
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
@@ -140,7 +140,7 @@ def _kind_todos(session: Session, kind: str, now: dt.datetime, grace: int) -> li
 
 @provider
 def handover_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
-    if not session.actor.can(Perm.HANDOVER_WRITE):
+    if not session.actor.can(HANDOVER_WRITE):
         return []
     now = session.now()
     grace = int(get_setting(session.db, "handover.sign_within_minutes"))
@@ -153,7 +153,7 @@ def handover_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
 
 @stat_provider
 def handover_figures(session: Session) -> list[Stat]:
-    if not session.actor.can(Perm.HANDOVER_VIEW):
+    if not session.actor.can(HANDOVER_VIEW):
         return []
     today = session.today()
     first = today.replace(day=1)

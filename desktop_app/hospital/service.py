@@ -8,9 +8,10 @@ from pathlib import Path
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.passwords import check_password_rules, hash_password
-from desktop_app.accounts.permissions import Perm, Role, action
+from desktop_app.accounts.permissions import Role, action
 from desktop_app.clock import Clock, SystemClock
 from desktop_app.errors import Finding
+from desktop_app.hospital.manifest import HOSPITAL_EDIT, SETTINGS_EDIT
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.settings import validate_setting, write_setting
 from desktop_app.storage.database import Database, create_database
@@ -94,7 +95,7 @@ def get_profile(db) -> HospitalProfile | None:
     return None if row is None else HospitalProfile(**dict(row))
 
 
-@action(Perm.HOSPITAL_EDIT)
+@action(HOSPITAL_EDIT)
 def save_profile(session: Session, values: dict) -> HospitalProfile:
     profile, findings = validate_profile(values)
     if findings:
@@ -124,7 +125,7 @@ def save_profile(session: Session, values: dict) -> HospitalProfile:
     return profile
 
 
-@action(Perm.SETTINGS_EDIT)
+@action(SETTINGS_EDIT)
 def save_settings(session: Session, values: dict) -> list[str]:
     """Validate every value first, then store them all in one transaction. Returns changed keys."""
     findings = []
@@ -174,18 +175,9 @@ def initialize_database(
                 " password_changed_at, created_at, updated_at) VALUES (?, ?, 'admin', ?, 0, ?, ?, ?)",
                 (username, admin["display_name"].strip(), hash_password(admin["password"]), now, now, now),
             )
-            from desktop_app.ledger.checklists import install_builtin_checklists
+            from desktop_app import modules
 
-            install_builtin_checklists(db.conn, now)
-            from desktop_app.roster.calendar import install_builtin_holidays
-
-            install_builtin_holidays(db.conn, now)
-            from desktop_app.training.service import install_defaults
-
-            install_defaults(db.conn, now)
-            from desktop_app.submissions.indicators import install_indicator_sets
-
-            install_indicator_sets(db.conn)
+            modules.install_builtin_data(db, now)
             audit.record(session, "initialize", "database", label=str(Path(path).name),
                          after={"hospital": profile.name, "admin": username, "user_id": cur.lastrowid})
     except BaseException:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
+from desktop_app.ledger.manifest import CHECKLISTS_MANAGE, LEDGER_VIEW
 from desktop_app.paths import resource_path
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_prose, clean_text
@@ -83,33 +84,33 @@ def load_builtin_files() -> list[dict]:
     return out
 
 
-def install_builtin_checklists(conn: sqlite3.Connection, now: str | None = None) -> int:
+def install_builtin_checklists(db, now: str | None = None) -> int:
     """Copy the shipped checklists into the database (skipping versions already there).
 
-    Takes a raw connection: it runs inside an upgrade step or the creation of a database.
+    Runs inside an upgrade step or the creation of a database (the caller's transaction).
     Returns the number of checklists added.
     """
     now = now or dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     added = 0
     for data in load_builtin_files():
-        exists = conn.execute("SELECT 1 FROM checklists WHERE name = ? AND version = ?",
+        exists = db.execute("SELECT 1 FROM checklists WHERE name = ? AND version = ?",
                               (data["name"], data["version"])).fetchone()
         if exists:
             continue
-        cur = conn.execute(
+        cur = db.execute(
             "INSERT INTO checklists (name, version, kind, basis, description, builtin, active, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?)",
             (data["name"], data["version"], data["kind"], data.get("basis"), data.get("description"), now, now),
         )
         checklist_id = cur.lastrowid
         for c_order, category in enumerate(data["categories"], start=1):
-            cat = conn.execute(
+            cat = db.execute(
                 "INSERT INTO checklist_categories (checklist_id, code, name, aliases, sort_order) VALUES (?, ?, ?, ?, ?)",
                 (checklist_id, category["code"], category["name"],
                  json.dumps(category.get("aliases", []), ensure_ascii=False), c_order),
             )
             for i_order, item in enumerate(category["items"], start=1):
-                conn.execute(
+                db.execute(
                     "INSERT INTO checklist_items (checklist_id, category_id, code, text, method, deduction, sort_order)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (checklist_id, cat.lastrowid, item["code"], item["text"], item.get("method"),
@@ -127,7 +128,7 @@ def _checklist(row) -> Checklist:
                      bool(row["builtin"]), bool(row["active"]), row["item_count"])
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_checklists(session: Session, *, include_inactive: bool = False) -> list[Checklist]:
     where = "" if include_inactive else " WHERE c.active = 1"
     rows = session.db.query(
@@ -137,7 +138,7 @@ def list_checklists(session: Session, *, include_inactive: bool = False) -> list
     return [_checklist(r) for r in rows]
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def get_checklist(session: Session, checklist_id: int) -> Checklist:
     row = session.db.query_one(
         "SELECT c.*, (SELECT count(*) FROM checklist_items i WHERE i.checklist_id = c.id AND i.active = 1) AS item_count"
@@ -153,7 +154,7 @@ def categories_of(db, checklist_id: int) -> list[Category]:
             for r in rows]
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_categories(session: Session, checklist_id: int) -> list[Category]:
     return categories_of(session.db, checklist_id)
 
@@ -169,7 +170,7 @@ def items_of(db, checklist_id: int, *, include_inactive: bool = False) -> list[C
                           r["method"], r["deduction"], bool(r["active"])) for r in rows]
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_items(session: Session, checklist_id: int, *, include_inactive: bool = False) -> list[ChecklistItem]:
     return items_of(session.db, checklist_id, include_inactive=include_inactive)
 
@@ -183,7 +184,7 @@ def all_category_names(db) -> list[str]:
     return list(dict.fromkeys(listed + used))
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def category_names(session: Session) -> list[str]:
     return all_category_names(session.db)
 
@@ -223,7 +224,7 @@ def _validate_checklist(db, values: dict, checklist_id: int | None = None) -> tu
     return clean, findings
 
 
-@action(Perm.CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE)
 def create_checklist(session: Session, values: dict, categories: list[str]) -> Checklist:
     """A hospital's own checklist with the given categories (items are added afterwards)."""
     db = session.db
@@ -251,7 +252,7 @@ def create_checklist(session: Session, values: dict, categories: list[str]) -> C
     return checklist
 
 
-@action(Perm.CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE)
 def new_version(session: Session, checklist_id: int, version: str, *, name: str | None = None) -> Checklist:
     """Copy a checklist (categories and active items) as a new version for a new campaign or year."""
     db = session.db
@@ -333,7 +334,7 @@ def _item_audit(db, item_id: int) -> dict:
             "deduction": r["deduction"], "active": "是" if r["active"] else "否"}
 
 
-@action(Perm.CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE)
 def add_item(session: Session, checklist_id: int, values: dict) -> int:
     db = session.db
     get_checklist(session, checklist_id)
@@ -353,7 +354,7 @@ def add_item(session: Session, checklist_id: int, values: dict) -> int:
     return cur.lastrowid
 
 
-@action(Perm.CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE)
 def update_item(session: Session, item_id: int, values: dict) -> None:
     db = session.db
     row = db.query_one("SELECT * FROM checklist_items WHERE id = ?", (item_id,))
@@ -374,7 +375,7 @@ def update_item(session: Session, item_id: int, values: dict) -> None:
             audit.record(session, "update", "checklist_item", label=clean["code"], before=old, after=new)
 
 
-@action(Perm.CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE)
 def set_checklist_active(session: Session, checklist_id: int, active: bool) -> None:
     db = session.db
     checklist = get_checklist(session, checklist_id)

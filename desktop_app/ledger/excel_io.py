@@ -49,7 +49,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -60,6 +60,7 @@ from desktop_app.excel.imports import (
 )
 from desktop_app.excel.reader import Column, Limits, read_table
 from desktop_app.ledger.checklists import all_category_names, category_aliases
+from desktop_app.ledger.manifest import LEDGER_EXPORT, LEDGER_MANAGE
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, IN_PROGRESS, PENDING, SEVERITIES, SOURCES
 from desktop_app.ledger.service import insert_item, validate_registration
 from desktop_app.reports.base import atomic_output
@@ -189,7 +190,7 @@ class LedgerImportResult:
     item_ids: tuple[int, ...]
 
 
-@action(Perm.LEDGER_MANAGE)
+@action(LEDGER_MANAGE)
 def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> LedgerImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
     departments = {r[0] for r in session.db.query("SELECT name FROM departments")}
@@ -215,7 +216,7 @@ def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits 
     )
 
 
-@action(Perm.LEDGER_MANAGE)
+@action(LEDGER_MANAGE)
 def apply_ledger_import(session: Session, plan: LedgerImportPlan) -> LedgerImportResult:
     """Insert every new row of an error-free plan in one transaction, plus one summary audit row."""
     if plan.errors:
@@ -472,7 +473,7 @@ def _list_range(wb: Workbook, column: int, name: str, items: list[str]) -> str:
     return "=" + name
 
 
-@action(Perm.LEDGER_EXPORT)
+@action(LEDGER_EXPORT)
 def export_ledger_template(session: Session, path: Path | str) -> Path:
     """The empty import template: canonical headings, drop-downs (来源, 严重程度, 责任科室, 问题类别, 是否销号)."""
     db = session.db

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.ledger import service as ledger
 from desktop_app.ledger.checklists import ChecklistItem, items_of
+from desktop_app.ledger.manifest import CHECKLISTS_MANAGE, INSPECTIONS_RECORD, LEDGER_VIEW
 from desktop_app.ledger.models import PENDING, RESULTS
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
@@ -86,14 +87,14 @@ class DepartmentScore:
 # ----------------------------------------------------------------------------- types
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_types(session: Session, *, include_inactive: bool = False) -> list[InspectionType]:
     where = "" if include_inactive else " WHERE active = 1"
     return [InspectionType(r["name"], r["source"], bool(r["builtin"]))
             for r in session.db.query(f"SELECT * FROM inspection_types{where} ORDER BY sort_order, name")]
 
 
-@action(Perm.CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE)
 def add_type(session: Session, name: str, source: str) -> InspectionType:
     """A hospital-defined inspection type, e.g. 院长行政查房, mapped to a ledger source."""
     from desktop_app.ledger.models import SOURCES
@@ -150,7 +151,7 @@ def _scope_allows(session: Session, department_ids) -> bool:
     return allowed is None or set(department_ids) <= allowed
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_inspections(session: Session, *, year: int | None = None, limit: int | None = None) -> list[Inspection]:
     """Newest first; ``limit`` keeps the newest few (e.g. for a filter drop-down)."""
     where, params = "", []
@@ -164,7 +165,7 @@ def list_inspections(session: Session, *, year: int | None = None, limit: int | 
     return out[:limit] if limit else out
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def get_inspection(session: Session, inspection_id: int) -> Inspection:
     row = session.db.query_one(_INSPECTION_SQL + " WHERE i.id = ?", (inspection_id,))
     if row is None:
@@ -182,7 +183,7 @@ def _next_number(db, year: int) -> str:
     return f"JC{year}-{seq:03d}"
 
 
-@action(Perm.INSPECTIONS_RECORD)
+@action(INSPECTIONS_RECORD)
 def create_inspection(session: Session, values: dict) -> Inspection:
     db = session.db
     findings: list[Finding] = []
@@ -231,7 +232,7 @@ def create_inspection(session: Session, values: dict) -> Inspection:
     return inspection
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def results_for(session: Session, inspection_id: int, department_id: int) -> list[ResultRow]:
     """The checklist's check points for one department, with what has been recorded."""
     inspection = get_inspection(session, inspection_id)
@@ -252,7 +253,7 @@ def results_for(session: Session, inspection_id: int, department_id: int) -> lis
     return rows
 
 
-@action(Perm.INSPECTIONS_RECORD)
+@action(INSPECTIONS_RECORD)
 def record_results(session: Session, inspection_id: int, department_id: int,
                    entries: list[dict]) -> dict[str, int]:
     """Save one department's results: ``entries`` = [{"item_id", "result", "deduction", "note"}].
@@ -366,7 +367,7 @@ def record_results(session: Session, inspection_id: int, department_id: int,
     return counts
 
 
-@action(Perm.INSPECTIONS_RECORD)
+@action(INSPECTIONS_RECORD)
 def complete_inspection(session: Session, inspection_id: int) -> Inspection:
     inspection = get_inspection(session, inspection_id)
     if inspection.status == DONE:
@@ -382,7 +383,7 @@ def complete_inspection(session: Session, inspection_id: int) -> Inspection:
     return get_inspection(session, inspection_id)
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def department_scores(session: Session, inspection_id: int) -> list[DepartmentScore]:
     inspection = get_inspection(session, inspection_id)
     base = float(get_setting(session.db, "inspection.base_score"))

@@ -28,15 +28,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.units import mm
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
 from desktop_app.ledger import repo
+from desktop_app.ledger.manifest import LEDGER_EXPORT
 from desktop_app.ledger.models import CLOSED, STATUSES, LedgerFilter, LedgerItem
 from desktop_app.ledger.service import _departments_for, _due_soon_days, visible_departments
 from desktop_app.ledger.stats import Counts, percent
@@ -135,7 +136,7 @@ def describe_filter(session: Session, flt: LedgerFilter) -> list[str]:
     return flt.describe(department, inspection)
 
 
-@action(Perm.LEDGER_EXPORT)
+@action(LEDGER_EXPORT)
 def ledger_snapshot(session: Session, flt: LedgerFilter = LedgerFilter()) -> LedgerSnapshot:
     """The items matching ``flt`` (within the user's scope, as in the ledger list), every field."""
     today = session.today()
@@ -248,7 +249,7 @@ def opening_sentence(items: list[LedgerItem]) -> str:
             "根据“书面交办、立账督办、对账销号”的要求，现将问题书面交办你科，请按以下要求限期整改。")
 
 
-@action(Perm.LEDGER_EXPORT)
+@action(LEDGER_EXPORT)
 def notice_snapshot(session: Session, item_ids: list[int]) -> NoticeSnapshot:
     """The chosen items grouped by department, one 整改通知书 each (department heads: their own only)."""
     ids = list(dict.fromkeys(int(i) for i in item_ids))
@@ -311,3 +312,17 @@ def write_notice_pdf(snapshot: NoticeSnapshot, path: Path | str, progress: Progr
     if not snapshot.notices:
         report.paragraph("（没有选中的问题）", align="center")
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The self-test's printout of this module (see desktop_app/selftest.py)."""
+    from desktop_app.ledger.models import LedgerFilter
+
+    today = session.today()
+    snapshot = ledger_snapshot(session, LedgerFilter(date_from=today - dt.timedelta(days=60), date_to=today))
+    write_ledger_pdf(snapshot, pdf)
+    write_ledger_xlsx(snapshot, xlsx)
+    return f"近 60 天的问题台账 {len(snapshot.items)} 项"

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.ledger import repo
+from desktop_app.ledger.manifest import LEDGER_MANAGE, LEDGER_RECTIFY, LEDGER_REGISTER, LEDGER_VERIFY, LEDGER_VIEW
 from desktop_app.ledger.models import (
     AWAITING_RECHECK,
     CLOSED,
@@ -92,7 +93,7 @@ def _departments_for(session: Session, flt: LedgerFilter) -> set[int] | None:
     return departments
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_items(session: Session, flt: LedgerFilter = LedgerFilter(), *, limit: int | None = None,
                offset: int = 0) -> list[LedgerRow]:
     """Newest first; ``limit``/``offset`` page through a long ledger."""
@@ -100,12 +101,12 @@ def list_items(session: Session, flt: LedgerFilter = LedgerFilter(), *, limit: i
                        limit, offset)
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def count_items(session: Session, flt: LedgerFilter = LedgerFilter()) -> int:
     return repo.count(session.db, flt, session.today(), _departments_for(session, flt), _due_soon_days(session.db))
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def get_item(session: Session, item_id: int) -> LedgerItem:
     item = repo.get(session.db, item_id, session.today(), _due_soon_days(session.db))
     if item is None:
@@ -114,19 +115,19 @@ def get_item(session: Session, item_id: int) -> LedgerItem:
     return item
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def timeline(session: Session, item_id: int) -> list[LedgerEvent]:
     get_item(session, item_id)
     return repo.events(session.db, item_id)
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def list_attachments(session: Session, item_id: int) -> list[Attachment]:
     get_item(session, item_id)
     return repo.attachments(session.db, item_id)
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def attachment_content(session: Session, attachment_id: int) -> tuple[str, bytes]:
     row = session.db.query_one("SELECT item_id, file_name, content, sha256 FROM ledger_attachments WHERE id = ?",
                                (attachment_id,))
@@ -260,7 +261,7 @@ def insert_item(session: Session, clean: dict, *, status: str = PENDING, note: s
     return item
 
 
-@action(Perm.LEDGER_REGISTER)
+@action(LEDGER_REGISTER)
 def register_item(session: Session, values: dict) -> LedgerItem:
     """Enter a problem directly (a complaint, an adverse event, a letter from an inspection)."""
     clean, findings = validate_registration(session, values)
@@ -275,7 +276,7 @@ def default_deadline(session: Session, found_on: dt.date) -> dt.date:
     return found_on + dt.timedelta(days=int(get_setting(session.db, "ledger.default_deadline_days")))
 
 
-@action(Perm.LEDGER_MANAGE)
+@action(LEDGER_MANAGE)
 def update_registration(session: Session, item_id: int, values: dict) -> LedgerItem:
     """Correct what was registered (description, department, deadline …); not for closed items."""
     before = get_item(session, item_id)
@@ -296,7 +297,7 @@ def update_registration(session: Session, item_id: int, values: dict) -> LedgerI
         return _step(session, before, changed, EV_EDITED, "、".join(FIELD_LABELS.get(k, k) for k in changed))
 
 
-@action(Perm.LEDGER_MANAGE)
+@action(LEDGER_MANAGE)
 def delete_item(session: Session, item_id: int) -> None:
     """Only for problems registered by mistake that nobody has started to rectify."""
     item = get_item(session, item_id)
@@ -318,7 +319,7 @@ def _need(values: dict, key: str, findings: list[Finding], message: str) -> str 
     return text
 
 
-@action(Perm.LEDGER_RECTIFY)
+@action(LEDGER_RECTIFY)
 def save_rectification(session: Session, item_id: int, values: dict) -> LedgerItem:
     """The department's answer: 原因分析, 整改措施, 责任人 (and 整改情况 so far).
 
@@ -348,7 +349,7 @@ def save_rectification(session: Session, item_id: int, values: dict) -> LedgerIt
         return _step(session, before, changed, EV_UPDATED_RECTIFICATION, None) if changed else before
 
 
-@action(Perm.LEDGER_RECTIFY)
+@action(LEDGER_RECTIFY)
 def submit_for_recheck(session: Session, item_id: int, values: dict) -> LedgerItem:
     """整改中 → 已整改待复查: the progress and its evidence (text, or at least one attachment)."""
     before = get_item(session, item_id)
@@ -371,7 +372,7 @@ def submit_for_recheck(session: Session, item_id: int, values: dict) -> LedgerIt
                                        "status": AWAITING_RECHECK}, EV_SUBMITTED, None)
 
 
-@action(Perm.LEDGER_VERIFY)
+@action(LEDGER_VERIFY)
 def recheck(session: Session, item_id: int, values: dict, *, passed: bool) -> LedgerItem:
     """The quality administrator's re-check: passed → 已销号; failed → back to 整改中 with the reason."""
     before = get_item(session, item_id)
@@ -399,7 +400,7 @@ def recheck(session: Session, item_id: int, values: dict, *, passed: bool) -> Le
         return _step(session, before, changes, EV_FAILED, opinion)
 
 
-@action(Perm.LEDGER_VERIFY)
+@action(LEDGER_VERIFY)
 def reopen(session: Session, item_id: int, reason: str, *, deadline: str | dt.date | None = None) -> LedgerItem:
     """已销号 → 整改中 with the reason. The earlier re-check stays in the timeline; a new 整改时限
     may be set (otherwise the old one stands, and the item is usually overdue at once)."""
@@ -454,7 +455,7 @@ def read_attachment_file(path: Path | str) -> tuple[str, str, bytes]:
     return path.name, kind, content
 
 
-@action(Perm.LEDGER_RECTIFY)
+@action(LEDGER_RECTIFY)
 def add_attachment(session: Session, item_id: int, path: Path | str, note: str | None = None) -> Attachment:
     item = get_item(session, item_id)
     _require_scope(session, item.department_id, "整改")
@@ -477,7 +478,7 @@ def add_attachment(session: Session, item_id: int, path: Path | str, note: str |
     return next(a for a in repo.attachments(db, item_id) if a.id == cur.lastrowid)
 
 
-@action(Perm.LEDGER_RECTIFY)
+@action(LEDGER_RECTIFY)
 def remove_attachment(session: Session, attachment_id: int) -> None:
     db = session.db
     row = db.query_one("SELECT item_id, file_name FROM ledger_attachments WHERE id = ?", (attachment_id,))

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.ledger import repo
+from desktop_app.ledger.manifest import LEDGER_VIEW
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, SOURCES, LedgerFilter
 from desktop_app.ledger.service import _departments_for, _due_soon_days
 from desktop_app.session import Session
@@ -83,7 +84,7 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
     return out
 
 
-@action(Perm.LEDGER_VIEW)
+@action(LEDGER_VIEW)
 def ledger_stats(session: Session, flt: LedgerFilter = LedgerFilter()) -> LedgerStats:
     db = session.db
     today = session.today()

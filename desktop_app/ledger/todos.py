@@ -1,16 +1,16 @@
 """What the problem ledger puts on the 工作台: overdue and soon-due items, items awaiting re-check."""
 from __future__ import annotations
 
-from desktop_app.accounts.permissions import Perm
-from desktop_app.dashboard import Stat, StartupHealth, TodoItem, provider, stat_provider
+from desktop_app.dashboard import StartupHealth, Stat, TodoItem, provider, stat_provider
 from desktop_app.ledger import service as ledger
+from desktop_app.ledger.manifest import LEDGER_VERIFY, LEDGER_VIEW
 from desktop_app.ledger.models import AWAITING_RECHECK, LedgerFilter
 from desktop_app.session import Session
 
 
 @provider
 def ledger_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
-    if not session.actor.can(Perm.LEDGER_VIEW):
+    if not session.actor.can(LEDGER_VIEW):
         return []
     days = int(ledger._due_soon_days(session.db))
     overdue = ledger.list_items(session, LedgerFilter(overdue=True))
@@ -27,7 +27,7 @@ def ledger_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
         first = "；".join(f"{r.number} {r.department_name} {r.deadline}" for r in sorted(soon, key=lambda r: r.deadline)[:3])
         items.append(TodoItem("warning", f"{days} 天内到期的问题 {len(soon)} 项", f"最早到期：{first}。",
                               page="ledger:due_soon", module="问题台账"))
-    if session.actor.can(Perm.LEDGER_VERIFY):
+    if session.actor.can(LEDGER_VERIFY):
         waiting = ledger.count_items(session, LedgerFilter(status=AWAITING_RECHECK))
         if waiting:
             items.append(TodoItem("info", f"已整改待复查的问题 {waiting} 项", "请安排复查并销号。",
@@ -37,7 +37,7 @@ def ledger_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
 
 @stat_provider
 def ledger_figures(session: Session) -> list[Stat]:
-    if not session.actor.can(Perm.LEDGER_VIEW):
+    if not session.actor.can(LEDGER_VIEW):
         return []
     open_count = ledger.count_items(session, LedgerFilter(status="未销号"))
     overdue = ledger.count_items(session, LedgerFilter(overdue=True))

@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -49,9 +49,9 @@ from desktop_app.excel.imports import (
     table_fields,
 )
 from desktop_app.excel.reader import Column, Limits, read_table
-from desktop_app.reports.base import atomic_output
 from desktop_app.hospital.service import get_profile
 from desktop_app.people import repo
+from desktop_app.people.manifest import PEOPLE_EXPORT, PEOPLE_IMPORT
 from desktop_app.people.models import (
     GENDERS,
     NON_REGISTERED_REASONS,
@@ -71,6 +71,7 @@ from desktop_app.people.service import (
     staff_audit_values,
     update_staff_row,
 )
+from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_text
@@ -185,7 +186,7 @@ class StaffImportResult:
     staff_ids: tuple[int, ...]  # created or updated
 
 
-@action(Perm.PEOPLE_IMPORT)
+@action(PEOPLE_IMPORT)
 def preview_staff_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> StaffImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
     table = read_table(path, STAFF_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits)
@@ -201,7 +202,7 @@ def preview_staff_import(session: Session, path: Path | str, *, limits: Limits =
     )
 
 
-@action(Perm.PEOPLE_IMPORT)
+@action(PEOPLE_IMPORT)
 def apply_staff_import(session: Session, plan: StaffImportPlan) -> StaffImportResult:
     """Write every row of an error-free plan in one transaction, plus one summary audit row."""
     if plan.errors:
@@ -468,7 +469,7 @@ def _active_department_names(session: Session) -> list[str]:
     return [d.name for d in list_departments(session, include_inactive=False)]
 
 
-@action(Perm.PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT)
 def write_staff_template(session: Session, path: Path | str) -> Path:
     """The empty import template, with drop-down lists of this hospital's active departments."""
     wb = _workbook(_active_department_names(session), [], TEMPLATE_SHEET, "")
@@ -477,7 +478,7 @@ def write_staff_template(session: Session, path: Path | str) -> Path:
     return Path(path)
 
 
-@action(Perm.PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT)
 def export_staff_xlsx(session: Session, path: Path | str, flt: StaffFilter = StaffFilter()) -> int:
     """The staff matching ``flt`` in exactly the template's layout (edit and import back); returns the count."""
     staff = list_staff(session, flt)

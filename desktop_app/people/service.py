@@ -8,9 +8,10 @@ from typing import Any
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.people import repo
+from desktop_app.people.manifest import DEPARTMENTS_EDIT, PEOPLE_EDIT, PEOPLE_VIEW
 from desktop_app.people.models import (
     DEPARTMENT_FIELD_LABELS,
     DEPARTMENT_KINDS,
@@ -70,12 +71,12 @@ def require_department_scope(session: Session, department_id: int | None, what: 
 # ----------------------------------------------------------------------------- departments
 
 
-@action(Perm.PEOPLE_VIEW)
+@action(PEOPLE_VIEW)
 def list_departments(session: Session, *, include_inactive: bool = True) -> list[Department]:
     return repo.list_departments(session.db, include_inactive=include_inactive)
 
 
-@action(Perm.PEOPLE_VIEW)
+@action(PEOPLE_VIEW)
 def get_department(session: Session, department_id: int) -> Department:
     dept = repo.get_department(session.db, department_id)
     if dept is None:
@@ -135,7 +136,7 @@ def _department_audit(db, dept: Department) -> dict:
     }
 
 
-@action(Perm.DEPARTMENTS_EDIT)
+@action(DEPARTMENTS_EDIT)
 def create_department(session: Session, values: dict) -> Department:
     db = session.db
     clean, findings = validate_department(db, values)
@@ -148,7 +149,7 @@ def create_department(session: Session, values: dict) -> Department:
     return dept
 
 
-@action(Perm.DEPARTMENTS_EDIT)
+@action(DEPARTMENTS_EDIT)
 def update_department(session: Session, department_id: int, values: dict) -> Department:
     db = session.db
     before = get_department(session, department_id)
@@ -168,7 +169,7 @@ def update_department(session: Session, department_id: int, values: dict) -> Dep
     return after
 
 
-@action(Perm.DEPARTMENTS_EDIT)
+@action(DEPARTMENTS_EDIT)
 def delete_department(session: Session, department_id: int) -> None:
     """Only a department that nothing refers to can be deleted; otherwise stop using it (停用)."""
     db = session.db
@@ -196,7 +197,7 @@ class StaffFilter:
     on_duty: bool | None = True  # None: everyone, including those who left
 
 
-@action(Perm.PEOPLE_VIEW)
+@action(PEOPLE_VIEW)
 def list_staff(session: Session, flt: StaffFilter = StaffFilter(), *, limit: int | None = None) -> list[Staff]:
     """Staff matching the filter; ``query`` matches name, 工号, phone or pinyin initials."""
     departments = None
@@ -215,7 +216,7 @@ def list_staff(session: Session, flt: StaffFilter = StaffFilter(), *, limit: int
     )
 
 
-@action(Perm.PEOPLE_VIEW)
+@action(PEOPLE_VIEW)
 def get_staff(session: Session, staff_id: int) -> Staff:
     staff = repo.get_staff(session.db, staff_id)
     if staff is None:
@@ -223,7 +224,7 @@ def get_staff(session: Session, staff_id: int) -> Staff:
     return staff
 
 
-@action(Perm.PEOPLE_VIEW)
+@action(PEOPLE_VIEW)
 def staff_counts(session: Session) -> dict[str, int]:
     return repo.staff_counts(session.db)
 
@@ -399,7 +400,7 @@ def check_staff(session: Session, values: dict, *, staff_id: int | None = None) 
     return StaffValidator(session.db, session.today()).validate(values, staff_id=staff_id)[1]
 
 
-@action(Perm.PEOPLE_EDIT)
+@action(PEOPLE_EDIT)
 def create_staff(session: Session, values: dict) -> Staff:
     db = session.db
     clean, findings = StaffValidator(db, session.today()).validate(values)
@@ -421,7 +422,7 @@ def insert_staff_row(session: Session, clean: dict) -> Staff:
     return staff
 
 
-@action(Perm.PEOPLE_EDIT)
+@action(PEOPLE_EDIT)
 def update_staff(session: Session, staff_id: int, values: dict) -> Staff:
     db = session.db
     before = get_staff(session, staff_id)
@@ -448,7 +449,7 @@ def update_staff_row(session: Session, before: Staff, clean: dict) -> Staff:
     return after
 
 
-@action(Perm.PEOPLE_EDIT)
+@action(PEOPLE_EDIT)
 def delete_staff(session: Session, staff_id: int) -> None:
     """For records entered by mistake; anyone with history should be marked 离岗 instead."""
     db = session.db

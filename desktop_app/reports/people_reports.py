@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
 from desktop_app.people import service as people
+from desktop_app.people.manifest import PEOPLE_EXPORT
 from desktop_app.people.models import NON_REGISTERED_REASONS, STAFF_CATEGORIES, Department, Staff
 from desktop_app.people.service import StaffFilter
 from desktop_app.reports.base import Column, GroupRow, ProgressCallback, ReportInfo
@@ -93,7 +94,7 @@ def describe_staff_filter(session: Session, flt: StaffFilter) -> list[str]:
     return out
 
 
-@action(Perm.PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT)
 def staff_list_snapshot(session: Session, flt: StaffFilter = StaffFilter()) -> StaffListSnapshot:
     order = {d.id: i for i, d in enumerate(_tree_order(people.list_departments(session)))}
     rank = {c: i for i, c in enumerate(STAFF_CATEGORIES)}
@@ -104,7 +105,7 @@ def staff_list_snapshot(session: Session, flt: StaffFilter = StaffFilter()) -> S
     return StaffListSnapshot(_info(session, "人员名册", describe_staff_filter(session, flt)), tuple(staff))
 
 
-@action(Perm.PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT)
 def department_list_snapshot(session: Session, *, include_inactive: bool = True) -> DepartmentListSnapshot:
     departments = _tree_order(people.list_departments(session, include_inactive=include_inactive))
     filters = ["科室状态：" + ("全部（含停用）" if include_inactive else "仅启用")]
@@ -183,3 +184,14 @@ def write_department_list_xlsx(snapshot: DepartmentListSnapshot, path: Path | st
     report = XlsxReport(path, snapshot.info)
     report.table(DEPARTMENT_COLUMNS, _department_rows(snapshot))
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The self-test's printout of this module (see desktop_app/selftest.py)."""
+    snapshot = staff_list_snapshot(session)
+    write_staff_list_pdf(snapshot, pdf)
+    write_staff_list_xlsx(snapshot, xlsx)
+    return f"人员名册 {len(snapshot.staff)} 人"

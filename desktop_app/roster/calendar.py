@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.paths import resource_path
+from desktop_app.roster.manifest import ROSTER_SETUP, ROSTER_VIEW
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_text, parse_date
 
@@ -40,22 +41,22 @@ def _span(first: str, last: str):
         d += dt.timedelta(days=1)
 
 
-def install_builtin_holidays(conn: sqlite3.Connection, now: str | None = None) -> int:
+def install_builtin_holidays(db, now: str | None = None) -> int:
     """Copy the shipped years into the calendar (a year already present is left alone)."""
     now = now or dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     data = json.loads(resource_path("holidays", "holidays.json").read_text(encoding="utf-8"))
     added = 0
     for year, spec in data["years"].items():
-        if conn.execute("SELECT 1 FROM holidays WHERE date >= ? AND date < ?", (f"{year}-", f"{int(year) + 1}-")).fetchone():
+        if db.execute("SELECT 1 FROM holidays WHERE date >= ? AND date < ?", (f"{year}-", f"{int(year) + 1}-")).fetchone():
             continue
         confirmed = 1 if spec["confirmed"] else 0
         for first, last, name in spec["holidays"]:
             for day in _span(first, last):
-                conn.execute("INSERT INTO holidays (date, kind, name, confirmed, updated_at) VALUES (?, ?, ?, ?, ?)",
+                db.execute("INSERT INTO holidays (date, kind, name, confirmed, updated_at) VALUES (?, ?, ?, ?, ?)",
                              (day, HOLIDAY_KIND, name, confirmed, now))
                 added += 1
         for day, name in spec["workdays"]:
-            conn.execute("INSERT INTO holidays (date, kind, name, confirmed, updated_at) VALUES (?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO holidays (date, kind, name, confirmed, updated_at) VALUES (?, ?, ?, ?, ?)",
                          (day, MAKEUP_WORKDAY, name, confirmed, now))
             added += 1
     return added
@@ -82,14 +83,14 @@ class DayTypes:
         return WEEKEND if day.weekday() >= 5 else WORKDAY
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def list_holidays(session: Session, year: int) -> list[Holiday]:
     rows = session.db.query("SELECT * FROM holidays WHERE date >= ? AND date < ? ORDER BY date",
                             (f"{year}-", f"{year + 1}-"))
     return [Holiday(r["date"], r["kind"], r["name"], bool(r["confirmed"])) for r in rows]
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def set_holiday(session: Session, date, kind: str | None, name: str = "") -> None:
     """Mark a date as 法定节假日 or 调休上班 (``kind`` None: an ordinary day again)."""
     try:
@@ -120,7 +121,7 @@ def set_holiday(session: Session, date, kind: str | None, name: str = "") -> Non
                      after={"kind": kind, "name": name} if kind else None)
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def confirm_year(session: Session, year: int) -> int:
     """The administrator has checked a pre-filled year against the State Council notice."""
     db = session.db

@@ -48,7 +48,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file
 from desktop_app.excel.reader import ExcelFileError, Limits, _check_container, _read_bytes
@@ -56,6 +56,7 @@ from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.roster import repo, rules, service
 from desktop_app.roster.calendar import HOLIDAY, WEEKEND, DayTypes
+from desktop_app.roster.manifest import ROSTER_PLAN
 from desktop_app.roster.models import PUBLISHED, Assignment, Post, Shift, StaffInfo, month_bounds, month_days
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_text, parse_date
@@ -436,7 +437,7 @@ def _plan(session: Session, path: Path, month: str, limits: Limits) -> RosterImp
         ignored_columns=tuple(planner.ignored), skipped_rows=tuple(planner.skipped))
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def preview_roster_import(session: Session, path: Path | str, month: str, *,
                           limits: Limits = Limits()) -> RosterImportPlan:
     """Read and check the file for ``month`` (a draft); nothing is written."""
@@ -444,7 +445,7 @@ def preview_roster_import(session: Session, path: Path | str, month: str, *,
     return _plan(session, Path(path), month, limits)
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def apply_roster_import(session: Session, plan: RosterImportPlan) -> RosterImportResult:
     """Write an error-free plan's duties into the draft month, in one transaction with one audit entry."""
     if plan.errors:
@@ -475,7 +476,7 @@ _HELP = [
 ]
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def write_roster_template(session: Session, path: Path | str, month: str) -> Path:
     """A template for ``month``: the dates down, the hospital's active post·shifts across, a 说明 sheet."""
     month = service._check_month_text(month)

@@ -38,13 +38,13 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo
 from desktop_app.reports.fonts import FONT, FONT_BOLD
@@ -52,6 +52,7 @@ from desktop_app.reports.pdf import PdfReport, _DataTable
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.roster import service
 from desktop_app.roster.calendar import HOLIDAY, HOLIDAY_KIND, MAKEUP_WORKDAY, WEEKEND
+from desktop_app.roster.manifest import ROSTER_EXPORT
 from desktop_app.roster.models import DRAFT, Post, Revision, Shift, StaffInfo
 from desktop_app.roster.rules import Tally
 from desktop_app.session import Session
@@ -161,7 +162,7 @@ def _group_order(posts) -> list[Post]:
     return sorted(posts, key=lambda p: groups.index(p.group_name))
 
 
-@action(Perm.ROSTER_EXPORT)
+@action(ROSTER_EXPORT)
 def roster_snapshot(session: Session, month: str, *, department_id: int | None = None,
                     group: str | None = None) -> RosterSnapshot:
     """Everything the printouts of ``month`` need (a department's or a post group's posts if given)."""
@@ -487,3 +488,15 @@ def write_roster_xlsx(snapshot: RosterSnapshot, path: Path | str, progress: Prog
                                   r.requested_by, r.approved_by, r.recorded_by, r.recorded_at[:16]]
                                  for r in snapshot.revisions], sheet_title="变更记录")
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The self-test's printout of this module (see desktop_app/selftest.py)."""
+    month = session.today().strftime("%Y-%m")
+    snapshot = roster_snapshot(session, month)
+    write_roster_pdf(snapshot, pdf)
+    write_roster_xlsx(snapshot, xlsx)
+    return f"{month} 值班表 {len(snapshot.posts)} 个岗位"

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.people.models import STAFF_CATEGORIES, TITLE_RANK_LABELS
 from desktop_app.people.service import department_subtree
 from desktop_app.roster import repo, rules
+from desktop_app.roster.manifest import ROSTER_PLAN, ROSTER_PUBLISH, ROSTER_REVISE, ROSTER_SETUP, ROSTER_VIEW
 from desktop_app.roster.models import (
     CHIEF_KINDS,
     COVER,
@@ -115,12 +116,12 @@ def _staff_label(db, staff_id: int) -> str:
 # ----------------------------------------------------------------------------- posts and shifts
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def list_posts(session: Session, *, include_inactive: bool = False) -> list[Post]:
     return repo.posts(session.db, include_inactive=include_inactive)
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def post_groups(session: Session) -> list[str]:
     return list(dict.fromkeys(p.group_name for p in repo.posts(session.db, include_inactive=False)))
 
@@ -181,7 +182,7 @@ def _post(db, post_id: int) -> Post:
     return found
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def save_post(session: Session, values: dict, post_id: int | None = None) -> Post:
     """Create or change a duty post (its qualification, headcount, group …)."""
     db = session.db
@@ -218,7 +219,7 @@ def _post_audit_values(post: Post) -> dict:
             "sort_order": post.sort_order, "active": post.active}
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def save_shift(session: Session, post_id: int, values: dict, shift_id: int | None = None) -> Shift:
     """A shift of a post: name, times (an end not after the start is the next day), the days it applies."""
     db = session.db
@@ -267,7 +268,7 @@ def save_shift(session: Session, post_id: int, values: dict, shift_id: int | Non
     return shift
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def set_rotation(session: Session, post_id: int, staff_ids: list[int]) -> None:
     """The turn order for 按轮转表排班 (一线 轮转)."""
     db = session.db
@@ -284,7 +285,7 @@ def set_rotation(session: Session, post_id: int, staff_ids: list[int]) -> None:
         audit.record(session, "update", "duty_post", uid=post.uid, label=post.name, after={"rotation": names})
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def rotation(session: Session, post_id: int) -> list[int]:
     return repo.rotation(session.db, post_id)
 
@@ -320,13 +321,13 @@ def _month_record(session: Session, month: str) -> RosterMonth:
     return found or RosterMonth(0, month, DRAFT, 0, None, None)
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def month_view(session: Session, month: str, *, group: str | None = None,
                department_id: int | None = None) -> MonthView:
     """The month for a post group or a department (all posts if neither), with every violation."""
     month = _check_month_text(month)
     record = _month_record(session, month)
-    can_plan = session.actor.can(Perm.ROSTER_PLAN)
+    can_plan = session.actor.can(ROSTER_PLAN)
     if record.status != PUBLISHED and not can_plan:
         raise errors.UserError(f"{month} 的值班表尚未发布。发布后全院可见。")
     first, last = month_bounds(month)
@@ -356,14 +357,14 @@ def month_view(session: Session, month: str, *, group: str | None = None,
     )
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def check_month(session: Session, month: str) -> list[Violation]:
     month = _check_month_text(month)
     first, last = month_bounds(month)
     return rules.check(_load(session, first, last))
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def check_range(session: Session, first: dt.date, last: dt.date) -> list[Violation]:
     return rules.check(_load(session, first, last))
 
@@ -379,7 +380,7 @@ class Candidate:
         return not self.problems and not self.busy
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def candidates(session: Session, day, shift_id: int, query: str = "") -> list[Candidate]:
     """People for a post-slot: those who qualify first, then the others with the reason.
 
@@ -437,7 +438,7 @@ def _in_month(day: dt.date, month: str) -> None:
         raise errors.ValidationError(f"{day} 不在 {month} 内。", field="日期")
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def assign(session: Session, day, shift_id: int, staff_id: int) -> list[Violation]:
     """Put a person on a post-slot of a draft month; returns the violations this slot and person now have."""
     day = parse_date(day)
@@ -461,7 +462,7 @@ def assign(session: Session, day, shift_id: int, staff_id: int) -> list[Violatio
     return _live(session, day, shift_id, [staff_id])
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def unassign(session: Session, day, shift_id: int, staff_id: int) -> list[Violation]:
     day = parse_date(day)
     post, shift = _shift_or_fail(session, shift_id)
@@ -500,7 +501,7 @@ def insert_assignments(session: Session, month: str, rows: list[tuple[str, int, 
     return added
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def copy_days(session: Session, source_first, target_first, days: int, *, post_ids: list[int] | None = None) -> int:
     """Copy ``days`` days of assignments from ``source_first`` onto ``target_first`` (e.g. 复制上周).
 
@@ -529,7 +530,7 @@ def copy_days(session: Session, source_first, target_first, days: int, *, post_i
                             f"复制 {source_first}起 {days} 天")
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def copy_previous_month(session: Session, month: str, *, post_ids: list[int] | None = None) -> int:
     """Fill a draft month from the previous one, keeping weekdays: each date takes the duties
     of the same weekday four (or, at the month's end, five) weeks earlier."""
@@ -559,7 +560,7 @@ def copy_previous_month(session: Session, month: str, *, post_ids: list[int] | N
         return insert_assignments(session, month, rows, "复制上月")
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def fill_from_rotation(session: Session, month: str, post_id: int, *, start=None) -> int:
     """Fill the post's empty places in turn order from its rotation list (一线 轮转).
 
@@ -616,7 +617,7 @@ def fill_from_rotation(session: Session, month: str, post_id: int, *, start=None
         return insert_assignments(session, month, rows, f"按轮转表（{post.name}）")
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def clear_month(session: Session, month: str, *, post_ids: list[int] | None = None) -> int:
     """Remove a draft month's duties (of the posts given, or all the user may plan)."""
     month = _check_month_text(month)
@@ -639,7 +640,7 @@ def clear_month(session: Session, month: str, *, post_ids: list[int] | None = No
 # ----------------------------------------------------------------------------- publishing and revisions
 
 
-@action(Perm.ROSTER_PUBLISH)
+@action(ROSTER_PUBLISH)
 def publish(session: Session, month: str, *, confirm_violations: bool = False) -> RosterMonth:
     """Publish a draft month to the whole hospital. With violations, ``confirm_violations`` must
     be True; the accepted violations are stored with the month and in the audit log."""
@@ -666,13 +667,13 @@ def publish(session: Session, month: str, *, confirm_violations: bool = False) -
     return repo.month(db, month)
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def confirmed_violations(session: Session, month: str) -> list[dict]:
     raw = session.db.scalar("SELECT confirmed_findings FROM roster_months WHERE month = ?", (month,))
     return json.loads(raw) if raw else []
 
 
-@action(Perm.ROSTER_REVISE)
+@action(ROSTER_REVISE)
 def record_revision(session: Session, values: dict, *, confirm_violations: bool = False) -> Revision:
     """换班 or 替班 on a published month.
 
@@ -762,13 +763,13 @@ def record_revision(session: Session, values: dict, *, confirm_violations: bool 
     return revision
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def list_revisions(session: Session, month: str) -> list[Revision]:
     record = repo.month(session.db, _check_month_text(month))
     return repo.revisions(session.db, record.id) if record else []
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def month_status(session: Session, month: str) -> RosterMonth:
     return _month_record(session, _check_month_text(month))
 
@@ -785,7 +786,7 @@ class ViewScope:
     department_id: int | None = None
 
 
-@action(Perm.ROSTER_VIEW)
+@action(ROSTER_VIEW)
 def view_scopes(session: Session) -> list[ViewScope]:
     """What the planner page offers to show: all posts, each post group, each department with posts.
 
@@ -794,7 +795,7 @@ def view_scopes(session: Session) -> list[ViewScope]:
     """
     posts = [p for p in repo.posts(session.db, include_inactive=False) if p.shifts]
     actor = session.actor
-    if Role(actor.role) in DEPARTMENT_SCOPED and actor.can(Perm.ROSTER_PLAN):
+    if Role(actor.role) in DEPARTMENT_SCOPED and actor.can(ROSTER_PLAN):
         name = session.db.scalar("SELECT name FROM departments WHERE id = ?", (actor.department_id,))
         return [ViewScope(f"本科室：{name}", department_id=actor.department_id)] if name else []
     scopes = [ViewScope("全部岗位")]
@@ -804,7 +805,7 @@ def view_scopes(session: Session) -> list[ViewScope]:
     return scopes
 
 
-@action(Perm.ROSTER_PLAN)
+@action(ROSTER_PLAN)
 def apply_changes(session: Session, month: str, *, add=(), remove=(), reason: str = "撤销") -> int:
     """Put back or take out exact duties of a draft month in one step (undo/redo of bulk steps).
 

@@ -10,9 +10,10 @@ import datetime as dt
 import uuid
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.roster import calendar, service
+from desktop_app.roster.manifest import ROSTER_SETUP
 from desktop_app.roster.models import Post
 from desktop_app.session import Session
 from desktop_app.textnorm import parse_date
@@ -31,7 +32,7 @@ class _Rollback(Exception):
     """Raised inside the transaction so that nothing of a failed save stays."""
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def save_post_with_shifts(session: Session, values: dict, shifts: list[dict], post_id: int | None = None) -> Post:
     """Create or change a post and its shifts together (one transaction, every problem reported).
 
@@ -81,7 +82,7 @@ def _day(value, label: str, findings: list[Finding]) -> dt.date | None:
     return day
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def set_holiday_range(session: Session, first, last, kind: str, name: str) -> int:
     """Mark every date from ``first`` to ``last`` as 法定节假日 or 调休上班 (e.g. 国庆节 10-01..10-08)."""
     findings: list[Finding] = []
@@ -101,7 +102,7 @@ def set_holiday_range(session: Session, first, last, kind: str, name: str) -> in
     return len(days)
 
 
-@action(Perm.ROSTER_SETUP)
+@action(ROSTER_SETUP)
 def remove_holidays(session: Session, dates: list) -> int:
     """Make the dates ordinary days again (weekday = workday, Saturday/Sunday = weekend)."""
     with session.db.transaction():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.dashboard import StartupHealth, TodoItem, provider
 from desktop_app.roster import service as roster
+from desktop_app.roster.manifest import ROSTER_PLAN
 from desktop_app.roster.models import PUBLISHED
 from desktop_app.roster.rules import COVERAGE
 from desktop_app.session import Session
@@ -18,7 +18,7 @@ AHEAD_DAYS = 14
 
 @provider
 def roster_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
-    if not session.actor.can(Perm.ROSTER_PLAN) or not roster.list_posts(session):
+    if not session.actor.can(ROSTER_PLAN) or not roster.list_posts(session):
         return []
     today = session.today()
     items: list[TodoItem] = []

@@ -131,6 +131,12 @@ class Database:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def execute_many(self, sql: str, rows) -> None:
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
     @property
     def utils(self):
         """A sqlite-utils view of the same connection (bulk inserts, introspection)."""
@@ -194,6 +200,9 @@ class Database:
     # -- housekeeping
     def user_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
+
+    def set_user_version(self, version: int) -> None:
+        self.execute(f"PRAGMA user_version = {int(version)}")
 
     def journal_mode(self) -> str:
         return str(self.scalar("PRAGMA journal_mode"))

@@ -42,18 +42,18 @@ class Indicator:
         return f"{rate:.2f}{self.unit}" if self.unit in ("‰", "%") else f"{rate:.2f}"
 
 
-def install_indicator_sets(conn, data: dict | None = None) -> None:
+def install_indicator_sets(db, now: str | None = None, data: dict | None = None) -> None:
     """Copy the shipped sets (a year already present is left alone: the hospital may have edited it)."""
     if data is None:
         from desktop_app.paths import resource_path
 
         data = json.loads(resource_path("indicators", "indicators.json").read_text(encoding="utf-8"))
     for s in data["sets"]:
-        if conn.execute("SELECT 1 FROM indicator_sets WHERE year = ?", (s["year"],)).fetchone():
+        if db.execute("SELECT 1 FROM indicator_sets WHERE year = ?", (s["year"],)).fetchone():
             continue
-        set_id = conn.execute("INSERT INTO indicator_sets (year, name) VALUES (?, ?)", (s["year"], s["name"])).lastrowid
+        set_id = db.execute("INSERT INTO indicator_sets (year, name) VALUES (?, ?)", (s["year"], s["name"])).lastrowid
         for order, i in enumerate(s["indicators"], 1):
-            conn.execute(
+            db.execute(
                 "INSERT INTO indicators (set_id, code, name, definition, numerator_label, denominator_label, unit,"
                 " multiplier, target_op, target_value, computed_from, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (set_id, i["code"], i["name"], i.get("definition", ""), i["numerator"], i["denominator"], i["unit"],

@@ -120,3 +120,24 @@ def write_submission_xlsx(snap: dict, code: str, path: Path | str, progress: Pro
             report.table([Column(label, width * 1.6) for label, width in table["columns"]], table["rows"],
                          sheet_title=table["title"].split("（")[0])
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The newest submission (as archived when finalised), else a draft for the last half-year."""
+    from desktop_app.submissions import service as submissions
+    from desktop_app.submissions.models import HALF_YEAR
+
+    done = submissions.list_submissions(session)
+    if done:
+        latest = max(done, key=lambda s: s.id)
+    else:
+        today = session.today()
+        latest = submissions.create_submission(session, HALF_YEAR, today.year if today.month > 6 else today.year - 1)
+    snapshot = submissions.snapshot(session, latest.id)
+    code = latest.verification_code or "草稿"
+    write_submission_pdf(snapshot, code, pdf)
+    write_submission_xlsx(snapshot, code, xlsx)
+    return f"{latest.title} 第 {latest.version} 版（{latest.status}）"

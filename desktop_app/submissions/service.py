@@ -30,7 +30,7 @@ from pathlib import Path
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.hospital.service import get_profile
 from desktop_app.session import Session
@@ -38,6 +38,7 @@ from desktop_app.settings import get_setting
 from desktop_app.submissions import gather as gathering
 from desktop_app.submissions import repo
 from desktop_app.submissions.indicators import indicator_set
+from desktop_app.submissions.manifest import SUBMISSION_EDIT, SUBMISSION_FINALIZE, SUBMISSION_VIEW
 from desktop_app.submissions.models import (
     CUSTOM,
     DRAFT,
@@ -87,7 +88,7 @@ def deadline(db, kind: str, year: int) -> dt.date:
     return due_date(kind, year, int(get_setting(db, key)))
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def next_deadline(session: Session) -> dict:
     """The next deadline not yet passed: {"kind", "year", "first", "last", "due", "days_left", "submission"}."""
     today = session.today()
@@ -107,7 +108,7 @@ def next_deadline(session: Session) -> dict:
 # ----------------------------------------------------------------------------- drafts
 
 
-@action(Perm.SUBMISSION_EDIT)
+@action(SUBMISSION_EDIT)
 def create_submission(session: Session, kind: str, year: int | None = None, first=None, last=None) -> Submission:
     db = session.db
     if kind not in PERIOD_KINDS:
@@ -157,7 +158,7 @@ def _clean_number(value, label: str, name: str, f: list[Finding]) -> float | Non
     return number
 
 
-@action(Perm.SUBMISSION_EDIT)
+@action(SUBMISSION_EDIT)
 def save_submission(session: Session, submission_id: int, values: dict) -> Submission:
     db = session.db
     before = _require_draft(db, submission_id)
@@ -233,7 +234,7 @@ def build_snapshot(session: Session, s: Submission) -> dict:
     """The draft's content as it stands now (figures from the records, the typed narrative)."""
     profile = get_profile(session.db)
     a, b = dt.date.fromisoformat(s.first_day), dt.date.fromisoformat(s.last_day)
-    sections, computed = gathering.gather(session, a, b)
+    sections, computed, empty = gathering.gather(session, a, b)
     return {"format": FORMAT, "title": s.title, "version": s.version, "amend_reason": s.amend_reason,
             "hospital": {"name": profile.name if profile else "", "level": profile.level if profile else "",
                          "region": profile.region if profile else "", "address": profile.address if profile else "",
@@ -242,11 +243,11 @@ def build_snapshot(session: Session, s: Submission) -> dict:
                        "label": period_label(s.first_day, s.last_day)},
             "sections": sections, "indicators": _indicator_rows(session.db, s, computed),
             "narrative": [[k, s.narrative.get(k, "")] for k in NARRATIVE],
-            "signers": {k: s.signers.get(k, "") for k in SIGNERS}, "empty": gathering.is_empty(sections),
+            "signers": {k: s.signers.get(k, "") for k in SIGNERS}, "empty": empty,
             "gathered_at": session.stamp()}
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def snapshot(session: Session, submission_id: int) -> dict:
     s = _require(session.db, submission_id)
     if s.final:
@@ -300,7 +301,7 @@ def canonical(snap: dict) -> bytes:
     return json.dumps(snap, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-@action(Perm.SUBMISSION_FINALIZE)
+@action(SUBMISSION_FINALIZE)
 def finalize(session: Session, submission_id: int) -> Submission:
     """院领导 finalises: freeze the snapshot, stamp the code, keep the PDF and XLSX made from it."""
     from desktop_app.submissions import reports
@@ -332,7 +333,7 @@ def finalize(session: Session, submission_id: int) -> Submission:
     return repo.submission(db, submission_id)
 
 
-@action(Perm.SUBMISSION_EDIT)
+@action(SUBMISSION_EDIT)
 def amend(session: Session, submission_id: int, reason: str) -> Submission:
     db = session.db
     s = _require(db, submission_id)
@@ -361,17 +362,17 @@ def amend(session: Session, submission_id: int, reason: str) -> Submission:
 # ----------------------------------------------------------------------------- reading and verifying
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def list_submissions(session: Session) -> list[Submission]:
     return repo.submissions(session.db)
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def get_submission(session: Session, submission_id: int) -> Submission:
     return _require(session.db, submission_id)
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def stored_file(session: Session, submission_id: int, kind: str) -> bytes:
     """The PDF or XLSX kept when the submission was finalised (byte for byte what was printed)."""
     s = _require(session.db, submission_id)
@@ -400,7 +401,7 @@ def _code_in(content: bytes) -> str | None:
     return match.group(0) if match else None
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def verify_file(session: Session, path: Path | str) -> VerifyResult:
     path = Path(path)
     try:
@@ -424,7 +425,7 @@ def verify_file(session: Session, path: Path | str) -> VerifyResult:
     return VerifyResult(False, f"“{path.name}”不是本程序定稿的报送文件（没有验证码）。")
 
 
-@action(Perm.SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW)
 def verify_code(session: Session, code: str) -> VerifyResult:
     """A code read off a printed copy: which submission it belongs to."""
     text = clean_text(code).upper().replace(" ", "")

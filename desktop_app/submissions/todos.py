@@ -2,11 +2,11 @@
 to-do saying what is still missing."""
 from __future__ import annotations
 
-from desktop_app.accounts.permissions import Perm
-from desktop_app.dashboard import Stat, StartupHealth, TodoItem, provider, stat_provider
+from desktop_app.dashboard import StartupHealth, Stat, TodoItem, provider, stat_provider
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.submissions import service
+from desktop_app.submissions.manifest import SUBMISSION_EDIT, SUBMISSION_FINALIZE, SUBMISSION_VIEW
 
 MODULE = "报送"
 
@@ -14,7 +14,7 @@ MODULE = "报送"
 @provider
 def submission_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
     actor = session.actor
-    if not (actor.can(Perm.SUBMISSION_EDIT) or actor.can(Perm.SUBMISSION_FINALIZE)):
+    if not (actor.can(SUBMISSION_EDIT) or actor.can(SUBMISSION_FINALIZE)):
         return []
     d = service.next_deadline(session)
     if d["days_left"] > int(get_setting(session.db, "submission.remind_days")):
@@ -38,7 +38,7 @@ def submission_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
 @stat_provider
 def submission_countdown(session: Session) -> list[Stat]:
     """距下次报送截止的天数, with where that submission stands (未开始 / 草稿 / 已定稿)."""
-    if not session.actor.can(Perm.SUBMISSION_VIEW):
+    if not session.actor.can(SUBMISSION_VIEW):
         return []
     d = service.next_deadline(session)
     s = d["submission"]

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.session import Session
 from desktop_app.surgery import repo
+from desktop_app.surgery.manifest import SURGERY_CATALOGUE, SURGERY_VIEW
 from desktop_app.surgery.models import (
     ADDED,
     APPROVED,
@@ -74,17 +75,17 @@ def _require_draft(db, catalogue_id: int) -> Catalogue:
 # ----------------------------------------------------------------------------- versions
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def list_catalogues(session: Session) -> list[Catalogue]:
     return repo.catalogues(session.db)
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def get_catalogue(session: Session, catalogue_id: int) -> Catalogue:
     return _require(session.db, catalogue_id)
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def catalogue_in_force(session: Session, day=None) -> Catalogue | None:
     day = parse_date(day) if day else session.today()
     return repo.in_force(session.db, day.isoformat())
@@ -96,7 +97,7 @@ def _catalogue_audit(c: Catalogue) -> dict:
             "notes": c.notes}
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def create_catalogue(session: Session, values: dict, based_on_id: int | None = None) -> Catalogue:
     db = session.db
     f: list[Finding] = []
@@ -120,7 +121,7 @@ def create_catalogue(session: Session, values: dict, based_on_id: int | None = N
     return created
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def update_catalogue(session: Session, catalogue_id: int, values: dict) -> Catalogue:
     db = session.db
     before = _require_draft(db, catalogue_id)
@@ -142,7 +143,7 @@ def update_catalogue(session: Session, catalogue_id: int, values: dict) -> Catal
     return after
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def approve_catalogue(session: Session, catalogue_id: int, approved_by: str, approved_on, effective_date) -> Catalogue:
     """Approve a draft (the committee and date) and freeze it; every difference needs its reason first."""
     db = session.db
@@ -176,7 +177,7 @@ def approve_catalogue(session: Session, catalogue_id: int, approved_by: str, app
     return after
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def file_catalogue(session: Session, catalogue_id: int, filed_on) -> Catalogue:
     """三、四级手术目录已报卫生健康行政部门备案 (approved versions only)."""
     db = session.db
@@ -241,7 +242,7 @@ def _procedure_audit(db, p: dict | Procedure) -> dict:
             "specialty": get("specialty"), "flags": flags or None, "notes": get("notes")}
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def save_procedure(session: Session, catalogue_id: int, values: dict, procedure_id: int | None = None) -> Procedure:
     db = session.db
     cat = _require_draft(db, catalogue_id)
@@ -267,7 +268,7 @@ def save_procedure(session: Session, catalogue_id: int, values: dict, procedure_
     return saved
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def delete_procedure(session: Session, procedure_id: int) -> None:
     db = session.db
     p = repo.procedure(db, procedure_id)
@@ -280,12 +281,12 @@ def delete_procedure(session: Session, procedure_id: int) -> None:
                      before=_procedure_audit(db, p))
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def list_procedures(session: Session, catalogue_id: int) -> list[Procedure]:
     return repo.procedures(session.db, catalogue_id)
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def search_procedures(session: Session, catalogue_id: int, text: str = "", *, grade: int | None = None,
                       department_id: int | None = None, restricted: bool | None = None,
                       day_surgery: bool | None = None, minimally_invasive: bool | None = None,
@@ -330,12 +331,12 @@ def _differences(db, cat: Catalogue, other_id: int | None = None) -> list[Differ
     return sorted(out, key=lambda d: (order[d.kind], d.code))
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def differences(session: Session, catalogue_id: int, other_id: int | None = None) -> list[Difference]:
     return _differences(session.db, _require(session.db, catalogue_id), other_id)
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def set_change_reason(session: Session, catalogue_id: int, code: str, reason: str) -> None:
     db = session.db
     cat = _require_draft(db, catalogue_id)

@@ -52,7 +52,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -73,6 +73,7 @@ from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
 from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import operations, repo
+from desktop_app.surgery.manifest import SURGERY_CATALOGUE, SURGERY_OPERATIONS
 from desktop_app.surgery.models import (
     GRADE_LABELS,
     Catalogue,
@@ -261,7 +262,7 @@ def _target(session: Session, into: int | None, name: str | None, based_on: int 
     return None, name, base, day.isoformat() if day else None
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def preview_catalogue_import(session: Session, path: Path | str, *, into: int | None = None, name: str | None = None,
                              based_on: int | None = None, effective_date=None, replace: bool = False,
                              limits: Limits = Limits()) -> CatalogueImportPlan:
@@ -298,7 +299,7 @@ def preview_catalogue_import(session: Session, path: Path | str, *, into: int | 
     )
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def apply_catalogue_import(session: Session, plan: CatalogueImportPlan) -> CatalogueImportResult:
     """Write an error-free plan into its draft (made now for a new one) in one transaction, audited."""
     if plan.errors:
@@ -510,7 +511,7 @@ _HELP = [
 ]
 
 
-@action(Perm.SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE)
 def write_catalogue_template(session: Session, path: Path | str) -> Path:
     """The empty import template: canonical headings, drop-downs (级别, 科室, 是/否), a 说明 sheet."""
     wb = Workbook()
@@ -624,7 +625,7 @@ def _operation_rows(session: Session, table) -> tuple[list[dict], list[Finding]]
     return out, mismatched
 
 
-@action(Perm.SURGERY_OPERATIONS)
+@action(SURGERY_OPERATIONS)
 def preview_operations_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> OperationsImportPlan:
     """Read an HIS export and check every operation against the grants of its day; nothing is written."""
     table = read_table(path, OPERATION_COLUMNS, limits=limits)
@@ -666,7 +667,7 @@ def preview_operations_import(session: Session, path: Path | str, *, limits: Lim
         unknown_procedures={k: tuple(v) for k, v in procedures.items()})
 
 
-@action(Perm.SURGERY_OPERATIONS)
+@action(SURGERY_OPERATIONS)
 def apply_operations_import(session: Session, plan: OperationsImportPlan) -> operations.OperationsCheck:
     """Record an error-free log (operations.record_operations: one transaction, audited)."""
     if plan.errors:

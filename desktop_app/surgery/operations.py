@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.session import Session
 from desktop_app.surgery import repo
+from desktop_app.surgery.manifest import SURGERY_OPERATIONS, SURGERY_VIEW
 from desktop_app.surgery.models import GRADE_LABELS, Privilege, Procedure, normalise_code
 from desktop_app.textnorm import clean_text, parse_date
 
@@ -120,7 +121,7 @@ def _why_not(grants: list[Privilege], code: str, grade: int, day: str) -> str:
     return "手术时无有效授权"
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
     """``rows``: ``{"row", "date", "patient_no", "code", "name", "surgeon"}`` (surgeon: 工号 or name)."""
     db = session.db
@@ -181,7 +182,7 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
     return OperationsCheck(tuple(checked), tuple(problems), first, last)
 
 
-@action(Perm.SURGERY_OPERATIONS)
+@action(SURGERY_OPERATIONS)
 def record_operations(session: Session, file_name: str, sha256: str, rows: list[dict]) -> OperationsCheck:
     db = session.db
     if repo.log_by_sha(db, sha256):
@@ -218,7 +219,7 @@ def _range(first, last) -> tuple[str, str]:
     return a.isoformat(), b.isoformat()
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def unprivileged(session: Session, first, last) -> list:
     a, b = _range(first, last)
     return repo.unprivileged_operations(session.db, a, b)
@@ -238,7 +239,7 @@ class Performance:
         return self.performed / self.filed if self.filed else None
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def performance(session: Session, first, last) -> Performance:
     """三、四级手术实际开展率 and the period's counts."""
     db = session.db

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.surgery import repo
+from desktop_app.surgery.manifest import SURGERY_PRIVILEGES, SURGERY_VIEW
 from desktop_app.surgery.models import (
     CANCELLED,
     CONCLUSIONS,
@@ -203,7 +204,7 @@ def _write_grants(session: Session, person: dict, rows: list[dict], reason: str)
     return made
 
 
-@action(Perm.SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES)
 def grant(session: Session, staff_id: int, values: dict) -> list[Privilege]:
     person = _surgeon(session.db, staff_id)
     why = grant_refusal(person)
@@ -217,7 +218,7 @@ def grant(session: Session, staff_id: int, values: dict) -> list[Privilege]:
         return _write_grants(session, person, rows, clean_prose(values.get("reason")) or "授权")
 
 
-@action(Perm.SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES)
 def change_status(session: Session, privilege_id: int, what: str, on=None, reason: str = "") -> Privilege:
     """``suspend`` / ``cancel`` / ``resume`` one grant, with the date and reason."""
     db = session.db
@@ -336,7 +337,7 @@ def _assessment_audit(a: Assessment) -> dict:
             "applied_on": a.applied_on, "notes": a.notes}
 
 
-@action(Perm.SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES)
 def save_assessment(session: Session, values: dict, assessment_id: int | None = None) -> Assessment:
     db = session.db
     before = repo.assessment(db, assessment_id) if assessment_id else None
@@ -360,7 +361,7 @@ def save_assessment(session: Session, values: dict, assessment_id: int | None = 
     return after
 
 
-@action(Perm.SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES)
 def apply_assessment(session: Session, assessment_id: int, valid_until=None) -> list[Privilege]:
     """Carry out an approved assessment's conclusion on the grants, in one audited step."""
     db = session.db
@@ -413,7 +414,7 @@ def apply_assessment(session: Session, assessment_id: int, valid_until=None) -> 
     return changed
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def list_assessments(session: Session, first, last) -> list[Assessment]:
     f: list[Finding] = []
     a, b = _day(first, "开始日期", f), _day(last, "结束日期", f)
@@ -447,7 +448,7 @@ class SurgeonCard:
         return [p for p in self.current if p.state(self.today) == VALID]
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def surgeon_card(session: Session, staff_id: int) -> SurgeonCard:
     db = session.db
     person = _surgeon(db, staff_id)
@@ -460,7 +461,7 @@ def surgeon_card(session: Session, staff_id: int) -> SurgeonCard:
         session.today().isoformat())
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def surgeons(session: Session) -> list[dict]:
     """Doctors on duty, with their department and the number of grants in force."""
     today = session.today().isoformat()
@@ -482,7 +483,7 @@ class Lapse:
         return next((t for t in REMINDER_TIERS if self.days_left <= t), None) if self.days_left >= 0 else None
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def lapsing(session: Session, within_days: int | None = None) -> list[Lapse]:
     """Grants 有效 whose validity ends within the reminder window (setting), and those already lapsed."""
     today = session.today()
@@ -491,7 +492,7 @@ def lapsing(session: Session, within_days: int | None = None) -> list[Lapse]:
     return [Lapse(p, (dt.date.fromisoformat(p.valid_until) - today).days) for p in rows]
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def authorised_surgeons(session: Session, code: str, day=None) -> list[Privilege]:
     """Who may perform the procedure ``code`` on ``day`` (default today): 逐项 grants for it and, for a
     一、二级 procedure, grade grants at or above its grade — the list the theatre nurse checks."""
@@ -520,7 +521,7 @@ class TitleRow:
     without_assessment: int   # grants in force with no assessment as their basis
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def title_report(session: Session) -> list[TitleRow]:
     """Grants against titles: surgeons of the same title with identical grants and grants made without
     an assessment suggest privileges that follow the title rather than an assessment of ability."""

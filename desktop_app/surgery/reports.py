@@ -51,7 +51,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
 from desktop_app.people.service import department_subtree
 from desktop_app.reports.base import (
@@ -69,6 +69,7 @@ from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import operations as ops
 from desktop_app.surgery import privileges as privs
 from desktop_app.surgery import repo
+from desktop_app.surgery.manifest import SURGERY_VIEW
 from desktop_app.surgery.models import (
     ADDED,
     CHANGED,
@@ -224,13 +225,13 @@ def _catalogue_snapshot(session: Session, cat: Catalogue, title: str, grades: tu
                              sections_of(db, procs), session.actor.display_name, session.now())
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def catalogue_snapshot(session: Session, catalogue_id: int | None = None) -> CatalogueSnapshot:
     """A version (default: the one in force today) for 院务公开; a draft prints as 草稿 for the committee."""
     return _catalogue_snapshot(session, _require_catalogue(session, catalogue_id), CATALOGUE_TITLE, (1, 2, 3, 4))
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def filing_snapshot(session: Session, catalogue_id: int | None = None) -> CatalogueSnapshot:
     """The grade 3–4 procedures of an approved version, for 备案 with the health commission."""
     cat = _require_catalogue(session, catalogue_id)
@@ -361,7 +362,7 @@ class AdjustmentSnapshot:
                           verification=f"{c.name} 动态调整（{c.status}）")
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def adjustment_snapshot(session: Session, catalogue_id: int, other_id: int | None = None) -> AdjustmentSnapshot:
     """The differences of a version from the one it was made from (or ``other_id``), with the reasons."""
     cat = catalogues.get_catalogue(session, catalogue_id)
@@ -499,7 +500,7 @@ class SurgeonSnapshot:
                           printed_at=self.printed_at, verification=f"{c.name}（{c.employee_no}） {title}")
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def surgeon_snapshot(session: Session, staff_id: int) -> SurgeonSnapshot:
     """A surgeon's card (grants in force, history, assessments) and the grade 3–4 operations of the
     last 12 months recorded from the HIS logs."""
@@ -778,7 +779,7 @@ def _holder(p: Privilege, people: dict[int, dict], assessed: dict[int, str]) -> 
                   p.granted_on, p.valid_until, basis)
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def authorised_snapshot(session: Session, department_id: int | None = None, day=None) -> AuthorisedSnapshot:
     """Per department: each 三、四级 procedure of the catalogue in force on ``day`` (default today) with
     the surgeons authorised for it that day, and the department's surgeons authorised by grade."""
@@ -934,7 +935,7 @@ class UnprivilegedSnapshot:
                           author=self.author, printed_at=self.printed_at)
 
 
-@action(Perm.SURGERY_VIEW)
+@action(SURGERY_VIEW)
 def unprivileged_snapshot(session: Session, first, last, department_id: int | None = None) -> UnprivilegedSnapshot:
     """The 越权手术 recorded in a period (the surgeon's department, with the wards under it, if given)
     and the hospital's 三、四级手术实际开展率."""
@@ -992,3 +993,23 @@ def write_unprivileged_xlsx(snapshot: UnprivilegedSnapshot, path: Path | str,
              ["说明", snapshot.performance_text()]]
     report.table(SUMMARY_COLUMNS, facts, sheet_title="开展率")
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The approved grading catalogue when the database has one, else the 越权手术 check (needs none)."""
+    from desktop_app import errors
+
+    try:
+        snapshot = catalogue_snapshot(session, None)
+    except errors.NotFound:
+        today = session.today()
+        snapshot = unprivileged_snapshot(session, today.replace(month=1, day=1), today, None)
+        write_unprivileged_pdf(snapshot, pdf)
+        write_unprivileged_xlsx(snapshot, xlsx)
+        return "越权手术核查（数据库中没有已批准的手术分级目录）"
+    write_catalogue_pdf(snapshot, pdf)
+    write_catalogue_xlsx(snapshot, xlsx)
+    return "手术分级目录"

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop_app.accounts.permissions import Perm
-from desktop_app.dashboard import Stat, StartupHealth, TodoItem, provider, stat_provider
+from desktop_app.dashboard import StartupHealth, Stat, TodoItem, provider, stat_provider
 from desktop_app.session import Session
 from desktop_app.surgery import catalogue, operations, privileges, repo
+from desktop_app.surgery.manifest import SURGERY_PRIVILEGES, SURGERY_VIEW
 
 MODULE = "手术授权"
 
 
 @provider
 def surgery_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
-    if not session.actor.can(Perm.SURGERY_PRIVILEGES):
+    if not session.actor.can(SURGERY_PRIVILEGES):
         return []
     today = session.today()
     items: list[TodoItem] = []
@@ -64,7 +64,7 @@ def surgery_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
 
 @stat_provider
 def surgery_figures(session: Session) -> list[Stat]:
-    if not session.actor.can(Perm.SURGERY_VIEW) or not repo.catalogues(session.db):
+    if not session.actor.can(SURGERY_VIEW) or not repo.catalogues(session.db):
         return []
     soon = [lp for lp in privileges.lapsing(session, 30) if lp.days_left >= 0]
     return [Stat("30 天内到期授权", f"{len(soon)} 项", page="surgery_privileges", note="手术授权有效期即将届满")]

@@ -9,11 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.people.service import department_subtree
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.training import repo
+from desktop_app.training.manifest import TRAINING_VIEW
 from desktop_app.training.models import (
     DUTY_CODE,
     DUTY_STAFF,
@@ -35,7 +36,7 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def coverage(session: Session, first, last, department_id: int | None = None) -> Coverage:
     """Who has not yet met which requirement in the period, per person, requirement and department.
 
@@ -174,7 +175,7 @@ class Transcript:
         return sum(s.hours for s in self.sessions if s.present)
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def transcript(session: Session, staff_id: int, first=None, last=None) -> Transcript:
     """个人培训档案: every session the person was expected at or attended, and every exam result."""
     db = session.db

@@ -49,7 +49,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -66,6 +66,7 @@ from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_prose, clean_text
 from desktop_app.training import repo, service
+from desktop_app.training.manifest import TRAINING_RECORD
 from desktop_app.training.models import Assessment, TrainingSession
 
 SHEET_COLUMNS: tuple[Field, ...] = (
@@ -203,7 +204,7 @@ def _assessment_label(exam: Assessment) -> str:
     return f"{exam.title}（满分 {exam.full_mark:g}，{exam.pass_mark:g} 分合格）"
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def preview_attendance_import(session: Session, path: Path | str, session_id: int, assessment_id: int | None = None,
                               *, limits: Limits = Limits()) -> AttendanceImportPlan:
     """Read and check the file for the session (and assessment); nothing is written.
@@ -252,7 +253,7 @@ def _plan_key(r: PlannedSignIn) -> tuple:
     return r.action, r.staff_id, r.present, r.note, r.score, r.make_up
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def apply_attendance_import(session: Session, plan: AttendanceImportPlan) -> AttendanceImportResult:
     """Write an error-free plan: sign-in and scores through ``record_sheet``, one transaction, audited."""
     if plan.errors:
@@ -568,7 +569,7 @@ _TEMPLATE_WIDTHS = {"seq": 6, "department": 16, "name": 10, "employee_no": 11, "
 TEMPLATE_BLANK_ROWS = 10
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def write_attendance_template(session: Session, path: Path | str, session_id: int,
                               assessment_id: int | None = None) -> Path:
     """The file to type the paper sign-in into: the session's expected people, 签到 (and, when the

@@ -353,18 +353,18 @@ def assessment_pass(db, first: str, last: str) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def install_defaults(conn, data: dict, now: str) -> None:
+def install_defaults(db, data: dict, now: str) -> None:
     """Categories and requirements shipped in resources/training/defaults.json (an existing code is left alone)."""
     for order, c in enumerate(data["categories"], 1):
-        if conn.execute("SELECT 1 FROM training_categories WHERE code = ? OR name = ?", (c["code"], c["name"])).fetchone():
+        if db.execute("SELECT 1 FROM training_categories WHERE code = ? OR name = ?", (c["code"], c["name"])).fetchone():
             continue
-        conn.execute("INSERT INTO training_categories (code, name, sort_order, active, updated_at) VALUES (?, ?, ?, 1, ?)",
+        db.execute("INSERT INTO training_categories (code, name, sort_order, active, updated_at) VALUES (?, ?, ?, 1, ?)",
                      (c["code"], c["name"], order, now))
-    if conn.execute("SELECT 1 FROM training_requirements").fetchone():
+    if db.execute("SELECT 1 FROM training_requirements").fetchone():
         return
     for r in data["requirements"]:
-        category_id = conn.execute("SELECT id FROM training_categories WHERE code = ?", (r["category"],)).fetchone()[0]
-        conn.execute("INSERT INTO training_requirements (category_id, staff_group, times_per_year, before_duty,"
+        category_id = db.execute("SELECT id FROM training_categories WHERE code = ?", (r["category"],)).fetchone()[0]
+        db.execute("INSERT INTO training_requirements (category_id, staff_group, times_per_year, before_duty,"
                      " must_pass, active, notes, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
                      (category_id, r["staff_group"], r.get("times_per_year"), int(bool(r.get("before_duty"))),
                       int(bool(r.get("must_pass"))), r.get("notes"), now))

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm, action
+from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.pdf import PdfReport
@@ -53,6 +53,7 @@ from desktop_app.session import Session
 from desktop_app.training import coverage as training_coverage
 from desktop_app.training import service as training
 from desktop_app.training.coverage import Transcript
+from desktop_app.training.manifest import TRAINING_VIEW
 from desktop_app.training.models import Assessment, Coverage, PersonCoverage, TrainingSession, percent
 
 SIGNIN_TITLE = "培训签到表"
@@ -179,7 +180,7 @@ def _result(score: float | None, make_ups: list[tuple[float, bool]], first_passe
     return PASSED_MAKE_UP if any(p for _s, p in make_ups) else FAILED
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def session_snapshot(session: Session, session_id: int, assessment_id: int | None = None) -> SessionSnapshot:
     """A session with its people for the 签到表 and the 签到与成绩表; the scores are those of
     ``assessment_id`` (one of the session's), by default of its first assessment."""
@@ -339,7 +340,7 @@ class TranscriptSnapshot:
                           verification=f"{TRANSCRIPT_TITLE} · {p.name}（{p.employee_no}）")
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def transcript_snapshot(session: Session, staff_id: int, year: int | None = None) -> TranscriptSnapshot:
     """个人培训档案: the whole record of one person, and ``year``'s requirements (default: this year)."""
     person = training_coverage.transcript(session, staff_id)
@@ -491,7 +492,7 @@ class CoverageSnapshot:
                           verification=f"{COVERAGE_TITLE} · {self.scope} · {self.period()}")
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def coverage_snapshot(session: Session, first, last, department_id: int | None = None) -> CoverageSnapshot:
     """The period's coverage (:func:`desktop_app.training.coverage.coverage`), whole hospital or one department."""
     cov = training_coverage.coverage(session, first, last, department_id)
@@ -595,3 +596,15 @@ def write_coverage_xlsx(snapshot: CoverageSnapshot, path: Path | str,
     report.table(RULE_XLSX, rule_rows(snapshot, for_excel=True), sheet_title="按培训要求")
     report.table(SHORT_XLSX, short_rows(snapshot), sheet_title="未达标人员")
     return report.build(progress)
+
+
+# ----------------------------------------------------------------------------- self-test
+
+
+def write_selftest_sample(session, pdf: Path, xlsx: Path) -> str:
+    """The self-test's printout of this module (see desktop_app/selftest.py)."""
+    today = session.today()
+    snapshot = coverage_snapshot(session, today.replace(month=1, day=1), today)
+    write_coverage_pdf(snapshot, pdf)
+    write_coverage_xlsx(snapshot, xlsx)
+    return f"培训覆盖报告（{snapshot.period()}）"

@@ -36,13 +36,14 @@ import re
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Perm, Role, action
+from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.people.service import department_subtree
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
 from desktop_app.training import repo
+from desktop_app.training.manifest import TRAINING_RECORD, TRAINING_SETUP, TRAINING_VIEW
 from desktop_app.training.models import (
     ASSESSMENT,
     ASSESSMENT_KINDS,
@@ -72,13 +73,13 @@ DEFAULTS_FILE = ("training", "defaults.json")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-def install_defaults(conn, now: str | None = None) -> None:
+def install_defaults(db, now: str | None = None) -> None:
     """Seed the categories and requirement rules (new databases and the version-5 upgrade)."""
     from desktop_app.paths import resource_path
 
     now = now or dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     data = json.loads(resource_path(*DEFAULTS_FILE).read_text(encoding="utf-8"))
-    repo.install_defaults(conn, data, now)
+    repo.install_defaults(db, data, now)
 
 
 # ----------------------------------------------------------------------------- scope
@@ -101,12 +102,12 @@ def _require_department(session: Session, department_id: int | None, what: str) 
 # ----------------------------------------------------------------------------- categories
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def list_categories(session: Session, *, active_only: bool = False) -> list[Category]:
     return repo.categories(session.db, active_only=active_only)
 
 
-@action(Perm.TRAINING_SETUP)
+@action(TRAINING_SETUP)
 def save_category(session: Session, category_id: int | None, name: str, active: bool = True) -> Category:
     db = session.db
     name = clean_text(name)
@@ -174,7 +175,7 @@ def audience_label(db, audience: Audience) -> str:
     return "；".join(parts)
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def audience_people(session: Session, audience: Audience, date) -> list:
     """Rows (id, employee_no, name, department, category, title …) of the people expected on ``date``."""
     return _audience_people(session.db, audience, _date(date, "日期").isoformat())
@@ -190,7 +191,7 @@ def _date(value, field: str) -> dt.date:
     return day
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def sample_people(session: Session, per_department: int, date, *, department_ids: list[int] | None = None,
                   categories: list[str] | None = None, seed: int | None = None) -> list:
     """知晓率抽考: up to ``per_department`` people drawn at random from each department (of those given,
@@ -280,7 +281,7 @@ def _session_audit(db, values: dict, expected: int) -> dict:
             "audience": values["audience_label"], "expected": expected, "notes": values["notes"]}
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def save_session(session: Session, values: dict, session_id: int | None = None) -> TrainingSession:
     """Plan a session (or correct one): its details and audience; 应到 is resolved and stored."""
     db = session.db
@@ -319,7 +320,7 @@ def save_session(session: Session, values: dict, session_id: int | None = None) 
     return get_session(session, new_id)
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def delete_session(session: Session, session_id: int) -> None:
     db = session.db
     row = repo.session_record(db, session_id)
@@ -336,7 +337,7 @@ def delete_session(session: Session, session_id: int) -> None:
                      before={"title": row["title"], "date": row["date"], "expected": row["expected_count"]})
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def list_sessions(session: Session, first, last, *, category_id: int | None = None, department_id: int | None = None,
                   text: str | None = None) -> list[SessionRow]:
     a, b = _range(first, last)
@@ -344,7 +345,7 @@ def list_sessions(session: Session, first, last, *, category_id: int | None = No
                              text=clean_text(text) or None)
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def get_session(session: Session, session_id: int) -> TrainingSession:
     row = repo.session_record(session.db, session_id)
     if row is None:
@@ -362,7 +363,7 @@ def _range(first, last) -> tuple[str, str]:
 # ----------------------------------------------------------------------------- attendance
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def record_attendance(session: Session, session_id: int, rows: list[dict]) -> TrainingSession:
     """Sign-in: every expected person present or absent (with a note), plus people who came unplanned."""
     db = session.db
@@ -456,7 +457,7 @@ def _assessment_audit(db, v: dict) -> dict:
             "full_mark": v["full_mark"], "pass_mark": v["pass_mark"]}
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def save_assessment(session: Session, values: dict, assessment_id: int | None = None) -> Assessment:
     db = session.db
     before = repo.assessment_record(db, assessment_id) if assessment_id else None
@@ -490,7 +491,7 @@ def save_assessment(session: Session, values: dict, assessment_id: int | None = 
     return get_assessment(session, new_id)
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
     from dataclasses import replace
 
@@ -500,7 +501,7 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
     return replace(repo._assessment(row), results=tuple(repo.results(session.db, assessment_id)))
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def list_assessments(session: Session, first, last, *, kind: str | None = None,
                      standalone: bool = False) -> list[Assessment]:
     a, b = _range(first, last)
@@ -517,7 +518,7 @@ def _score(value) -> float | None:
         return None
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Assessment:
     """The assessment's whole result list: each row ``{"staff_id", "score", "attempt"}`` (blank scores
     skipped), a 补考 row optionally with its ``"date"``.
@@ -614,7 +615,7 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
     return get_assessment(session, assessment_id)
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def delete_assessment(session: Session, assessment_id: int) -> None:
     db = session.db
     head = repo.assessment_record(db, assessment_id)
@@ -630,7 +631,7 @@ def delete_assessment(session: Session, assessment_id: int) -> None:
                      before={"title": head["title"]})
 
 
-@action(Perm.TRAINING_RECORD)
+@action(TRAINING_RECORD)
 def record_sheet(session: Session, session_id: int, attendance: list[dict], assessment_id: int | None = None,
                  scores: list[dict] | None = None) -> TrainingSession:
     """签到 and the scores of one of the session's assessments, saved together: both or neither."""
@@ -648,12 +649,12 @@ def record_sheet(session: Session, session_id: int, attendance: list[dict], asse
 # ----------------------------------------------------------------------------- requirements
 
 
-@action(Perm.TRAINING_VIEW)
+@action(TRAINING_VIEW)
 def list_requirements(session: Session, *, active_only: bool = False) -> list[Requirement]:
     return repo.requirements(session.db, active_only=active_only)
 
 
-@action(Perm.TRAINING_SETUP)
+@action(TRAINING_SETUP)
 def save_requirement(session: Session, values: dict, requirement_id: int | None = None) -> Requirement:
     db = session.db
     f: list[Finding] = []

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from desktop_app.accounts.permissions import Perm
-from desktop_app.dashboard import Stat, StartupHealth, TodoItem, provider, stat_provider
+from desktop_app.dashboard import StartupHealth, Stat, TodoItem, provider, stat_provider
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.training import coverage as training_coverage
 from desktop_app.training import service as training
+from desktop_app.training.manifest import TRAINING_RECORD, TRAINING_VIEW
 
 MODULE = "培训考核"
 
@@ -26,7 +26,7 @@ def period_end(today: dt.date) -> dt.date:
 
 @provider
 def training_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
-    if not session.actor.can(Perm.TRAINING_RECORD):
+    if not session.actor.can(TRAINING_RECORD):
         return []
     today = session.today()
     items: list[TodoItem] = []
@@ -58,7 +58,7 @@ def training_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
 
 @stat_provider
 def training_figures(session: Session) -> list[Stat]:
-    if not session.actor.can(Perm.TRAINING_VIEW):
+    if not session.actor.can(TRAINING_VIEW):
         return []
     today = session.today()
     rows = training.list_sessions(session, dt.date(today.year, 1, 1), today)

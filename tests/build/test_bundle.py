@@ -39,7 +39,7 @@ def test_the_spec_collects_the_shared_lists():
     assert "datas=bundle.data_files(ROOT)" in spec
     assert "excludes=bundle.EXCLUDED_MODULES" in spec
     assert "bundle.keep_qt_file" in spec
-    assert "collect_submodules(package" in spec  # subcommands are imported by name (cli.COMMAND_MODULES)
+    assert "collect_submodules(package" in spec  # modules are imported by name (their manifests name their submodules)
 
 
 def _literal_resource_paths() -> list[tuple[str, tuple[str, ...]]]:

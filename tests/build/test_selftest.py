@@ -11,7 +11,7 @@ import pytest
 from desktop_app import selftest
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = [o.key for o in selftest.OUTPUTS]
+KEYS = [o.key for o in selftest.outputs()]
 
 
 def test_self_test_from_source_passes_and_writes_a_pdf_and_xlsx_per_module(tmp_path):
@@ -22,7 +22,7 @@ def test_self_test_from_source_passes_and_writes_a_pdf_and_xlsx_per_module(tmp_p
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "全部通过 ALL PASSED" in result.stdout and "失败 0 项" in result.stdout
-    assert {"people", "ledger", "roster", "handover", "training", "surgery", "submission"} <= set(KEYS)
+    assert {"people", "ledger", "roster", "handover", "training", "surgery", "submissions"} <= set(KEYS)
     for key in KEYS:
         for suffix in (".pdf", ".xlsx"):
             assert (out / f"{key}{suffix}").stat().st_size > 1000, key + suffix
@@ -87,12 +87,18 @@ def test_a_workbook_without_its_sheets_fails(tmp_path):
         selftest.check_xlsx(tmp_path / "bad.xlsx", ())
 
 
-def test_a_module_without_reports_is_skipped_with_a_line_and_still_passes(tmp_path):
-    missing = selftest.Output("x", "某模块 x", "desktop_app.no_such_module.reports", (), lambda s, f: "")
-    with pytest.raises(selftest.Skipped, match="本版本没有这一模块"):
-        selftest.write_outputs(missing, None, tmp_path)
-    result = selftest.SelfTestResult([selftest.Check("a"), selftest.Check("b", selftest.SKIP, "没有")])
-    assert result.ok and "跳过 1 项" in result.summary()
+def test_the_printouts_are_those_the_modules_declare(tmp_path):
+    """Each module's manifest names its self-test printout; a module without one (accounts) has none,
+    and a printout that writes nothing fails its check."""
+    from desktop_app import modules
+
+    assert [o.key for o in selftest.outputs()] == [m.key for m in modules.MODULES if m.selftest]
+    assert "accounts" not in KEYS
+    silent = selftest.Output("x", "某模块 x", (), lambda session, pdf, xlsx: "")
+    with pytest.raises(selftest.CheckFailed):
+        selftest.write_outputs(silent, None, tmp_path)
+    result = selftest.SelfTestResult([selftest.Check("a"), selftest.Check("b", selftest.FAIL, "坏了")])
+    assert not result.ok and "失败 1 项" in result.summary()
 
 
 def test_any_failure_makes_the_exit_code_one(monkeypatch, tmp_path):

@@ -7,13 +7,20 @@ import shutil
 
 import pytest
 
-import desktop_app.services  # noqa: F401 - fills the registry
+import desktop_app.session
+from desktop_app import modules
+from desktop_app.backup import actions as backup_actions
+from desktop_app.hospital import service as hospital_service
+from desktop_app.people import excel_io as people_excel
+from desktop_app.people import service as people_service
 from desktop_app import errors
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.permissions import ACTIONS, USER_ROLES, Role
 from desktop_app.backup import service as backups
 from desktop_app.session import Session
 from desktop_app.storage.database import open_database
+
+modules.load_services()  # every module's actions in the registry
 
 ROSTER_ALL = {"roster.view", "roster.setup", "roster.plan", "roster.publish", "roster.revise", "roster.export"}
 ROSTER_READ = {"roster.view", "roster.export"}
@@ -51,7 +58,6 @@ def samples(ctx):
     from desktop_app.reports import people_reports
 
     h = ctx["hospital"]
-    people_excel = desktop_app.services.people_excel
 
     def staff_file(s):
         """The roster exported by the system into the template's folder, for the import samples."""
@@ -73,30 +79,30 @@ def samples(ctx):
         "accounts.service.search_audit": lambda s: accounts.search_audit(s, accounts.AuditFilter()),
         "accounts.service.audit_actor_names": lambda s: accounts.audit_actor_names(s),
         "accounts.service.verify_audit": lambda s: accounts.verify_audit(s),
-        "backup.actions.list_backups": lambda s: desktop_app.services.backup.list_backups(s),
-        "backup.actions.backup_now": lambda s: desktop_app.services.backup.backup_now(s),
-        "backup.actions.restore_from_backup": lambda s: desktop_app.services.backup.restore_from_backup(
+        "backup.actions.list_backups": lambda s: backup_actions.list_backups(s),
+        "backup.actions.backup_now": lambda s: backup_actions.backup_now(s),
+        "backup.actions.restore_from_backup": lambda s: backup_actions.restore_from_backup(
             s, backups.list_backups(s.db.path)[0]),
-        "hospital.service.save_profile": lambda s: desktop_app.services.hospital.save_profile(
+        "hospital.service.save_profile": lambda s: hospital_service.save_profile(
             s, {"name": "霍山县人民医院", "level": "二级甲等", "region": "安徽省六安市霍山县", "phone": "0564-1234567"}),
-        "hospital.service.save_settings": lambda s: desktop_app.services.hospital.save_settings(
+        "hospital.service.save_settings": lambda s: hospital_service.save_settings(
             s, {"backup.keep_days": 60}),
-        "people.service.list_departments": lambda s: desktop_app.services.people.list_departments(s),
-        "people.service.get_department": lambda s: desktop_app.services.people.get_department(s, h.departments["内科"]),
-        "people.service.create_department": lambda s: desktop_app.services.people.create_department(
+        "people.service.list_departments": lambda s: people_service.list_departments(s),
+        "people.service.get_department": lambda s: people_service.get_department(s, h.departments["内科"]),
+        "people.service.create_department": lambda s: people_service.create_department(
             s, {"name": "新科室", "kind": "临床"}),
-        "people.service.update_department": lambda s: desktop_app.services.people.update_department(
+        "people.service.update_department": lambda s: people_service.update_department(
             s, h.departments["外科"], {"phone": "8001"}),
-        "people.service.delete_department": lambda s: desktop_app.services.people.delete_department(
+        "people.service.delete_department": lambda s: people_service.delete_department(
             s, ctx["empty_department"]),
-        "people.service.list_staff": lambda s: desktop_app.services.people.list_staff(s),
-        "people.service.get_staff": lambda s: desktop_app.services.people.get_staff(s, h.staff["张三"]),
-        "people.service.staff_counts": lambda s: desktop_app.services.people.staff_counts(s),
-        "people.service.create_staff": lambda s: desktop_app.services.people.create_staff(
+        "people.service.list_staff": lambda s: people_service.list_staff(s),
+        "people.service.get_staff": lambda s: people_service.get_staff(s, h.staff["张三"]),
+        "people.service.staff_counts": lambda s: people_service.staff_counts(s),
+        "people.service.create_staff": lambda s: people_service.create_staff(
             s, {"employee_no": "NEW1", "name": "新人", "department_id": h.departments["内科一病区"], "category": "护士"}),
-        "people.service.update_staff": lambda s: desktop_app.services.people.update_staff(
+        "people.service.update_staff": lambda s: people_service.update_staff(
             s, h.staff["王芳"], {"phone": "13500000000"}),
-        "people.service.delete_staff": lambda s: desktop_app.services.people.delete_staff(s, h.staff["赵敏"]),
+        "people.service.delete_staff": lambda s: people_service.delete_staff(s, h.staff["赵敏"]),
         "reports.people_reports.staff_list_snapshot": lambda s: people_reports.staff_list_snapshot(
             s, StaffFilter(department_id=h.departments["内科"])),
         "reports.people_reports.department_list_snapshot": lambda s: people_reports.department_list_snapshot(s),
@@ -653,7 +659,7 @@ def test_role_matrix(template, tmp_path, role):
             outcome = "refused"
         finally:
             db.close()
-        expected = "allowed" if ACTIONS[name].value in EXPECTED[role] else "refused"
+        expected = "allowed" if ACTIONS[name] in EXPECTED[role] else "refused"
         if outcome != expected:
             mismatches.append(f"{name}: expected {expected}, got {outcome}")
         allowed += outcome == "allowed"
@@ -661,7 +667,7 @@ def test_role_matrix(template, tmp_path, role):
     assert not mismatches, "\n".join(mismatches)
     assert allowed + refused == len(ACTIONS)
     readme = readme_role_table()[role]
-    expected_allowed = sum(1 for a in ACTIONS.values() if a.value in {p.value for p in readme})
+    expected_allowed = sum(1 for a in ACTIONS.values() if a in readme)
     print(f"\n{role.label}：{len(ACTIONS)} 个操作，允许 {allowed}，拒绝 {refused}（README 角色表：允许 {expected_allowed}）")
     assert allowed == expected_allowed, f"{role.label}: {allowed} allowed, the README's table says {expected_allowed}"
 
@@ -676,14 +682,14 @@ def readme_role_table() -> dict:
     """The README's "角色与权限" table: role → the permissions whose cell is not empty (✓, 本科室, 本病区)."""
     from pathlib import Path
 
-    from desktop_app.accounts.permissions import PERM_LABELS
+    from desktop_app.accounts.permissions import PERMISSIONS
 
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = text.split("## 角色与权限", 1)[1].split("\n## ", 1)[0]
     lines = [line for line in section.splitlines() if line.startswith("|")]
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     roles = [next(r for r in USER_ROLES if r.label == name) for name in header[1:]]
-    by_label = {label: perm for perm, label in PERM_LABELS.items()}
+    by_label = {perm.label: perm for perm in PERMISSIONS.values()}
     table = {role: set() for role in roles}
     for line in lines[2:]:
         cells = [c.strip() for c in line.strip("|").split("|")]
@@ -696,10 +702,10 @@ def readme_role_table() -> dict:
 
 def test_readme_role_table_matches_the_code():
     """The table users read in the README is the table the code enforces."""
-    from desktop_app.accounts.permissions import PERM_LABELS, ROLE_PERMISSIONS
+    from desktop_app.accounts.permissions import PERMISSIONS, has_permission
 
     table = readme_role_table()
     for role in USER_ROLES:
-        for perm in PERM_LABELS:
-            assert (perm in table[role]) == (perm in ROLE_PERMISSIONS[role]), f"{PERM_LABELS[perm]} / {role.label}"
-    assert table["rows"] == set(PERM_LABELS)
+        for perm in PERMISSIONS.values():
+            assert (perm in table[role]) == has_permission(role, perm), f"{perm.label} / {role.label}"
+    assert table["rows"] == set(PERMISSIONS.values())

@@ -100,15 +100,15 @@ def test_older_file_is_backed_up_then_upgraded_step_by_step(db_path, db, monkeyp
 
     v = SCHEMA_VERSION
 
-    def step_a(conn):
+    def step_a(db, now):
         steps_run.append(v + 1)
-        conn.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
+        db.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
 
-    def step_b(conn):
+    def step_b(db, now):
         steps_run.append(v + 2)
-        conn.execute("ALTER TABLE extra ADD COLUMN note TEXT")
+        db.execute("ALTER TABLE extra ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", {v + 1: step_a, v + 2: step_b})
+    monkeypatch.setattr(migrations, "STEPS", {v + 1: ("test", step_a), v + 2: ("test", step_b)})
     monkeypatch.setattr("desktop_app.storage.database.SCHEMA_VERSION", v + 2)
     upgraded = open_database(db_path)
     assert steps_run == [v + 1, v + 2]
@@ -122,15 +122,15 @@ def test_older_file_is_backed_up_then_upgraded_step_by_step(db_path, db, monkeyp
 def test_failed_upgrade_step_keeps_last_good_version(db_path, db, monkeypatch):
     db.close()
 
-    def good(conn):
-        conn.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
+    def good(db, now):
+        db.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
 
-    def bad(conn):
-        conn.execute("CREATE TABLE half (id INTEGER)")
+    def bad(db, now):
+        db.execute("CREATE TABLE half (id INTEGER)")
         raise ValueError("broken step")
 
     v = SCHEMA_VERSION
-    monkeypatch.setattr(migrations, "MIGRATIONS", {v + 1: good, v + 2: bad})
+    monkeypatch.setattr(migrations, "STEPS", {v + 1: ("test", good), v + 2: ("test", bad)})
     monkeypatch.setattr("desktop_app.storage.database.SCHEMA_VERSION", v + 2)
     with pytest.raises(errors.DatabaseOpenError, match=f"升级到版本 {v + 2} 时失败"):
         open_database(db_path)

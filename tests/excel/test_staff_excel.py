@@ -7,10 +7,11 @@ import pytest
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import ROLE_PERMISSIONS, Perm, Role
+from desktop_app.accounts.permissions import Role
 from desktop_app.excel.reader import ExcelFileError
 from desktop_app.people import excel_io
 from desktop_app.people import service as people
+from desktop_app.people.manifest import PEOPLE_IMPORT
 from tests.excel.files import write_xlsx
 
 HEADER = ["工号", "姓名", "性别", "科室", "人员类别", "职称", "执业证书编号", "执业状态", "入职日期", "在岗"]
@@ -297,7 +298,7 @@ def test_template_filled_in_imports(quality, tmp_path):
 
 def test_department_head_could_only_import_own_department(session_as, tmp_path, monkeypatch):
     # PEOPLE_IMPORT is not granted to department heads today; should it be, the scope rule holds
-    monkeypatch.setitem(ROLE_PERMISSIONS, Role.DEPT_HEAD, ROLE_PERMISSIONS[Role.DEPT_HEAD] | {Perm.PEOPLE_IMPORT})
+    monkeypatch.setattr(PEOPLE_IMPORT, "roles", PEOPLE_IMPORT.roles | {Role.DEPT_HEAD})
     head = session_as(Role.DEPT_HEAD, "内科")
     path = staff_file(tmp_path, [
         ["N101", "孙八", "女", "内科一病区", "护士", "护士", None, "规培", None, "是"],

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm
 from desktop_app.errors import Finding
 from desktop_app.people import service as people
 from desktop_app.people.models import STAFF_CATEGORIES, TITLE_RANK_LABELS
-from desktop_app.roster import service as roster, setup
+from desktop_app.roster import service as roster
+from desktop_app.roster import setup
+from desktop_app.roster.manifest import ROSTER_SETUP
 from desktop_app.roster.models import CHIEF_KINDS, POST_KINDS, Post
 from ui.dialogs.staff_edit import department_items
 from ui.errors import guarded, show_error
@@ -244,7 +245,7 @@ class DutyPostDialog(QDialog):
         self.ctx = ctx
         self.post = post
         self.saved: Post | None = None
-        self.editable = ctx.can(Perm.ROSTER_SETUP)
+        self.editable = ctx.can(ROSTER_SETUP)
         self.setWindowTitle(("编辑值班岗位" if post else "新增值班岗位") if self.editable else "值班岗位")
         self.setMinimumWidth(720)
         self.resize(800, 740)

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.errors import ValidationError
 from desktop_app.ledger import checklists, inspections
+from desktop_app.ledger.manifest import INSPECTIONS_RECORD
 from ui.errors import guarded, show_error
 from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.result_grid import KEY_HELP, PASS, ResultGrid, ResultsModel, number
@@ -151,7 +151,7 @@ class InspectionRecordDialog(QDialog):
     # -- loading
     @property
     def read_only(self) -> bool:
-        return self.inspection.status == inspections.DONE or not self.ctx.can(Perm.INSPECTIONS_RECORD)
+        return self.inspection.status == inspections.DONE or not self.ctx.can(INSPECTIONS_RECORD)
 
     def reload(self) -> bool:
         inspection = guarded(self, inspections.get_inspection, self.ctx.session, self.inspection_id)
@@ -169,7 +169,7 @@ class InspectionRecordDialog(QDialog):
             self._notice("本次检查未使用检查表，没有可逐项录入的要点；发现的问题请在问题台账中直接登记。")
         elif i.status == inspections.DONE:
             self._notice(f"本次检查已于 {i.completed_on} 完成，结果只读；发现的问题请在问题台账中继续整改。")
-        elif not self.ctx.can(Perm.INSPECTIONS_RECORD):
+        elif not self.ctx.can(INSPECTIONS_RECORD):
             self._notice("只读：您没有录入检查结果的权限。")
         else:
             self._notice("")

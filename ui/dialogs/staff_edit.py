@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.people import service as people
+from desktop_app.people.manifest import PEOPLE_EDIT
 from desktop_app.people.models import (
     DEPARTMENT_KINDS,
     GENDERS,
@@ -23,7 +23,7 @@ from desktop_app.people.models import (
     Department,
     Staff,
 )
-from ui.forms import save_cancel_buttons, OptionalDateEdit, ValidatedForm, combo, combo_value, line_edit
+from ui.forms import OptionalDateEdit, ValidatedForm, combo, combo_value, line_edit, save_cancel_buttons
 
 PRACTICE_STATUSES = ["本机构执业", *NON_REGISTERED_REASONS]
 
@@ -115,7 +115,7 @@ class StaffDialog(QDialog):
         for w in (self.gender, self.department, self.category, self.status, self.title, self.practice_category):
             w.currentTextChanged.connect(lambda _t: self._timer.start())
         self.on_duty.toggled.connect(lambda _c: self._timer.start())
-        if not ctx.can(Perm.PEOPLE_EDIT):
+        if not ctx.can(PEOPLE_EDIT):
             self.save_button.setEnabled(False)
 
     def _fill_category_lists(self, title: str | None, practice: str | None) -> None:

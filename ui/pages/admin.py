@@ -6,7 +6,6 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QScrollArea,
     QApplication,
     QComboBox,
     QDateEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -27,11 +27,12 @@ from desktop_app import paths
 from desktop_app.accounts import audit
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.passwords import temporary_password
-from desktop_app.accounts.permissions import Perm
 from desktop_app.backup import actions as backup_actions
 from desktop_app.backup import service as backup_service
+from desktop_app.backup.manifest import BACKUP_RESTORE
 from desktop_app.clock import parse_stamp
 from desktop_app.hospital import service as hospital
+from desktop_app.hospital.manifest import HOSPITAL_EDIT, SETTINGS_EDIT
 from desktop_app.settings import SETTINGS, all_settings
 from ui.dialogs.user_edit import UserDialog
 from ui.errors import attempt, guarded, show_error
@@ -303,7 +304,7 @@ class BackupPage(Page):
 
     def refresh(self) -> None:
         session = self.ctx.session
-        self.restore_button.setVisible(self.ctx.can(Perm.BACKUP_RESTORE))
+        self.restore_button.setVisible(self.ctx.can(BACKUP_RESTORE))
         rows = guarded(self, backup_actions.list_backups, session)
         if rows is None:
             return
@@ -444,8 +445,8 @@ class SettingsPage(Page):
         values = all_settings(session.db)
         for key, spin in self.setting_inputs.items():
             spin.setValue(int(values[key]))
-        can_profile = self.ctx.can(Perm.HOSPITAL_EDIT)
-        can_settings = self.ctx.can(Perm.SETTINGS_EDIT)
+        can_profile = self.ctx.can(HOSPITAL_EDIT)
+        can_settings = self.ctx.can(SETTINGS_EDIT)
         for w in (self.name, self.level, self.region, self.credit, self.address, self.phone):
             w.setEnabled(can_profile)
         self.save_profile_button.setVisible(can_profile)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.training import service as training
+from desktop_app.training.manifest import TRAINING_RECORD
 from desktop_app.training.models import ASSESSMENT_KINDS, AWARENESS, Assessment, percent
 from ui.errors import guarded
 from ui.pages.base import Page
@@ -107,7 +107,7 @@ class AssessmentsPage(Page):
         self._select_id: int | None = None
 
     def refresh(self) -> None:
-        writer = self.ctx.can(Perm.TRAINING_RECORD)
+        writer = self.ctx.can(TRAINING_RECORD)
         for b in (self.new_button, self.add_button, self.sample_button, self.remove_button, self.save_button):
             b.setVisible(writer)
         first, last = self.period.range()

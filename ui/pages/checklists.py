@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.ledger import checklists
+from desktop_app.ledger.manifest import CHECKLISTS_MANAGE
 from ui.dialogs.checklist_edit import ChecklistDialog, ChecklistItemDialog, NewVersionDialog
 from ui.errors import attempt, guarded
 from ui.pages.base import Page, button_row
@@ -139,7 +139,7 @@ class ChecklistsPage(Page):
         return self.table.select_where(lambda c: c.id == checklist_id)
 
     def can_manage(self) -> bool:
-        return self.ctx.can(Perm.CHECKLISTS_MANAGE)
+        return self.ctx.can(CHECKLISTS_MANAGE)
 
     def _show_checklist(self) -> None:
         c = self.selected_checklist()

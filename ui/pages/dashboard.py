@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import dashboard
 from desktop_app.hospital.service import get_profile
+from desktop_app.modules import MODULES
 from ui.pages.base import Page
 
 SEVERITY_STYLE = {
@@ -65,8 +66,7 @@ def figure_cards(grid: QGridLayout, specs) -> tuple[dict[str, QLabel], dict[str,
 
 class DashboardPage(Page):
     title = "工作台"
-    domains = frozenset({"people", "accounts", "backup", "health", "settings", "hospital", "ledger", "roster",
-                         "handover", "training", "surgery", "submissions"})
+    domains = frozenset({m.key for m in MODULES} | {"health", "settings"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)

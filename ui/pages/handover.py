@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.handover import service as handover
+from desktop_app.handover.manifest import HANDOVER_SETUP, HANDOVER_WRITE
 from desktop_app.handover.models import DOCTOR, DRAFT, HANDED, KIND_LABELS, NURSE, RECEIVED, ReportRow, ShiftSlot
 from ui.errors import guarded
 from ui.forms import date_edit, date_value, set_date
@@ -241,7 +241,7 @@ class HandoverPage(Page):
         self.ward.setCurrentIndex(max(index, 0))
         self.ward.blockSignals(False)
         self._wards_kind = kind
-        self.setup_button.setVisible(self.ctx.can(Perm.HANDOVER_SETUP))
+        self.setup_button.setVisible(self.ctx.can(HANDOVER_SETUP))
 
     def ward_id(self) -> int | None:
         return self.ward.currentData()
@@ -341,7 +341,7 @@ class HandoverPage(Page):
     def show_detail(self) -> None:
         record = self.current_record()
         state = self._state(record)
-        writer = self.ctx.can(Perm.HANDOVER_WRITE)
+        writer = self.ctx.can(HANDOVER_WRITE)
         self.write_button.setVisible(writer and state in (MISSING, DRAFT))
         self.write_button.setText("书写交班报告" if state == MISSING else "继续书写")
         self.receive_button.setVisible(writer and state == HANDED)

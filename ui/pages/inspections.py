@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.ledger import inspections
+from desktop_app.ledger.manifest import INSPECTIONS_RECORD
 from ui.dialogs.inspection_new import NewInspectionDialog
 from ui.dialogs.inspection_record import SCORE_COLUMNS, InspectionRecordDialog
 from ui.errors import guarded
@@ -108,7 +108,7 @@ class InspectionsPage(Page):
         self.ctx.session_replaced.connect(self._apply_permissions)
 
     def _apply_permissions(self) -> None:
-        can_record = self.ctx.can(Perm.INSPECTIONS_RECORD)
+        can_record = self.ctx.can(INSPECTIONS_RECORD)
         self.new_button.setVisible(can_record)
         self.open_button.setText("录入 / 查看结果" if can_record else "查看结果")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import replace
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.ledger import checklists, inspections
 from desktop_app.ledger import service as ledger
+from desktop_app.ledger.manifest import LEDGER_EXPORT, LEDGER_MANAGE, LEDGER_RECTIFY, LEDGER_REGISTER, LEDGER_VERIFY
 from desktop_app.ledger.models import (
     AWAITING_RECHECK,
     CLOSED,
@@ -41,6 +41,7 @@ from desktop_app.ledger.models import (
     LedgerFilter,
 )
 from desktop_app.people import service as people
+from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.ledger_item import (
     LedgerItemDialog,
     RecheckDialog,
@@ -48,13 +49,13 @@ from ui.dialogs.ledger_item import (
     ReopenDialog,
     SubmitRecheckDialog,
 )
-from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import department_items
 from ui.errors import attempt, guarded
 from ui.jobs import run_job
-from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.pages.base import Page
+from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.table import Column, RecordTableModel, RecordTableView
+
 
 def _reports():
     # reportlab and openpyxl load only when printing or exporting (start-up stays fast)
@@ -360,10 +361,10 @@ class LedgerPage(Page):
             self.show_detail()
 
     def _apply_permissions(self) -> None:
-        self.new_button.setVisible(self.ctx.can(Perm.LEDGER_REGISTER))
+        self.new_button.setVisible(self.ctx.can(LEDGER_REGISTER))
         for b in (self.notice_button, self.print_button, self.export_button, self.template_button):
-            b.setVisible(self.ctx.can(Perm.LEDGER_EXPORT))
-        self.import_button.setVisible(self.ctx.can(Perm.LEDGER_MANAGE))
+            b.setVisible(self.ctx.can(LEDGER_EXPORT))
+        self.import_button.setVisible(self.ctx.can(LEDGER_MANAGE))
 
     # ------------------------------------------------------------------ detail
     def show_detail(self) -> None:
@@ -391,13 +392,13 @@ class LedgerPage(Page):
             entry.setData(Qt.ItemDataRole.UserRole, a.id)
             self.attachments.addItem(entry)
         can = self.ctx.can
-        self.rectify_button.setVisible(can(Perm.LEDGER_RECTIFY) and item.status in (PENDING, IN_PROGRESS))
+        self.rectify_button.setVisible(can(LEDGER_RECTIFY) and item.status in (PENDING, IN_PROGRESS))
         self.rectify_button.setText("开始整改…" if item.status == PENDING else "修改整改内容…")
-        self.submit_button.setVisible(can(Perm.LEDGER_RECTIFY) and item.status == IN_PROGRESS)
-        self.recheck_button.setVisible(can(Perm.LEDGER_VERIFY) and item.status == AWAITING_RECHECK)
-        self.reopen_button.setVisible(can(Perm.LEDGER_VERIFY) and item.status == CLOSED)
-        self.edit_button.setVisible(can(Perm.LEDGER_MANAGE) and item.status != CLOSED)
-        self.delete_button.setVisible(can(Perm.LEDGER_MANAGE) and item.status == PENDING)
+        self.submit_button.setVisible(can(LEDGER_RECTIFY) and item.status == IN_PROGRESS)
+        self.recheck_button.setVisible(can(LEDGER_VERIFY) and item.status == AWAITING_RECHECK)
+        self.reopen_button.setVisible(can(LEDGER_VERIFY) and item.status == CLOSED)
+        self.edit_button.setVisible(can(LEDGER_MANAGE) and item.status != CLOSED)
+        self.delete_button.setVisible(can(LEDGER_MANAGE) and item.status == PENDING)
 
     def current_item(self):
         return None if self.current_id is None else guarded(self, ledger.get_item, self.ctx.session, self.current_id)

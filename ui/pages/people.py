@@ -1,7 +1,6 @@
 """人员 and 科室 pages."""
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -15,15 +14,16 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.people import service as people
+from desktop_app.people.manifest import DEPARTMENTS_EDIT, PEOPLE_EDIT, PEOPLE_EXPORT, PEOPLE_IMPORT
 from desktop_app.people.models import STAFF_CATEGORIES
+from desktop_app.training.manifest import TRAINING_VIEW
 from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.staff_edit import DepartmentDialog, StaffDialog, department_items
 from ui.errors import attempt, guarded
 from ui.jobs import run_job
-from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.pages.base import Page, button_row
+from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.table import Column, RecordTableModel, RecordTableView
 
 NOT_REGISTERED_COLOUR = "#b26a00"
@@ -147,13 +147,13 @@ class StaffPage(Page):
             self.table.select_first()
 
     def _apply_permissions(self) -> None:
-        can_edit = self.ctx.can(Perm.PEOPLE_EDIT)
+        can_edit = self.ctx.can(PEOPLE_EDIT)
         for b in (self.add_button, self.edit_button, self.delete_button):
             b.setVisible(can_edit)
-        self.import_button.setVisible(self.ctx.can(Perm.PEOPLE_IMPORT))
+        self.import_button.setVisible(self.ctx.can(PEOPLE_IMPORT))
         for b in (self.template_button, self.export_button, self.print_button):
-            b.setVisible(self.ctx.can(Perm.PEOPLE_EXPORT))
-        self.transcript_button.setVisible(self.ctx.can(Perm.TRAINING_VIEW))
+            b.setVisible(self.ctx.can(PEOPLE_EXPORT))
+        self.transcript_button.setVisible(self.ctx.can(TRAINING_VIEW))
 
     def show_transcript(self) -> None:
         """个人培训档案 of the selected person (sessions, exams, printable)."""
@@ -329,11 +329,11 @@ class DepartmentsPage(Page):
         self.ctx.session_replaced.connect(self._apply_permissions)
 
     def _apply_permissions(self) -> None:
-        can_edit = self.ctx.can(Perm.DEPARTMENTS_EDIT)
+        can_edit = self.ctx.can(DEPARTMENTS_EDIT)
         for b in (self.add_button, self.edit_button, self.delete_button):
             b.setVisible(can_edit)
         for b in (self.print_button, self.export_button):
-            b.setVisible(self.ctx.can(Perm.PEOPLE_EXPORT))
+            b.setVisible(self.ctx.can(PEOPLE_EXPORT))
 
     def print_list(self) -> None:
         preview_pdf(self, self.ctx, "科室名册", f"科室名册-{self.ctx.session.today():%Y%m%d}.pdf",
@@ -354,7 +354,7 @@ class DepartmentsPage(Page):
 
     def edit_selected(self) -> None:
         dept = self.table.selected_record()
-        if dept is not None and self.ctx.can(Perm.DEPARTMENTS_EDIT):
+        if dept is not None and self.ctx.can(DEPARTMENTS_EDIT):
             DepartmentDialog(self.ctx, dept, parent=self).exec()
 
     def delete_selected(self) -> None:

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import errors
-from desktop_app.accounts.permissions import Perm
 from desktop_app.roster import service as roster
+from desktop_app.roster.manifest import ROSTER_EXPORT, ROSTER_PLAN, ROSTER_PUBLISH, ROSTER_REVISE
 from desktop_app.roster.models import PUBLISHED, month_bounds
 from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.roster_pick import RosterPickDialog
@@ -131,7 +131,7 @@ class RosterPage(Page):
         self.scopes: list = []
         self.all_shifts: dict = {}
         today = ctx.session.today()
-        start = today.replace(day=28) + dt.timedelta(days=4) if ctx.can(Perm.ROSTER_PLAN) else today
+        start = today.replace(day=28) + dt.timedelta(days=4) if ctx.can(ROSTER_PLAN) else today
         self.month = start.strftime("%Y-%m")
         self._build_toolbar(layout)
         self._build_body(layout)
@@ -436,23 +436,23 @@ class RosterPage(Page):
         draft = self.state is not None and self.state.view.editable
         published = self.state is not None and self.state.view.status == PUBLISHED
         for b in self.edit_buttons:
-            b.setVisible(can(Perm.ROSTER_PLAN))
+            b.setVisible(can(ROSTER_PLAN))
             b.setEnabled(draft)
         self.undo_button.setEnabled(draft and self.undo_stack.canUndo())
         self.redo_button.setEnabled(draft and self.undo_stack.canRedo())
-        self.template_button.setEnabled(can(Perm.ROSTER_PLAN))
+        self.template_button.setEnabled(can(ROSTER_PLAN))
         self.check_button.setEnabled(self.state is not None)  # checking never changes anything
-        self.publish_button.setVisible(can(Perm.ROSTER_PUBLISH))
+        self.publish_button.setVisible(can(ROSTER_PUBLISH))
         self.publish_button.setEnabled(draft)
-        self.revise_button.setVisible(can(Perm.ROSTER_REVISE))
+        self.revise_button.setVisible(can(ROSTER_REVISE))
         self.revise_button.setEnabled(published)
         for b in (self.print_button, self.export_button):
-            b.setVisible(can(Perm.ROSTER_EXPORT))
+            b.setVisible(can(ROSTER_EXPORT))
             b.setEnabled(self.state is not None)
 
     # ------------------------------------------------------------------ editing one cell
     def _may_edit(self) -> bool:
-        if self.state is None or not self.ctx.can(Perm.ROSTER_PLAN):
+        if self.state is None or not self.ctx.can(ROSTER_PLAN):
             return False  # read-only users: the keys simply do nothing
         if self.state.view.editable:
             return True

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.people.pinyin import search_keys
 from desktop_app.roster import service as roster
+from desktop_app.roster.manifest import ROSTER_SETUP
 from desktop_app.roster.models import Post
 from ui.dialogs.duty_post_edit import INACTIVE_COLOUR, DutyPostDialog, shifts_summary
 from ui.dialogs.rotation_edit import RotationDialog
@@ -114,7 +114,7 @@ class DutyPostsPage(Page):
 
     @property
     def can_edit(self) -> bool:
-        return self.ctx.can(Perm.ROSTER_SETUP)
+        return self.ctx.can(ROSTER_SETUP)
 
     def _focus_search(self) -> None:
         self.search.setFocus()

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.submissions import service as submissions
+from desktop_app.submissions.manifest import SUBMISSION_EDIT, SUBMISSION_FINALIZE
 from desktop_app.submissions.models import CUSTOM, FULL_YEAR, HALF_YEAR, NARRATIVE, SIGNERS, Submission
 from ui.errors import guarded
 from ui.forms import ValidatedForm, date_edit, date_value, line_edit, text_area
@@ -240,7 +240,7 @@ class SubmissionsPage(Page):
             s = d["submission"]
             state = f"第 {s.version} 版{'已定稿' if s.final else '草稿'}" if s else "尚未开始"
             self.deadline.setText(f"下一期：{d['year']}年{d['kind']}报送，截止 {d['due']}，还有 {d['days_left']} 天（{state}）。")
-        editor = self.ctx.can(Perm.SUBMISSION_EDIT)
+        editor = self.ctx.can(SUBMISSION_EDIT)
         self.new_button.setVisible(editor)
         rows = guarded(self, submissions.list_submissions, session) or []
         keep = self._select_id or (self.current.id if self.current else None)
@@ -254,7 +254,7 @@ class SubmissionsPage(Page):
         row = self.table.selected_record()
         self.current = guarded(self, submissions.get_submission, self.ctx.session, row.id) if row else None
         s = self.current
-        editor, finalizer = self.ctx.can(Perm.SUBMISSION_EDIT), self.ctx.can(Perm.SUBMISSION_FINALIZE)
+        editor, finalizer = self.ctx.can(SUBMISSION_EDIT), self.ctx.can(SUBMISSION_FINALIZE)
         draft = s is not None and not s.final
         self.save_button.setVisible(editor and draft)
         self.finalize_button.setVisible(finalizer and draft)

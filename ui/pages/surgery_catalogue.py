@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.surgery import catalogue as catalogues
+from desktop_app.surgery.manifest import SURGERY_CATALOGUE
 from desktop_app.surgery.models import GRADE_LABELS, Catalogue
 from ui.dialogs.surgery_edit import ApproveDialog, CatalogueDialog, FileDialog, ProcedureDialog, department_combo
 from ui.errors import guarded
@@ -178,7 +178,7 @@ class SurgeryCataloguePage(Page):
         cid = self.version.currentData()
         self.current = guarded(self, catalogues.get_catalogue, self.ctx.session, cid) if cid else None
         c = self.current
-        editor = self.ctx.can(Perm.SURGERY_CATALOGUE)
+        editor = self.ctx.can(SURGERY_CATALOGUE)
         draft = c is not None and not c.frozen
         self.new_version_button.setVisible(editor)
         self.import_button.setVisible(editor)
@@ -281,7 +281,7 @@ class SurgeryCataloguePage(Page):
 
     def edit_reason(self) -> None:
         d = self.diff_table.selected_record()
-        if d is None or self.current is None or self.current.frozen or not self.ctx.can(Perm.SURGERY_CATALOGUE):
+        if d is None or self.current is None or self.current.frozen or not self.ctx.can(SURGERY_CATALOGUE):
             return
         text, ok = QInputDialog.getText(self, "调整原因", f"{d.kind} {d.code} {d.name}：", text=d.reason or "")
         if ok and guarded(self, lambda: catalogues.set_change_reason(self.ctx.session, self.current.id, d.code, text)

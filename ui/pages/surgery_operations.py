@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.surgery import catalogue as catalogues
-from desktop_app.surgery import operations, privileges as priv
+from desktop_app.surgery import operations
+from desktop_app.surgery import privileges as priv
+from desktop_app.surgery.manifest import SURGERY_OPERATIONS
 from desktop_app.surgery.models import GRADE_LABELS
 from ui.errors import guarded
 from ui.pages.base import Page
@@ -136,9 +138,9 @@ class SurgeryOperationsPage(Page):
         self.procedure_search.textChanged.connect(lambda _t: self._timer.start())
 
     def refresh(self) -> None:
-        from desktop_app.accounts.permissions import Perm
+        
 
-        self.import_button.setVisible(self.ctx.can(Perm.SURGERY_OPERATIONS))
+        self.import_button.setVisible(self.ctx.can(SURGERY_OPERATIONS))
         session = self.ctx.session
         first, last = self.period.range()
         rows = guarded(self, operations.unprivileged, session, first, last) or []

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.people.pinyin import is_pinyin_query
 from desktop_app.surgery import privileges as priv
+from desktop_app.surgery.manifest import SURGERY_PRIVILEGES
 from desktop_app.surgery.models import GRADE_LABELS, GRADE_SCOPE
 from ui.errors import guarded
 from ui.pages.base import Page
@@ -156,7 +156,7 @@ class SurgeryPrivilegesPage(Page):
         self._all: list[dict] = []
 
     def refresh(self) -> None:
-        editor = self.ctx.can(Perm.SURGERY_PRIVILEGES)
+        editor = self.ctx.can(SURGERY_PRIVILEGES)
         for b in (self.grant_button, self.suspend_button, self.cancel_button, self.resume_button, self.assess_button,
                   self.apply_button):
             b.setVisible(editor)

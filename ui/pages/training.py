@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.training import service as training
+from desktop_app.training.manifest import TRAINING_RECORD
 from desktop_app.training.models import SessionRow, TrainingSession, percent
 from ui.errors import guarded
 from ui.jobs import run_job
@@ -34,6 +34,7 @@ from ui.pdf_preview import choose_excel_file, export_xlsx, preview_pdf
 from ui.table import Column, RecordTableModel, RecordTableView
 from ui.widgets.attendance_grid import AttendanceModel, AttendanceView, SheetRow
 from ui.widgets.period import PeriodPicker
+
 
 def _reports():
     # reportlab and openpyxl load only when printing, exporting or importing
@@ -210,7 +211,7 @@ class TrainingPage(Page):
                 self.category.addItem(c.name, c.id)
             self.category.blockSignals(False)
             self._categories_loaded = True
-        writer = self.ctx.can(Perm.TRAINING_RECORD)
+        writer = self.ctx.can(TRAINING_RECORD)
         for b in (self.new_button, self.edit_button, self.delete_button, self.new_exam_button,
                   self.all_present_button, self.walk_in_button, self.save_button, self.template_button,
                   self.import_button):

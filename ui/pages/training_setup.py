@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import Perm
 from desktop_app.training import service as training
+from desktop_app.training.manifest import TRAINING_SETUP
 from desktop_app.training.models import STAFF_GROUPS, Requirement
 from ui.dialogs.training_session import category_combo
 from ui.errors import guarded
@@ -141,7 +141,7 @@ class TrainingSetupPage(Page):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
-        editor = self.ctx.can(Perm.TRAINING_SETUP)
+        editor = self.ctx.can(TRAINING_SETUP)
         for b in (self.add_rule_button, self.edit_rule_button, self.add_category_button, self.rename_button,
                   self.toggle_button):
             b.setVisible(editor)
@@ -149,7 +149,7 @@ class TrainingSetupPage(Page):
         self.categories.set_rows(guarded(self, training.list_categories, self.ctx.session) or [])
 
     def edit_rule(self, new: bool = False) -> None:
-        if not self.ctx.can(Perm.TRAINING_SETUP):
+        if not self.ctx.can(TRAINING_SETUP):
             return
         existing = None if new else self.rule_table.selected_record()
         if not new and existing is None:
