@@ -15,8 +15,9 @@ from dataclasses import dataclass
 class Finding:
     """One problem found by a rule check or a validator.
 
-    ``field`` names the form field (or import column) concerned; ``row``/``column`` are set for
-    spreadsheet cells (1-based row, column letter), so the message can say exactly what to fix.
+    ``field`` is the key of the form field (or import column) concerned and ``label`` its name as
+    the user sees it (see desktop_app/fields.py); ``row``/``column`` are set for spreadsheet cells
+    (1-based row, column letter), so the message can say exactly what to fix.
     """
 
     message: str
@@ -25,6 +26,7 @@ class Finding:
     row: int | None = None
     column: str | None = None
     record: str | None = None
+    label: str | None = None  # the field's label; the key when not given
 
     @property
     def is_error(self) -> bool:
@@ -40,7 +42,8 @@ class Finding:
 
     def text(self) -> str:
         where = self.location()
-        label = f"“{self.field}”" if self.field else ""
+        name = self.label or self.field
+        label = f"“{name}”" if name else ""
         prefix = " ".join(p for p in (where, label) if p)
         return f"{prefix}：{self.message}" if prefix else self.message
 
@@ -58,16 +61,18 @@ class UserError(Exception):
 class ValidationError(UserError):
     title = "请修改后再保存"
 
-    def __init__(self, findings: list[Finding] | Finding | str, *, field: str | None = None):
+    def __init__(self, findings: list[Finding] | Finding | str, *, field: str | None = None,
+                 label: str | None = None):
         if isinstance(findings, str):
-            findings = [Finding(findings, field=field)]
+            findings = [Finding(findings, field=field, label=label)]
         elif isinstance(findings, Finding):
             findings = [findings]
         self.findings: list[Finding] = list(findings)
         super().__init__("\n".join(f.text() for f in self.findings))
 
     def for_field(self, name: str) -> list[Finding]:
-        return [f for f in self.findings if f.field == name]
+        """The findings about one field, named by its key or by its label."""
+        return [f for f in self.findings if name in (f.field, f.label)]
 
 
 class NotFound(UserError):

@@ -35,6 +35,9 @@ class Session:
     db: Database
     actor: Actor
     clock: Clock = field(default_factory=SystemClock)
+    # The departments the running action may reach (None: the whole hospital); set by @action from
+    # the action's scope (desktop_app/accounts/scope.py), read by lists and reports to filter.
+    reach: frozenset[int] | None = None
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -50,4 +53,10 @@ class Session:
         return replace(self, db=db)
 
     def as_actor(self, actor: Actor) -> "Session":
-        return replace(self, actor=actor)
+        return replace(self, actor=actor, reach=None)
+
+    def within(self, reach: frozenset[int] | None) -> "Session":
+        return self if reach == self.reach else replace(self, reach=reach)
+
+    def reaches(self, department_id: int | None) -> bool:
+        return self.reach is None or department_id in self.reach

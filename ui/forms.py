@@ -1,8 +1,9 @@
 """Forms whose validation messages appear beside the fields they concern.
 
-The core returns :class:`~desktop_app.errors.Finding` objects naming the field by its Chinese
-label; :class:`ValidatedForm` puts each message under that field (red for errors, amber for
-warnings) and anything it cannot place in a banner at the top.
+The core returns :class:`~desktop_app.errors.Finding` objects naming the field by its key (see
+desktop_app/fields.py); :class:`ValidatedForm` puts each message under that field's row (red for
+errors, amber for warnings) and anything it cannot place in a banner at the top. A row is added
+for a :class:`~desktop_app.fields.Field` (its key and label), or for a label with an explicit key.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from typing import Any
 
 from desktop_app.errors import Finding, ValidationError
+from desktop_app.fields import Field
 from ui.errors import show_error
 
 ERROR_COLOUR = "#c62828"
@@ -44,10 +46,15 @@ class ValidatedForm(QWidget):
         self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         outer.addLayout(self.layout_)
-        self.fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self.fields: dict[str, tuple[QWidget, QLabel]] = {}  # row key -> (widget, message)
+        self.labels: dict[str, str] = {}  # row key -> label shown
         self.aliases: dict[str, str] = {}  # a finding's field -> the row it is shown in
 
-    def add(self, label: str, widget: QWidget, *, required: bool = False, hint: str = "") -> QWidget:
+    def add(self, field: Field | str, widget: QWidget, *, required: bool = False, hint: str = "",
+            key: str | None = None) -> QWidget:
+        """A row for ``field`` (a Field, or a label; ``key`` names it for findings, else the label)."""
+        label = field.label if isinstance(field, Field) else field
+        key = field.key if isinstance(field, Field) else (key or field)
         box = QWidget()
         # Fill the field column, so hints and messages wrap over the full width.
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -72,11 +79,12 @@ class ValidatedForm(QWidget):
         title.setTextFormat(Qt.TextFormat.RichText)
         title.setBuddy(widget)
         self.layout_.addRow(title, box)
-        self.fields[label] = (widget, message)
+        self.fields[key] = (widget, message)
+        self.labels[key] = label
         return widget
 
     def alias(self, name: str, row: str) -> None:
-        """Show findings about ``name`` (e.g. 开始时间) under the row ``row`` (e.g. 日期) that holds it."""
+        """Show findings about ``name`` (e.g. the key of 开始时间) under the row keyed ``row``."""
         self.aliases[name] = row
 
     def clear_findings(self) -> None:
@@ -102,7 +110,8 @@ class ValidatedForm(QWidget):
             widget, message = self.fields[name]
             is_error = any(i.is_error for i in items)
             colour = ERROR_COLOUR if is_error else WARNING_COLOUR
-            message.setText("<br>".join(i.message if i.field == name else f"{i.field}：{i.message}" for i in items))
+            message.setText("<br>".join(i.message if i.field == name else f"{i.label or i.field}：{i.message}"
+                                        for i in items))
             message.setStyleSheet(f"color: {colour};")
             message.show()
             if is_error:
@@ -131,8 +140,8 @@ class ValidatedForm(QWidget):
         return True, result
 
     def messages(self) -> dict[str, str]:
-        """Visible messages by field (used by tests and screenshots)."""
-        return {name: msg.text() for name, (_w, msg) in self.fields.items() if not msg.isHidden()}
+        """Visible messages by the label of their row (used by tests and screenshots)."""
+        return {self.labels[key]: msg.text() for key, (_w, msg) in self.fields.items() if not msg.isHidden()}
 
 
 def save_cancel_buttons(dialog, on_save, *, save_text: str = "保存", cancel_text: str = "取消"):

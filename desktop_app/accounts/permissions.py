@@ -10,6 +10,7 @@ every role.
 from __future__ import annotations
 
 import functools
+import inspect
 from enum import StrEnum
 
 from desktop_app.errors import PermissionDenied
@@ -97,25 +98,34 @@ def require(actor, perm: Permission) -> None:
         )
 
 
-# name -> permission, filled by @action as service modules are imported
+# name -> permission, and name -> scope, filled by @action as service modules are imported
 ACTIONS: dict[str, Permission] = {}
+SCOPES: dict[str, object] = {}
 
 
-def action(perm: Permission, name: str | None = None):
-    """Mark a service function ``fn(session, ...)`` as an action that needs ``perm``."""
+def action(perm: Permission, *, scope=None, name: str | None = None):
+    """Mark a service function ``fn(session, ...)`` as an action that needs ``perm`` and reaches the
+    records ``scope`` says (see desktop_app/accounts/scope.py): both are checked before it runs,
+    and it runs with ``session.reach`` set."""
+    from desktop_app.accounts.scope import check
 
     def decorate(fn):
         key = name or f"{fn.__module__.removeprefix('desktop_app.')}.{fn.__name__}"
         if key in ACTIONS:
             raise RuntimeError(f"duplicate service action {key}")
         ACTIONS[key] = perm
+        SCOPES[key] = scope
+        signature = inspect.signature(fn)
 
         @functools.wraps(fn)
         def wrapper(session, *args, **kwargs):
             require(session.actor, perm)
+            if scope is not None:
+                session = check(scope, signature, session, args, kwargs)
             return fn(session, *args, **kwargs)
 
         wrapper.permission = perm
+        wrapper.scope = scope
         wrapper.action_name = key
         return wrapper
 

@@ -67,6 +67,7 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from desktop_app.errors import Finding, UserError
+from desktop_app.fields import Field
 from desktop_app.textnorm import clean_text, parse_date
 
 MB = 1024 * 1024
@@ -85,15 +86,10 @@ class ExcelFileError(UserError):
     title = "无法读取 Excel 文件"
 
 
-@dataclass(frozen=True)
-class Column:
-    """One field an importer wants: ``key`` for the code, ``label`` and ``aliases`` as people write them."""
-
-    key: str
-    label: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    kind: str = "text"  # "text" → str | None; "date" → datetime.date | None
+# The columns an importer wants are fields (desktop_app/fields.py): ``key`` for the code, ``label``
+# and ``aliases`` as people write them, ``required``, and ``kind`` ("text" → str | None; "date" →
+# datetime.date | None).
+Column = Field
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ from desktop_app.handover.models import (
     mask_name,
     shifts_from,
 )
-from desktop_app.people.service import department_subtree
+from desktop_app.people.repo import department_subtree
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date

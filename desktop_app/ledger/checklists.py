@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.ledger.manifest import CHECKLISTS_MANAGE, LEDGER_VIEW
 from desktop_app.paths import resource_path
@@ -128,7 +128,7 @@ def _checklist(row) -> Checklist:
                      bool(row["builtin"]), bool(row["active"]), row["item_count"])
 
 
-@action(LEDGER_VIEW)
+@action(LEDGER_VIEW, scope=HOSPITAL)
 def list_checklists(session: Session, *, include_inactive: bool = False) -> list[Checklist]:
     where = "" if include_inactive else " WHERE c.active = 1"
     rows = session.db.query(
@@ -138,7 +138,7 @@ def list_checklists(session: Session, *, include_inactive: bool = False) -> list
     return [_checklist(r) for r in rows]
 
 
-@action(LEDGER_VIEW)
+@action(LEDGER_VIEW, scope=HOSPITAL)
 def get_checklist(session: Session, checklist_id: int) -> Checklist:
     row = session.db.query_one(
         "SELECT c.*, (SELECT count(*) FROM checklist_items i WHERE i.checklist_id = c.id AND i.active = 1) AS item_count"
@@ -154,7 +154,7 @@ def categories_of(db, checklist_id: int) -> list[Category]:
             for r in rows]
 
 
-@action(LEDGER_VIEW)
+@action(LEDGER_VIEW, scope=HOSPITAL)
 def list_categories(session: Session, checklist_id: int) -> list[Category]:
     return categories_of(session.db, checklist_id)
 
@@ -170,7 +170,7 @@ def items_of(db, checklist_id: int, *, include_inactive: bool = False) -> list[C
                           r["method"], r["deduction"], bool(r["active"])) for r in rows]
 
 
-@action(LEDGER_VIEW)
+@action(LEDGER_VIEW, scope=HOSPITAL)
 def list_items(session: Session, checklist_id: int, *, include_inactive: bool = False) -> list[ChecklistItem]:
     return items_of(session.db, checklist_id, include_inactive=include_inactive)
 
@@ -184,7 +184,7 @@ def all_category_names(db) -> list[str]:
     return list(dict.fromkeys(listed + used))
 
 
-@action(LEDGER_VIEW)
+@action(LEDGER_VIEW, scope=HOSPITAL)
 def category_names(session: Session) -> list[str]:
     return all_category_names(session.db)
 
@@ -224,7 +224,7 @@ def _validate_checklist(db, values: dict, checklist_id: int | None = None) -> tu
     return clean, findings
 
 
-@action(CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE, scope=HOSPITAL)
 def create_checklist(session: Session, values: dict, categories: list[str]) -> Checklist:
     """A hospital's own checklist with the given categories (items are added afterwards)."""
     db = session.db
@@ -252,7 +252,7 @@ def create_checklist(session: Session, values: dict, categories: list[str]) -> C
     return checklist
 
 
-@action(CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE, scope=HOSPITAL)
 def new_version(session: Session, checklist_id: int, version: str, *, name: str | None = None) -> Checklist:
     """Copy a checklist (categories and active items) as a new version for a new campaign or year."""
     db = session.db
@@ -334,7 +334,7 @@ def _item_audit(db, item_id: int) -> dict:
             "deduction": r["deduction"], "active": "是" if r["active"] else "否"}
 
 
-@action(CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE, scope=HOSPITAL)
 def add_item(session: Session, checklist_id: int, values: dict) -> int:
     db = session.db
     get_checklist(session, checklist_id)
@@ -354,7 +354,7 @@ def add_item(session: Session, checklist_id: int, values: dict) -> int:
     return cur.lastrowid
 
 
-@action(CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE, scope=HOSPITAL)
 def update_item(session: Session, item_id: int, values: dict) -> None:
     db = session.db
     row = db.query_one("SELECT * FROM checklist_items WHERE id = ?", (item_id,))
@@ -375,7 +375,7 @@ def update_item(session: Session, item_id: int, values: dict) -> None:
             audit.record(session, "update", "checklist_item", label=clean["code"], before=old, after=new)
 
 
-@action(CHECKLISTS_MANAGE)
+@action(CHECKLISTS_MANAGE, scope=HOSPITAL)
 def set_checklist_active(session: Session, checklist_id: int, active: bool) -> None:
     db = session.db
     checklist = get_checklist(session, checklist_id)

@@ -58,10 +58,19 @@ from desktop_app.excel.imports import (
     split_findings,
     table_fields,
 )
-from desktop_app.excel.reader import Column, Limits, read_table
+from desktop_app.excel.reader import Limits, read_table
+from desktop_app.ledger import repo
 from desktop_app.ledger.checklists import all_category_names, category_aliases
 from desktop_app.ledger.manifest import LEDGER_EXPORT, LEDGER_MANAGE
-from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, IN_PROGRESS, PENDING, SEVERITIES, SOURCES
+from desktop_app.ledger.models import (
+    AWAITING_RECHECK,
+    CLOSED,
+    IN_PROGRESS,
+    LEDGER_FIELDS,
+    PENDING,
+    SEVERITIES,
+    SOURCES,
+)
 from desktop_app.ledger.service import insert_item, validate_registration
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
@@ -69,37 +78,11 @@ from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text
 
-LEDGER_COLUMNS: tuple[Column, ...] = (
-    Column("seq", "序号", ("序", "no")),
-    Column("number", "编号", ("问题编号", "台账编号", "原编号")),
-    Column("found_on", "发现日期", ("检查日期", "时间", "日期", "检查时间", "发现时间", "登记日期", "督查日期"),
-           required=True, kind="date"),
-    Column("source", "来源", ("问题来源", "检查类型", "检查类别", "检查形式", "来源类型")),
-    Column("category", "问题类别", ("类别", "项目", "问题分类", "分类", "检查项目", "所属类别", "核心制度", "问题类型")),
-    Column("check_point", "检查要点", ("检查内容", "检查标准", "考核要点")),
-    Column("description", "问题描述", ("存在问题", "问题", "发现问题", "问题内容", "具体问题", "存在的问题", "主要问题"),
-           required=True),
-    Column("department", "责任科室", ("责任部门", "科室", "被检查科室", "受检科室", "整改科室", "责任单位", "科室名称",
-                                  "被检科室"), required=True),
-    Column("severity", "严重程度", ("问题等级", "程度", "风险等级", "严重性", "问题程度")),
-    Column("deduction", "扣分", ("扣分值", "扣分分值")),
-    Column("cause_analysis", "原因分析", ("问题原因", "原因", "原因剖析")),
-    Column("measures", "整改措施", ("整改方案", "改进措施", "措施", "整改计划")),
-    Column("responsible_person", "责任人", ("整改责任人", "负责人", "责任人员")),
-    Column("deadline", "整改时限", ("完成时限", "整改期限", "整改时间", "限期", "整改截止日期", "要求完成时间"), kind="date"),
-    Column("progress", "整改情况", ("整改完成情况", "整改落实情况", "整改结果", "落实情况", "完成情况", "整改进展")),
-    Column("evidence", "佐证材料", ("佐证", "整改佐证", "佐证资料")),
-    Column("rectified_on", "完成整改日期", ("整改完成日期", "完成日期", "完成时间", "实际完成时间", "实际完成日期"),
-           kind="date"),
-    Column("rechecker", "复查人", ("复核人", "验收人", "复查人员", "督查人")),
-    Column("recheck_on", "复查日期", ("复查时间", "复核日期", "验收日期", "复核时间"), kind="date"),
-    Column("recheck_opinion", "复查意见", ("复查结果", "复核意见", "验收意见", "复查情况")),
-    Column("closed", "是否销号", ("销号", "状态", "整改状态", "销号情况", "是否整改到位", "完成状态", "是否完成", "处理状态")),
-    Column("closed_on", "销号日期", ("销号时间",), kind="date"),
-    Column("closed_by", "销号人"),
-    Column("remarks", "备注"),
-)
-_LABEL = {c.key: c.label for c in LEDGER_COLUMNS}
+F = LEDGER_FIELDS
+LEDGER_COLUMNS = F.pick((
+    "seq", "number", "found_on", "source", "category", "check_point", "description", "department_id", "severity",
+    "deduction", "cause_analysis", "measures", "responsible_person", "deadline", "progress", "evidence",
+    "rectified_on", "rechecker", "recheck_on", "recheck_opinion", "closed", "closed_on", "closed_by", "remarks"))
 TEMPLATE_SHEET = "问题台账导入模板"
 EXPORT_SHEET = "问题台账"
 LISTS_SHEET = "下拉列表"
@@ -125,8 +108,8 @@ _SEVERITY_OF = {"轻微": "一般", "较轻": "一般", "低": "一般", "中": 
 _SOURCE_WORDS = (("科室", "科室自查"), ("交叉", "交叉检查"), ("质控中心", "质控中心"), ("督查", "上级督查/专项检查"),
                  ("专项", "上级督查/专项检查"), ("上级", "上级督查/专项检查"), ("卫健", "上级督查/专项检查"),
                  ("投诉", "投诉"), ("不良事件", "不良事件"), ("自查", "自查"))
-_REGISTRATION_FIELDS = {"发现日期": "found_on", "整改时限": "deadline", "来源": "source", "问题类别": "category",
-                        "问题描述": "description", "责任科室": "department", "严重程度": "severity", "扣分": "deduction"}
+# the fields validate_registration checks (its findings name them; 责任科室 is checked here first)
+_REGISTRATION_FIELDS = {"found_on", "deadline", "source", "category", "description", "severity", "deduction"}
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -193,7 +176,7 @@ class LedgerImportResult:
 @action(LEDGER_MANAGE)
 def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> LedgerImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
-    departments = {r[0] for r in session.db.query("SELECT name FROM departments")}
+    departments = set(repo.department_ids_by_name(session.db))
     table = read_table(path, LEDGER_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits,
                        section_test=departments.__contains__)  # a department's name alone on a row heads its rows
     by_row, general = split_findings(table)
@@ -262,16 +245,15 @@ class _Context:
     def __init__(self, session: Session, columns: dict[str, str]):
         db = session.db
         self.session, self.columns, self.today = session, columns, session.today()
-        self.departments = {r[1]: r[0] for r in db.query("SELECT id, name FROM departments ORDER BY sort_order, id")}
+        self.departments = repo.department_ids_by_name(db)
         self.aliases = category_aliases(db)
-        self.types = {r[0]: r[1] for r in db.query("SELECT name, source FROM inspection_types")}
+        self.types = repo.inspection_type_sources(db)
         self.deadline_days = int(get_setting(db, "ledger.default_deadline_days"))
-        self.existing = {(r[0], r[1], _key(r[2])) for r in db.query(
-            "SELECT found_on, department_id, description FROM ledger_items")}
+        self.existing = {(r[0], r[1], _key(r[2])) for r in repo.item_keys(db)}
         self.seen: dict[tuple, int] = {}
 
     def at(self, row: int, key: str, message: str, severity: str = "error") -> Finding:
-        return Finding(message, field=_LABEL[key], severity=severity, row=row, column=self.columns.get(key))
+        return F.finding(key, message, severity=severity, row=row, column=self.columns.get(key))
 
 
 def _key(description: str | None) -> str:
@@ -288,7 +270,7 @@ def _plan_rows(session: Session, sources, columns: dict[str, str], cell_findings
 
 
 def _plan_row(ctx: _Context, row: int, src: dict, fs: list[Finding]) -> PlannedItem:
-    department = _text(src, "department") or (src.get("_section") if src.get("_section") in ctx.departments else "")
+    department = _text(src, "department_id") or (src.get("_section") if src.get("_section") in ctx.departments else "")
     values = {
         "found_on": src.get("found_on"), "deadline": src.get("deadline"), "description": src.get("description"),
         "source": _source(ctx, row, src, fs), "category": _category(ctx, row, src, fs),
@@ -297,10 +279,10 @@ def _plan_row(ctx: _Context, row: int, src: dict, fs: list[Finding]) -> PlannedI
         "remarks": src.get("remarks"), "department_id": ctx.departments.get(department),
     }
     if not department:
-        fs.append(ctx.at(row, "department", "请填写责任科室。"))
+        fs.append(ctx.at(row, "department_id", "请填写责任科室。"))
     elif values["department_id"] is None:
         known = "、".join(list(ctx.departments)[:8])
-        fs.append(ctx.at(row, "department", f"科室“{department}”在系统中不存在。请改成系统中已有的科室名称（如：{known}），"
+        fs.append(ctx.at(row, "department_id", f"科室“{department}”在系统中不存在。请改成系统中已有的科室名称（如：{known}），"
                                             "或先在“科室”页添加该科室后再导入。"))
     if values["found_on"] and not values["deadline"] and "deadline" in ctx.columns:
         values["deadline"] = values["found_on"] + dt.timedelta(days=ctx.deadline_days)
@@ -311,8 +293,8 @@ def _plan_row(ctx: _Context, row: int, src: dict, fs: list[Finding]) -> PlannedI
     clean, found = validate_registration(ctx.session, values)
     already = {f.column for f in fs if f.is_error}  # a cell the reader or the rules above found bad
     for f in found:
-        key = _REGISTRATION_FIELDS.get(f.field)
-        if key is None or key == "department" or ctx.columns.get(key) in already:
+        key = f.field
+        if key not in _REGISTRATION_FIELDS or ctx.columns.get(key) in already:
             continue
         if key == "deadline" and not src.get("deadline") and not clean["found_on"]:
             continue  # no deadline is derived without a found date: that one error is enough
@@ -399,9 +381,9 @@ def _status(ctx: _Context, row: int, src: dict, found_on: str | None, fs: list[F
         if value is None:
             continue
         if value > ctx.today:
-            fs.append(ctx.at(row, key, f"{_LABEL[key]}（{value}）晚于今天，请核对。"))
+            fs.append(ctx.at(row, key, f"{F.label(key)}（{value}）晚于今天，请核对。"))
         elif found_on and value.isoformat() < found_on:
-            fs.append(ctx.at(row, key, f"{_LABEL[key]}（{value}）早于发现日期（{found_on}），请核对。"))
+            fs.append(ctx.at(row, key, f"{F.label(key)}（{value}）早于发现日期（{found_on}），请核对。"))
         dates[key] = value.isoformat()
     progress = clean_prose(src.get("progress"))
     if src.get("evidence"):
@@ -443,7 +425,7 @@ def _status(ctx: _Context, row: int, src: dict, found_on: str | None, fs: list[F
 
 # ----------------------------------------------------------------------------- the template
 
-TEMPLATE_KEYS = ("seq", "found_on", "source", "category", "check_point", "description", "department", "severity",
+TEMPLATE_KEYS = ("seq", "found_on", "source", "category", "check_point", "description", "department_id", "severity",
                  "cause_analysis", "measures", "responsible_person", "deadline", "progress", "evidence",
                  "rectified_on", "rechecker", "recheck_on", "recheck_opinion", "closed", "closed_on", "remarks")
 _WIDTH = {"seq": 6, "description": 40, "check_point": 30, "cause_analysis": 28, "measures": 28, "progress": 28,
@@ -481,10 +463,10 @@ def export_ledger_template(session: Session, path: Path | str) -> Path:
     ws = wb.active
     ws.title = TEMPLATE_SHEET
     wb.create_sheet(LISTS_SHEET).sheet_state = "hidden"
-    columns = [c for key in TEMPLATE_KEYS for c in LEDGER_COLUMNS if c.key == key]
-    departments = [r[0] for r in db.query("SELECT name FROM departments WHERE active = 1 ORDER BY sort_order, id")]
+    columns = F.pick(TEMPLATE_KEYS)
+    departments = list(repo.department_ids_by_name(db, active_only=True))
     lists = {"source": '"' + ",".join(SOURCES) + '"', "severity": '"' + ",".join(SEVERITIES) + '"',
-             "closed": '"是,否"', "department": _list_range(wb, 1, "LedgerDeptList", departments),
+             "closed": '"是,否"', "department_id": _list_range(wb, 1, "LedgerDeptList", departments),
              "category": _list_range(wb, 2, "LedgerCategoryList", all_category_names(db))}
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, c in enumerate(columns, start=1):

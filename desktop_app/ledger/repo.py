@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from desktop_app.ledger.models import (
     CLOSED,
@@ -13,6 +12,7 @@ from desktop_app.ledger.models import (
     LedgerRow,
     due_state,
 )
+from desktop_app.storage import tables
 
 _ROW_SQL = """
 SELECT l.id, l.number, l.found_on, l.source, l.category, l.description, l.department_id, d.name,
@@ -33,14 +33,6 @@ FROM ledger_items l JOIN departments d ON d.id = l.department_id
 LEFT JOIN inspections i ON i.id = l.inspection_id
 """
 
-ITEM_COLUMNS = [
-    "found_on", "source", "inspection_id", "result_id", "checklist_item_id", "category", "check_point",
-    "description", "department_id", "severity", "deduction", "cause_analysis", "measures", "responsible_person",
-    "deadline", "progress", "status", "rectified_on", "rechecker", "recheck_on", "recheck_opinion", "closed_on",
-    "closed_by", "remarks",
-]
-
-
 def where_clause(flt: LedgerFilter, today: dt.date, departments: set[int] | None,
                  due_soon_days: int) -> tuple[str, list]:
     clauses, params = [], []
@@ -57,8 +49,9 @@ def where_clause(flt: LedgerFilter, today: dt.date, departments: set[int] | None
         clauses.append("l.category = ?")
         params.append(flt.category)
     if departments is not None:
-        clauses.append(f"l.department_id IN ({','.join('?' * len(departments))})")
-        params += sorted(departments)
+        clause, more = tables.in_list("l.department_id", sorted(departments))
+        clauses.append(clause)
+        params += more
     if flt.status == "未销号":
         clauses.append("l.status <> ?")
         params.append(CLOSED)
@@ -92,15 +85,7 @@ def search(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, 
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     # the SELECT's two placeholders (today, the due-soon limit) come before the WHERE's
     params = [today.isoformat(), (today + dt.timedelta(days=due_soon_days)).isoformat(), *params]
-    cursor = db.conn.cursor()
-    cursor.row_factory = None  # plain tuples straight into the NamedTuple
-    try:
-        return list(map(LedgerRow._make, cursor.execute(sql, params)))
-    except Exception as exc:
-        from desktop_app.storage.database import translate_error
-
-        raise translate_error(exc, db.path) from exc
-
+    return list(map(LedgerRow._make, db.tuples(sql, params)))  # plain tuples straight into the NamedTuple
 
 
 def count(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int) -> int:
@@ -122,10 +107,48 @@ def search_items(db, flt: LedgerFilter, today: dt.date, departments: set[int] | 
     """Every field of the items matching ``flt`` (and ``ids`` when given), oldest first, in one query."""
     where, params = where_clause(flt, today, departments, due_soon_days)
     if ids is not None:
-        where += (" AND " if where else " WHERE ") + "l.id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps([int(i) for i in ids]))
+        clause, more = tables.in_list("l.id", [int(i) for i in ids])
+        where += (" AND " if where else " WHERE ") + clause
+        params += more
     sql = _ITEM_SQL + where + " ORDER BY l.found_on, l.number"
     return [_item(r, today, due_soon_days) for r in db.query(sql, params)]
+
+
+def department_of_item(db, item_id: int) -> int | None:
+    return db.scalar("SELECT department_id FROM ledger_items WHERE id = ?", (item_id,))
+
+
+def department_of_attachment(db, attachment_id: int) -> int | None:
+    return db.scalar("SELECT l.department_id FROM ledger_attachments a JOIN ledger_items l ON l.id = a.item_id"
+                     " WHERE a.id = ?", (attachment_id,))
+
+
+def departments_of_items(db, item_ids) -> set[int]:
+    where, params = tables.in_list("id", [int(i) for i in item_ids])
+    return {r[0] for r in db.query(f"SELECT DISTINCT department_id FROM ledger_items WHERE {where}", params)}
+
+
+def department_named(db, name: str) -> int | None:
+    return db.scalar("SELECT id FROM departments WHERE name = ?", (name,))
+
+
+def department_ids_by_name(db, *, active_only: bool = False) -> dict[str, int]:
+    """name -> id, in the department list's order."""
+    where = " WHERE active = 1" if active_only else ""
+    return {r[1]: r[0] for r in db.query("SELECT id, name FROM departments" + where + " ORDER BY sort_order, id")}
+
+
+def item_keys(db) -> list[tuple]:
+    """(发现日期, 科室, 问题描述) of every item — what an import compares a row with."""
+    return db.query("SELECT found_on, department_id, description FROM ledger_items")
+
+
+def department_exists(db, department_id) -> bool:
+    return db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)) is not None
+
+
+def status_of(db, item_id: int) -> str | None:
+    return db.scalar("SELECT status FROM ledger_items WHERE id = ?", (item_id,))
 
 
 def next_number(db, year: int) -> str:
@@ -135,33 +158,10 @@ def next_number(db, year: int) -> str:
     return f"{year}-{seq:04d}"
 
 
-def insert(db, values: dict, number: str, now: str) -> int:
-    cols = [c for c in ITEM_COLUMNS if c in values]
-    cur = db.execute(
-        f"INSERT INTO ledger_items (number, {', '.join(cols)}, created_at, updated_at)"
-        f" VALUES (?, {', '.join('?' * len(cols))}, ?, ?)",
-        [number, *[values[c] for c in cols], now, now],
-    )
-    return cur.lastrowid
-
-
-def update(db, item_id: int, values: dict, now: str) -> None:
-    cols = [c for c in ITEM_COLUMNS if c in values]
-    if not cols:
-        return
-    db.execute(
-        f"UPDATE ledger_items SET {', '.join(f'{c} = ?' for c in cols)}, updated_at = ? WHERE id = ?",
-        [*[values[c] for c in cols], now, item_id],
-    )
-
-
 def add_event(db, item_id: int, ts: str, actor: str, event: str, from_status: str | None, to_status: str | None,
               note: str | None) -> None:
-    db.execute(
-        "INSERT INTO ledger_events (item_id, ts, actor_name, event, from_status, to_status, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (item_id, ts, actor, event, from_status, to_status, note),
-    )
+    tables.insert(db, "ledger_events", {"item_id": item_id, "ts": ts, "actor_name": actor, "event": event,
+                                        "from_status": from_status, "to_status": to_status, "note": note})
 
 
 def events(db, item_id: int) -> list[LedgerEvent]:
@@ -176,5 +176,115 @@ def attachments(db, item_id: int) -> list[Attachment]:
     return [Attachment(*tuple(r)) for r in rows]
 
 
+def attachment_file(db, attachment_id: int):
+    """(item id, file name, content, sha256) of an attachment, or None."""
+    return db.query_one("SELECT item_id, file_name, content, sha256 FROM ledger_attachments WHERE id = ?",
+                        (attachment_id,))
+
+
+def add_attachment(db, item_id: int, name: str, kind: str, content: bytes, digest: str, note: str | None,
+                   added_by: str, added_at: str) -> int:
+    return tables.insert(db, "ledger_attachments", {
+        "item_id": item_id, "file_name": name, "kind": kind, "size": len(content), "sha256": digest,
+        "content": content, "note": note, "added_by": added_by, "added_at": added_at})
+
+
+def remove_attachment(db, attachment_id: int) -> None:
+    tables.delete(db, "ledger_attachments", attachment_id)
+
+
 def attachment_count(db, item_id: int) -> int:
     return int(db.scalar("SELECT count(*) FROM ledger_attachments WHERE item_id = ?", (item_id,)))
+
+
+# ----------------------------------------------------------------------------- inspections
+
+INSPECTION_SQL = """
+SELECT i.*, c.name || '（' || c.version || '）' AS checklist_label,
+       (SELECT count(*) FROM ledger_items l WHERE l.inspection_id = i.id) AS problem_count
+FROM inspections i LEFT JOIN checklists c ON c.id = i.checklist_id
+"""
+
+
+def inspection_types(db, *, include_inactive: bool):
+    where = "" if include_inactive else " WHERE active = 1"
+    return db.query("SELECT name, source, builtin FROM inspection_types" + where + " ORDER BY sort_order, name")
+
+
+def inspection_type_source(db, name: str, *, active_only: bool = False) -> str | None:
+    return db.scalar("SELECT source FROM inspection_types WHERE name = ?" + (" AND active = 1" if active_only else ""),
+                     (name,))
+
+
+def inspection_type_sources(db) -> dict[str, str]:
+    return {r[0]: r[1] for r in db.query("SELECT name, source FROM inspection_types")}
+
+
+def add_inspection_type(db, name: str, source: str) -> None:
+    order = (db.scalar("SELECT max(sort_order) FROM inspection_types") or 0) + 1
+    tables.insert(db, "inspection_types", {"name": name, "source": source, "builtin": False, "sort_order": order},
+                  returning=None)
+
+
+def inspection_rows(db, *, year: int | None = None, inspection_id: int | None = None):
+    where, params = "", []
+    if inspection_id is not None:
+        where, params = " WHERE i.id = ?", [inspection_id]
+    elif year:
+        where, params = " WHERE i.inspected_on >= ? AND i.inspected_on < ?", [f"{year}-", f"{year + 1}-"]
+    return db.query(INSPECTION_SQL + where + " ORDER BY i.inspected_on DESC, i.number DESC", params)
+
+
+def inspected_departments(db, inspection_ids) -> dict[int, list[tuple[int, str]]]:
+    """inspection id -> [(department id, name)] in the department list's order."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    where, params = tables.in_list("x.inspection_id", inspection_ids)
+    for r in db.query("SELECT x.inspection_id, d.id, d.name FROM inspection_departments x JOIN departments d"
+                      f" ON d.id = x.department_id WHERE {where} ORDER BY d.sort_order, d.id", params):
+        found.setdefault(r[0], []).append((r[1], r[2]))
+    return found
+
+
+def departments_of_inspection(db, inspection_id: int) -> set[int]:
+    return {r[0] for r in db.query("SELECT department_id FROM inspection_departments WHERE inspection_id = ?",
+                                   (inspection_id,))}
+
+
+def next_inspection_number(db, year: int) -> str:
+    last = db.scalar("SELECT max(number) FROM inspections WHERE number >= ? AND number < ?", (f"JC{year}-", f"JC{year}."))
+    seq = int(last.split("-")[1]) + 1 if last else 1
+    return f"JC{year}-{seq:03d}"
+
+
+def add_inspected_departments(db, inspection_id: int, department_ids) -> None:
+    tables.insert_many(db, "inspection_departments", ("inspection_id", "department_id"),
+                       [(inspection_id, d) for d in department_ids])
+
+
+def checklist_exists(db, checklist_id) -> bool:
+    return db.scalar("SELECT 1 FROM checklists WHERE id = ?", (checklist_id,)) is not None
+
+
+def recorded_results(db, inspection_id: int, department_id: int) -> dict:
+    """check point id -> its recorded result, with the ledger item it made (if any)."""
+    return {r["item_id"]: r for r in db.query(
+        "SELECT r.*, l.id AS ledger_id, l.status AS ledger_status, l.number AS ledger_number FROM inspection_results r"
+        " LEFT JOIN ledger_items l ON l.result_id = r.id WHERE r.inspection_id = ? AND r.department_id = ?",
+        (inspection_id, department_id))}
+
+
+def save_result(db, result_id: int | None, inspection_id: int, department_id: int, item_id: int, values: dict,
+                now: str) -> int:
+    """Insert or update one check point's result; returns its id."""
+    if result_id is not None:
+        tables.update(db, "inspection_results", result_id, {**values, "updated_at": now})
+        return result_id
+    return tables.insert(db, "inspection_results", {"inspection_id": inspection_id, "department_id": department_id,
+                                                    "item_id": item_id, **values, "updated_at": now})
+
+
+def department_result_totals(db, inspection_id: int) -> dict:
+    return {r["department_id"]: r for r in db.query(
+        "SELECT department_id, count(*) AS checked, sum(CASE WHEN result = '不符合' THEN 1 ELSE 0 END) AS failed,"
+        " sum(CASE WHEN result = '不适用' THEN 1 ELSE 0 END) AS na, coalesce(sum(deduction), 0) AS deductions"
+        " FROM inspection_results WHERE inspection_id = ? GROUP BY department_id", (inspection_id,))}

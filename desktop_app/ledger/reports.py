@@ -35,11 +35,12 @@ from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import department, on
 from desktop_app.hospital.service import get_profile
 from desktop_app.ledger import repo
 from desktop_app.ledger.manifest import LEDGER_EXPORT
 from desktop_app.ledger.models import CLOSED, STATUSES, LedgerFilter, LedgerItem
-from desktop_app.ledger.service import _departments_for, _due_soon_days, visible_departments
+from desktop_app.ledger.service import ALL_ITEMS, _due_soon_days, departments_for
 from desktop_app.ledger.stats import Counts, percent
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.pdf import STYLES, PdfReport, SignatureBlock
@@ -136,11 +137,11 @@ def describe_filter(session: Session, flt: LedgerFilter) -> list[str]:
     return flt.describe(department, inspection)
 
 
-@action(LEDGER_EXPORT)
+@action(LEDGER_EXPORT, scope=ALL_ITEMS)
 def ledger_snapshot(session: Session, flt: LedgerFilter = LedgerFilter()) -> LedgerSnapshot:
     """The items matching ``flt`` (within the user's scope, as in the ledger list), every field."""
     today = session.today()
-    items = repo.search_items(session.db, flt, today, _departments_for(session, flt), _due_soon_days(session.db))
+    items = repo.search_items(session.db, flt, today, departments_for(session, flt), _due_soon_days(session.db))
     info = ReportInfo(title=LEDGER_TITLE, hospital=_hospital(session), period=period_text(flt, today),
                       filters=tuple(describe_filter(session, flt)), author=session.actor.display_name,
                       printed_at=session.now())
@@ -249,7 +250,8 @@ def opening_sentence(items: list[LedgerItem]) -> str:
             "根据“书面交办、立账督办、对账销号”的要求，现将问题书面交办你科，请按以下要求限期整改。")
 
 
-@action(LEDGER_EXPORT)
+@action(LEDGER_EXPORT, scope=department(on("item_ids", repo.departments_of_items), doing="打印",
+                                       what="问题整改通知书"))
 def notice_snapshot(session: Session, item_ids: list[int]) -> NoticeSnapshot:
     """The chosen items grouped by department, one 整改通知书 each (department heads: their own only)."""
     ids = list(dict.fromkeys(int(i) for i in item_ids))
@@ -260,9 +262,6 @@ def notice_snapshot(session: Session, item_ids: list[int]) -> NoticeSnapshot:
     missing = len(ids) - len(items)
     if missing:
         raise errors.NotFound(f"所选问题中有 {missing} 项已不存在（可能已被删除），请刷新台账后重新选择。")
-    allowed = visible_departments(session)
-    if allowed is not None and any(i.department_id not in allowed for i in items):
-        raise errors.PermissionDenied("科室负责人只能打印本科室（含下属病区）问题的整改通知书。")
     order = {r[0]: n for n, r in enumerate(db.query("SELECT id FROM departments ORDER BY sort_order, id"))}
     by_department: dict[int, list[LedgerItem]] = {}
     for item in items:

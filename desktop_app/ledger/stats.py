@@ -12,7 +12,7 @@ from desktop_app.accounts.permissions import action
 from desktop_app.ledger import repo
 from desktop_app.ledger.manifest import LEDGER_VIEW
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, SOURCES, LedgerFilter
-from desktop_app.ledger.service import _departments_for, _due_soon_days
+from desktop_app.ledger.service import ALL_ITEMS, _due_soon_days, departments_for
 from desktop_app.session import Session
 
 
@@ -84,11 +84,11 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
     return out
 
 
-@action(LEDGER_VIEW)
+@action(LEDGER_VIEW, scope=ALL_ITEMS)
 def ledger_stats(session: Session, flt: LedgerFilter = LedgerFilter()) -> LedgerStats:
     db = session.db
     today = session.today()
-    departments = _departments_for(session, flt)
+    departments = departments_for(session, flt)
     where, params = repo.where_clause(flt, today, departments, _due_soon_days(db))
     t = today.isoformat()
     overall = _grouped(db, "'全部'", where, params, t).get("全部", Counts())

@@ -61,10 +61,10 @@ from desktop_app.people.models import (
     TITLES_BY_CATEGORY,
     Staff,
 )
+from desktop_app.people.repo import department_subtree
 from desktop_app.people.service import (
     StaffFilter,
     StaffValidator,
-    department_subtree,
     insert_staff_row,
     list_departments,
     list_staff,

@@ -46,6 +46,20 @@ def get_department(db, department_id: int) -> Department | None:
     return None if row is None else _department(row)
 
 
+def department_subtree(db, department_id: int) -> set[int]:
+    """A department and every department under it."""
+    rows = db.query(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)"
+        " SELECT id FROM sub",
+        (department_id,),
+    )
+    return {r[0] for r in rows}
+
+
+def staff_department(db, staff_id: int) -> int | None:
+    return db.scalar("SELECT department_id FROM staff WHERE id = ?", (staff_id,))
+
+
 def department_name(db, department_id: int | None) -> str | None:
     if department_id is None:
         return None

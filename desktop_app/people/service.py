@@ -47,22 +47,12 @@ _LICENCE_RE = re.compile(r"^[A-Za-z0-9]{6,30}$")
 # ----------------------------------------------------------------------------- scope
 
 
-def department_subtree(db, department_id: int) -> set[int]:
-    """A department and every department under it."""
-    rows = db.query(
-        "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)"
-        " SELECT id FROM sub",
-        (department_id,),
-    )
-    return {r[0] for r in rows}
-
-
 def require_department_scope(session: Session, department_id: int | None, what: str) -> None:
     """Department heads act only within their own department (and the wards under it)."""
     actor = session.actor
     if Role(actor.role) not in DEPARTMENT_SCOPED:
         return
-    allowed = department_subtree(session.db, actor.department_id) if actor.department_id else set()
+    allowed = repo.department_subtree(session.db, actor.department_id) if actor.department_id else set()
     if department_id not in allowed:
         name = repo.department_name(session.db, department_id) or "其他科室"
         raise errors.PermissionDenied(f"科室负责人只能{what}本科室的人员，不能{what}“{name}”的人员。")
@@ -112,7 +102,7 @@ def validate_department(db, values: dict, *, department_id: int | None = None) -
     if clean["parent_id"] is not None:
         if not db.scalar("SELECT 1 FROM departments WHERE id = ?", (clean["parent_id"],)):
             findings.append(Finding("所选上级科室不存在。", field="上级科室"))
-        elif department_id is not None and clean["parent_id"] in department_subtree(db, department_id):
+        elif department_id is not None and clean["parent_id"] in repo.department_subtree(db, department_id):
             findings.append(Finding("上级科室不能是本科室或其下属科室。", field="上级科室"))
     if clean["phone"] and not _PHONE_RE.match(clean["phone"]):
         findings.append(Finding("电话只能包含数字和“-”。", field="科室电话"))
@@ -203,7 +193,7 @@ def list_staff(session: Session, flt: StaffFilter = StaffFilter(), *, limit: int
     departments = None
     if flt.department_id is not None:
         departments = (
-            department_subtree(session.db, flt.department_id) if flt.include_sub_departments else {flt.department_id}
+            repo.department_subtree(session.db, flt.department_id) if flt.include_sub_departments else {flt.department_id}
         )
     return repo.search_staff(
         session.db,

@@ -19,7 +19,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.people.models import STAFF_CATEGORIES, TITLE_RANK_LABELS
-from desktop_app.people.service import department_subtree
+from desktop_app.people.repo import department_subtree
 from desktop_app.roster import repo, rules
 from desktop_app.roster.manifest import ROSTER_PLAN, ROSTER_PUBLISH, ROSTER_REVISE, ROSTER_SETUP, ROSTER_VIEW
 from desktop_app.roster.models import (

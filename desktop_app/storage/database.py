@@ -131,6 +131,15 @@ class Database:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def tuples(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """Rows as plain tuples (several times cheaper than Row objects for tens of thousands)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        try:
+            return cursor.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
     def execute_many(self, sql: str, rows) -> None:
         try:
             self.conn.executemany(sql, rows)

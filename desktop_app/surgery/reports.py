@@ -53,7 +53,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
-from desktop_app.people.service import department_subtree
+from desktop_app.people.repo import department_subtree
 from desktop_app.reports.base import (
     Column,
     GroupRow,

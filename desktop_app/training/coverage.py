@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
-from desktop_app.people.service import department_subtree
+from desktop_app.people.repo import department_subtree
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.training import repo

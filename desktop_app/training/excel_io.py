@@ -60,7 +60,7 @@ from desktop_app.excel.imports import (
 )
 from desktop_app.excel.reader import Column as Field
 from desktop_app.excel.reader import Limits, heading_key, read_table
-from desktop_app.people.service import department_subtree
+from desktop_app.people.repo import department_subtree
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session

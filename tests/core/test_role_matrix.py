@@ -370,6 +370,7 @@ def ledger_samples(ctx):
         "ledger.checklists.update_item": lambda s: checklists.update_item(s, lg["own_item"], {"deduction": 2}),
         "ledger.checklists.set_checklist_active": lambda s: checklists.set_checklist_active(s, lg["own_checklist"], False),
         "ledger.service.list_items": lambda s: ledger.list_items(s),
+        "ledger.service.reachable_departments": lambda s: ledger.reachable_departments(s),
         "ledger.service.count_items": lambda s: ledger.count_items(s, LedgerFilter(overdue=True)),
         "ledger.service.get_item": lambda s: ledger.get_item(s, lg["pending"]),
         "ledger.service.timeline": lambda s: ledger.timeline(s, lg["pending"]),

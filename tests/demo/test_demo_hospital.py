@@ -16,6 +16,7 @@ from desktop_app.cli import main
 from desktop_app.clock import FixedClock
 from desktop_app.demo import hospital as demo
 from desktop_app.demo.names import NameGenerator
+from desktop_app.people import repo as people_repo
 from desktop_app.people import service as people
 from desktop_app.people.models import NON_REGISTERED_REASONS, STAFF_FIELD_LABELS, category_of_title
 from desktop_app.session import SYSTEM_ACTOR, Session
@@ -154,7 +155,7 @@ def test_every_demo_account_logs_in_with_its_documented_password(session, accoun
 
 def test_department_head_account_has_wards_below(session):
     head = authenticate(session.db, "neike", demo.DEMO_PASSWORD, FixedClock(TODAY)).actor
-    below = people.department_subtree(session.db, head.department_id) - {head.department_id}
+    below = people_repo.department_subtree(session.db, head.department_id) - {head.department_id}
     assert below and all(people.get_department(session, d).kind == "护理单元" for d in below)
 
 

@@ -62,7 +62,7 @@ def test_closing_needs_opinion_rechecker_and_date(session_as, problem, hospital)
     ledger.submit_for_recheck(quality, problem.id, {"progress": "done"})
     with pytest.raises(errors.ValidationError) as exc:
         ledger.recheck(quality, problem.id, {}, passed=True)
-    assert {f.field for f in exc.value.findings} == {"复查意见", "复查人", "复查日期"}
+    assert {f.label for f in exc.value.findings} == {"复查意见", "复查人", "复查日期"}
     assert ledger.get_item(quality, problem.id).status == "已整改待复查"  # nothing half-saved
 
 
@@ -82,7 +82,7 @@ def test_registration_errors_name_the_field(session_as, hospital):
     with pytest.raises(errors.ValidationError) as exc:
         ledger.register_item(quality, {"found_on": "2026-11-10", "deadline": "2026-11-01", "source": "路边",
                                        "category": "", "description": "", "department": "无此科室"})
-    fields = {f.field for f in exc.value.findings}
+    fields = {f.label for f in exc.value.findings}
     assert fields == {"整改时限", "来源", "问题类别", "问题描述", "责任科室"}
     assert "不能早于发现日期" in exc.value.message
 

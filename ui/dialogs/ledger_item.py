@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ledger import checklists
 from desktop_app.ledger import service as ledger
+from desktop_app.ledger.models import LEDGER_FIELDS as F
 from desktop_app.ledger.models import SEVERITIES, SOURCES, LedgerItem
 from desktop_app.people import service as people
 from ui.dialogs.staff_edit import department_items
@@ -87,33 +88,34 @@ class LedgerItemDialog(_StepDialog):
         session = ctx.session
         f = self.form
         today = session.today()
-        self.found_on = f.add("发现日期", date_edit(item.found_on if item else today), required=True)
-        self.source = f.add("来源", combo(SOURCES, item.source if item else "投诉"), required=True)
-        self.category = f.add("问题类别", combo(checklists.category_names(session), item.category if item else None,
+        self.found_on = f.add(F["found_on"], date_edit(item.found_on if item else today), required=True)
+        self.source = f.add(F["source"], combo(SOURCES, item.source if item else "投诉"), required=True)
+        self.category = f.add(F["category"], combo(checklists.category_names(session), item.category if item else None,
                                              editable=True), required=True,
                               hint="可选检查表类别或核心制度，也可直接输入。")
         if item is None:
             self.category.setCurrentIndex(-1)
-        self.check_point = f.add("检查要点", line_edit(item.check_point if item else "", max_length=300))
-        self.description = f.add("问题描述", text_area(item.description if item else "",
+        self.check_point = f.add(F["check_point"], line_edit(item.check_point if item else "", max_length=300))
+        self.description = f.add(F["description"], text_area(item.description if item else "",
                                                    "写清楚发现了什么：时间、地点、病历号或数量等"), required=True)
-        self.department = f.add("责任科室", combo([], None), required=True)
+        self.department = f.add(F["department_id"], combo([], None), required=True)
         for label, dept_id in department_items(people.list_departments(session)):
             self.department.addItem(label, dept_id)
         if item:
             self.department.setCurrentIndex(max(0, self.department.findData(item.department_id)))
         else:
             self.department.setCurrentIndex(-1)
-        self.severity = f.add("严重程度", combo(SEVERITIES, item.severity if item else "一般"))
-        self.deduction = f.add("扣分", QDoubleSpinBox())
+        self.severity = f.add(F["severity"], combo(SEVERITIES, item.severity if item else "一般"))
+        self.deduction = f.add(F["deduction"], QDoubleSpinBox())
         self.deduction.setRange(0, 100)
         self.deduction.setSingleStep(0.5)
         self.deduction.setValue(item.deduction if item else 0)
-        self.deadline = f.add("整改时限", date_edit(item.deadline if item else
+        self.deadline = f.add(F["deadline"], date_edit(item.deadline if item else
                                                   ledger.default_deadline(session, today)), required=True,
                               hint="默认为发现日期后若干天（系统设置中可改）。")
-        self.responsible = f.add("责任人", line_edit(item.responsible_person if item else "", max_length=30))
-        self.remarks = f.add("备注", line_edit(item.remarks if item else "", max_length=500))
+        self.responsible = f.add(F["responsible_person"],
+                                 line_edit(item.responsible_person if item else "", max_length=30))
+        self.remarks = f.add(F["remarks"], line_edit(item.remarks if item else "", max_length=500))
         if item is None:
             self._deadline_touched = False
             self.deadline.dateChanged.connect(lambda _d: setattr(self, "_deadline_touched", True))
@@ -150,10 +152,12 @@ class RectificationDialog(_StepDialog):
     def __init__(self, ctx, item: LedgerItem, parent: QWidget | None = None):
         super().__init__(ctx, item, "填写整改", parent)
         f = self.form
-        self.cause = f.add("原因分析", text_area(item.cause_analysis, "从制度、人员、流程、设备等方面分析"), required=True)
-        self.measures = f.add("整改措施", text_area(item.measures, "具体措施、完成时间、由谁落实"), required=True)
-        self.responsible = f.add("责任人", line_edit(item.responsible_person or "", max_length=30), required=True)
-        self.progress = f.add("整改情况", text_area(item.progress, "已完成的工作（可稍后在“提交复查”时填写）"))
+        self.cause = f.add(F["cause_analysis"], text_area(item.cause_analysis, "从制度、人员、流程、设备等方面分析"),
+                           required=True)
+        self.measures = f.add(F["measures"], text_area(item.measures, "具体措施、完成时间、由谁落实"), required=True)
+        self.responsible = f.add(F["responsible_person"], line_edit(item.responsible_person or "", max_length=30),
+                                 required=True)
+        self.progress = f.add(F["progress"], text_area(item.progress, "已完成的工作（可稍后在“提交复查”时填写）"))
         self.finish_layout()
 
     def save(self) -> None:
@@ -170,9 +174,9 @@ class SubmitRecheckDialog(_StepDialog):
     def __init__(self, ctx, item: LedgerItem, parent: QWidget | None = None):
         super().__init__(ctx, item, "提交复查", parent)
         f = self.form
-        self.progress = f.add("整改情况", text_area(item.progress, "做了什么；佐证材料是什么（制度文件、培训签到、照片…）",
+        self.progress = f.add(F["progress"], text_area(item.progress, "做了什么；佐证材料是什么（制度文件、培训签到、照片…）",
                                                  height=96), required=True)
-        self.rectified_on = f.add("完成整改日期", date_edit(ctx.session.today()), required=True)
+        self.rectified_on = f.add(F["rectified_on"], date_edit(ctx.session.today()), required=True)
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
@@ -182,7 +186,7 @@ class SubmitRecheckDialog(_StepDialog):
         add.clicked.connect(self.add_attachment)
         row.addWidget(self.attachments, 1)
         row.addWidget(add)
-        f.add("佐证材料", box, hint="照片、扫描件、PDF、Word 等；保存在数据库中，随备份一起保存。")
+        f.add("佐证材料", box, key="attachment", hint="照片、扫描件、PDF、Word 等；保存在数据库中，随备份一起保存。")
         self._refresh_attachments()
         self.finish_layout()
 
@@ -230,9 +234,10 @@ class RecheckDialog(_StepDialog):
             shown = QLabel(item.progress)
             shown.setWordWrap(True)
             f.add("科室整改情况", shown)
-        self.opinion = f.add("复查意见", text_area("", "现场查看或查阅资料的结果；不通过时写明原因"), required=True)
-        self.rechecker = f.add("复查人", line_edit(ctx.actor.display_name, max_length=30), required=True)
-        self.recheck_on = f.add("复查日期", date_edit(ctx.session.today()), required=True)
+        self.opinion = f.add(F["recheck_opinion"], text_area("", "现场查看或查阅资料的结果；不通过时写明原因"),
+                             required=True)
+        self.rechecker = f.add(F["rechecker"], line_edit(ctx.actor.display_name, max_length=30), required=True)
+        self.recheck_on = f.add(F["recheck_on"], date_edit(ctx.session.today()), required=True)
         self.finish_layout()
 
     def save(self) -> None:
@@ -246,8 +251,8 @@ class ReopenDialog(_StepDialog):
 
     def __init__(self, ctx, item: LedgerItem, parent: QWidget | None = None):
         super().__init__(ctx, item, "重新打开已销号的问题", parent)
-        self.reason = self.form.add("原因", text_area("", "例如：上级督查再次发现同类问题"), required=True)
-        self.deadline = self.form.add("整改时限", date_edit(ledger.default_deadline(ctx.session, ctx.session.today())),
+        self.reason = self.form.add("原因", text_area("", "例如：上级督查再次发现同类问题"), required=True, key="reason")
+        self.deadline = self.form.add(F["deadline"], date_edit(ledger.default_deadline(ctx.session, ctx.session.today())),
                                       required=True, hint=f"原整改时限为 {item.deadline}，重新打开后按新的时限督办。")
         self.finish_layout()
 

@@ -280,7 +280,7 @@ class LedgerPage(Page):
             self.category.addItem(name, name)
         self.department.clear()
         self.department.addItem("全部科室", None)
-        visible = ledger.visible_departments(session)
+        visible = ledger.reachable_departments(session)
         for label, dept_id in department_items(people.list_departments(session), active_only=False):
             if visible is None or dept_id in visible:
                 self.department.addItem(label, dept_id)

@@ -133,7 +133,7 @@ class LedgerStatsPage(Page):
     def _fill_departments(self) -> None:
         session = self.ctx.session
         current = self.department.currentData()
-        scoped = ledger.visible_departments(session)
+        scoped = ledger.reachable_departments(session)
         self.department.blockSignals(True)
         self.department.clear()
         self.department.addItem("本科室（含病区）" if scoped is not None else "全院", None)
