@@ -77,6 +77,29 @@ def where_clause(flt: LedgerFilter, today: dt.date, departments: set[int] | None
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+_GROUPS = {"all": "'全部'", "category": "l.category", "department": "d.name", "source": "l.source",
+           "severity": "l.severity"}
+
+
+def counts_by_status(db, by: str, where: str, params: list, today: str):
+    """(group, status, items, overdue) for the items matching ``where`` (from :func:`where_clause`)."""
+    return db.query(
+        f"SELECT {_GROUPS[by]} AS k, l.status, count(*) AS n,"
+        " sum(CASE WHEN l.status <> ? AND l.deadline < ? THEN 1 ELSE 0 END) AS overdue"
+        f" FROM ledger_items l JOIN departments d ON d.id = l.department_id{where} GROUP BY k, l.status",
+        [CLOSED, today, *params],
+    )
+
+
+def counts_by_month(db, date_column: str, where: str, params: list) -> dict[str, int]:
+    """YYYY-MM -> items whose ``date_column`` (found_on / closed_on) falls in it."""
+    column = {"found_on": "l.found_on", "closed_on": "l.closed_on"}[date_column]
+    where += (" AND " if where else " WHERE ") + f"{column} IS NOT NULL"
+    return {r[0]: r[1] for r in db.query(
+        f"SELECT substr({column}, 1, 7) AS m, count(*) FROM ledger_items l JOIN departments d ON d.id = l.department_id"
+        f"{where} GROUP BY m", params)}
+
+
 def search(db, flt: LedgerFilter, today: dt.date, departments: set[int] | None, due_soon_days: int,
            limit: int | None = None, offset: int = 0) -> list[LedgerRow]:
     where, params = where_clause(flt, today, departments, due_soon_days)
@@ -288,3 +311,97 @@ def department_result_totals(db, inspection_id: int) -> dict:
         "SELECT department_id, count(*) AS checked, sum(CASE WHEN result = '不符合' THEN 1 ELSE 0 END) AS failed,"
         " sum(CASE WHEN result = '不适用' THEN 1 ELSE 0 END) AS na, coalesce(sum(deduction), 0) AS deductions"
         " FROM inspection_results WHERE inspection_id = ? GROUP BY department_id", (inspection_id,))}
+
+
+# ----------------------------------------------------------------------------- checklists
+
+_CHECKLIST_SQL = """
+SELECT c.*, (SELECT count(*) FROM checklist_items i WHERE i.checklist_id = c.id AND i.active = 1) AS item_count
+FROM checklists c
+"""
+
+
+def checklist_rows(db, *, include_inactive: bool = False, checklist_id: int | None = None):
+    if checklist_id is not None:
+        return db.query(_CHECKLIST_SQL + " WHERE c.id = ?", (checklist_id,))
+    where = "" if include_inactive else " WHERE c.active = 1"
+    return db.query(_CHECKLIST_SQL + where + " ORDER BY c.kind, c.name, c.version DESC")
+
+
+def checklist_named(db, name: str, version: str) -> int | None:
+    return db.scalar("SELECT id FROM checklists WHERE name = ? AND version = ?", (name, version))
+
+
+def category_rows(db, checklist_id: int):
+    return db.query("SELECT * FROM checklist_categories WHERE checklist_id = ? ORDER BY sort_order, id", (checklist_id,))
+
+
+def item_rows(db, checklist_id: int | None = None, *, include_inactive: bool = False, item_id: int | None = None):
+    sql = "SELECT i.*, c.name AS category FROM checklist_items i JOIN checklist_categories c ON c.id = i.category_id"
+    if item_id is not None:
+        return db.query(sql + " WHERE i.id = ?", (item_id,))
+    where = "" if include_inactive else " AND i.active = 1"
+    return db.query(sql + " WHERE i.checklist_id = ?" + where + " ORDER BY c.sort_order, i.sort_order, i.id",
+                    (checklist_id,))
+
+
+def listed_category_names(db) -> list[str]:
+    """The active checklists' categories (built-in first), then any other category used in the ledger."""
+    listed = [r[0] for r in db.query(
+        "SELECT c.name FROM checklist_categories c JOIN checklists k ON k.id = c.checklist_id"
+        " WHERE k.active = 1 ORDER BY k.builtin DESC, k.id, c.sort_order")]
+    used = [r[0] for r in db.query("SELECT DISTINCT category FROM ledger_items ORDER BY category")]
+    return list(dict.fromkeys(listed + used))
+
+
+def category_alias_rows(db):
+    return db.query("SELECT name, aliases FROM checklist_categories")
+
+
+def category_in_checklist(db, category_id, checklist_id: int) -> bool:
+    return db.scalar("SELECT 1 FROM checklist_categories WHERE id = ? AND checklist_id = ?",
+                     (category_id, checklist_id)) is not None
+
+
+def next_item_code(db, checklist_id: int, category_id: int) -> str:
+    """The category's code and the next free number in it, e.g. 3.7."""
+    n = db.scalar("SELECT count(*) FROM checklist_items WHERE category_id = ?", (category_id,)) or 0
+    prefix = db.scalar("SELECT code FROM checklist_categories WHERE id = ?", (category_id,)) or "0"
+    while item_with_code(db, checklist_id, f"{prefix}.{n + 1}") is not None:
+        n += 1
+    return f"{prefix}.{n + 1}"
+
+
+def item_with_code(db, checklist_id: int, code: str) -> int | None:
+    return db.scalar("SELECT id FROM checklist_items WHERE checklist_id = ? AND code = ?", (checklist_id, code))
+
+
+def next_item_order(db, category_id: int) -> int:
+    return (db.scalar("SELECT max(sort_order) FROM checklist_items WHERE category_id = ?", (category_id,)) or 0) + 1
+
+
+def add_checklist(db, values: dict) -> int:
+    return tables.insert(db, "checklists", values)
+
+
+def add_checklist_item(db, values: dict) -> int:
+    return tables.insert(db, "checklist_items", values)
+
+
+def add_category(db, checklist_id: int, code: str, name: str, order: int, aliases: str | None = None) -> int:
+    values = {"checklist_id": checklist_id, "code": code, "name": name, "sort_order": order}
+    if aliases is not None:
+        values["aliases"] = aliases
+    return tables.insert(db, "checklist_categories", values)
+
+
+def copy_checklist_contents(db, source_id: int, target_id: int) -> None:
+    """The categories and active items of one checklist into another (a new version)."""
+    mapping = {}
+    for cat in category_rows(db, source_id):
+        mapping[cat["id"]] = add_category(db, target_id, cat["code"], cat["name"], cat["sort_order"], cat["aliases"])
+    for item in item_rows(db, source_id):
+        tables.insert(db, "checklist_items", {
+            "checklist_id": target_id, "category_id": mapping[item["category_id"]], "code": item["code"],
+            "text": item["text"], "method": item["method"], "deduction": item["deduction"],
+            "sort_order": item["sort_order"]})

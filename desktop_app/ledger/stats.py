@@ -61,14 +61,9 @@ class LedgerStats:
     monthly: list[tuple[str, int, int]]  # (YYYY-MM, found, closed)
 
 
-def _grouped(db, key_sql: str, where: str, params: list, today: str) -> dict[str, Counts]:
-    rows = db.query(
-        f"SELECT {key_sql} AS k, l.status, count(*) AS n,"
-        " sum(CASE WHEN l.status <> ? AND l.deadline < ? THEN 1 ELSE 0 END) AS overdue"
-        f" FROM ledger_items l JOIN departments d ON d.id = l.department_id{where} GROUP BY k, l.status",
-        [CLOSED, today, *params],
-    )
+def _grouped(db, by: str, where: str, params: list, today: str) -> dict[str, Counts]:
     raw: dict[str, dict] = {}
+    rows = repo.counts_by_status(db, by, where, params, today)
     for r in rows:
         entry = raw.setdefault(r["k"], {"by_status": {}, "overdue": 0})
         entry["by_status"][r["status"]] = r["n"]
@@ -91,21 +86,16 @@ def ledger_stats(session: Session, flt: LedgerFilter = LedgerFilter()) -> Ledger
     departments = departments_for(session, flt)
     where, params = repo.where_clause(flt, today, departments, _due_soon_days(db))
     t = today.isoformat()
-    overall = _grouped(db, "'全部'", where, params, t).get("全部", Counts())
-    by_category = _grouped(db, "l.category", where, params, t)
-    by_department = _grouped(db, "d.name", where, params, t)
-    by_source = _grouped(db, "l.source", where, params, t)
-    by_severity = _grouped(db, "l.severity", where, params, t)
-    dept_order = {r[0]: i for i, r in enumerate(db.query("SELECT name FROM departments ORDER BY sort_order, id"))}
+    overall = _grouped(db, "all", where, params, t).get("全部", Counts())
+    by_category = _grouped(db, "category", where, params, t)
+    by_department = _grouped(db, "department", where, params, t)
+    by_source = _grouped(db, "source", where, params, t)
+    by_severity = _grouped(db, "severity", where, params, t)
+    dept_order = {name: i for i, name in enumerate(repo.department_ids_by_name(db))}
 
     # monthly trend: problems found per month and problems closed per month
-    found = {r[0]: r[1] for r in db.query(
-        "SELECT substr(l.found_on, 1, 7) AS m, count(*) FROM ledger_items l JOIN departments d ON d.id = l.department_id"
-        f"{where} GROUP BY m", params)}
-    closed_where = where + (" AND " if where else " WHERE ") + "l.closed_on IS NOT NULL"
-    closed = {r[0]: r[1] for r in db.query(
-        "SELECT substr(l.closed_on, 1, 7) AS m, count(*) FROM ledger_items l JOIN departments d ON d.id = l.department_id"
-        f"{closed_where} GROUP BY m", params)}
+    found = repo.counts_by_month(db, "found_on", where, params)
+    closed = repo.counts_by_month(db, "closed_on", where, params)
     start = flt.date_from or (dt.date.fromisoformat(min(found) + "-01") if found else today.replace(day=1))
     end = min(flt.date_to or today, today)
     months = _months(max(start, end.replace(day=1) - dt.timedelta(days=366 * 3)), end)[-24:]

@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from desktop_app.ledger import checklists
+from desktop_app.ledger.checklists import CHECKLIST_FIELDS as CF
+from desktop_app.ledger.checklists import ITEM_FIELDS as IF
 
 # The ledger dialogs' frame (a form, 保存/取消, notify "ledger" on success) serves these too;
 # with item=None it shows no problem header.
@@ -21,12 +23,12 @@ class ChecklistDialog(_StepDialog):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(ctx, None, "新建检查表", parent)
         f = self.form
-        self.name = f.add("名称", line_edit(max_length=60, placeholder="如：院感防控专项检查表"), required=True)
-        self.version = f.add("版本", line_edit(str(ctx.session.today().year), max_length=20), required=True,
+        self.name = f.add(CF["name"], line_edit(max_length=60, placeholder="如：院感防控专项检查表"), required=True)
+        self.version = f.add(CF["version"], line_edit(str(ctx.session.today().year), max_length=20), required=True,
                              hint="一般用年份；同一名称的检查表每年可有一个新版本。")
-        self.kind = f.add("类型", combo(checklists.KINDS, "本院"), required=True)
-        self.basis = f.add("依据", line_edit(max_length=120, placeholder="文件名称或文号（可不填）"))
-        self.categories = f.add("类别", text_area("", "每行一个类别，如：\n手卫生\n医疗废物管理", height=110),
+        self.kind = f.add(CF["kind"], combo(checklists.KINDS, "本院"), required=True)
+        self.basis = f.add(CF["basis"], line_edit(max_length=120, placeholder="文件名称或文号（可不填）"))
+        self.categories = f.add(CF["categories"], text_area("", "每行一个类别，如：\n手卫生\n医疗废物管理", height=110),
                                 required=True, hint="检查要点按类别归组；建立后在“添加检查要点”中逐条添加。")
         self.finish_layout()
 
@@ -54,8 +56,8 @@ class NewVersionDialog(_StepDialog):
         intro.setWordWrap(True)
         self.outer.insertWidget(0, intro)
         f = self.form
-        self.version = f.add("版本", line_edit(str(ctx.session.today().year + 1), max_length=20), required=True)
-        self.name = f.add("名称", line_edit(source.name, max_length=60), required=True)
+        self.version = f.add(CF["version"], line_edit(str(ctx.session.today().year + 1), max_length=20), required=True)
+        self.name = f.add(CF["name"], line_edit(source.name, max_length=60), required=True)
         self.finish_layout()
 
     def save(self) -> None:
@@ -72,20 +74,20 @@ class ChecklistItemDialog(_StepDialog):
         self.checklist = checklist
         self.item = item
         f = self.form
-        self.category = f.add("类别", combo([]), required=True)
+        self.category = f.add(IF["category_id"], combo([]), required=True)
         for c in guarded(self, checklists.list_categories, ctx.session, checklist.id) or []:
             self.category.addItem(f"{c.code}　{c.name}", c.id)
         wanted = item.category_id if item else category_id
         if wanted is not None:
             self.category.setCurrentIndex(max(self.category.findData(wanted), 0))
-        self.code = f.add("编号", line_edit(item.code if item else "", max_length=20, placeholder="可不填：自动编号"))
-        self.text = f.add("检查要点", text_area(item.text if item else "", "检查什么、达到什么要求", height=80),
+        self.code = f.add(IF["code"], line_edit(item.code if item else "", max_length=20, placeholder="可不填：自动编号"))
+        self.text = f.add(IF["text"], text_area(item.text if item else "", "检查什么、达到什么要求", height=80),
                           required=True)
-        self.method = f.add("检查方法", text_area(item.method if item else "", "如：查阅资料、现场查看、抽查病历 5 份",
+        self.method = f.add(IF["method"], text_area(item.method if item else "", "如：查阅资料、现场查看、抽查病历 5 份",
                                               height=56))
-        self.deduction = f.add("扣分", line_edit(number(item.deduction) if item else "0", max_length=6),
+        self.deduction = f.add(IF["deduction"], line_edit(number(item.deduction) if item else "0", max_length=6),
                                hint="该要点“不符合”时默认扣的分数（0–100），录入结果时可按实际修改。")
-        self.active = f.add("启用", QCheckBox("启用（停用的要点不再出现在新的检查中）"))
+        self.active = f.add(IF["active"], QCheckBox("启用（停用的要点不再出现在新的检查中）"))
         self.active.setChecked(item.active if item else True)
         self.finish_layout()
 
