@@ -110,7 +110,6 @@ class Database:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = Path(path)
         self.conn = conn
-        self._utils = None
         self._depth = 0
         self.busy_retries = 0  # BEGIN IMMEDIATE attempts repeated because the file was busy
 
@@ -146,14 +145,11 @@ class Database:
         except sqlite3.Error as exc:
             raise translate_error(exc, self.path) from exc
 
-    @property
-    def utils(self):
-        """A sqlite-utils view of the same connection (bulk inserts, introspection)."""
-        if self._utils is None:
-            import sqlite_utils
+    def columns(self, table: str) -> list[str]:
+        """The column names of a table, in order."""
+        from desktop_app.storage.tables import _name
 
-            self._utils = sqlite_utils.Database(self.conn)
-        return self._utils
+        return [r[1] for r in self.query(f"PRAGMA table_info({_name(table)})")]
 
     # -- writing
     @contextlib.contextmanager

@@ -113,7 +113,7 @@ def test_older_file_is_backed_up_then_upgraded_step_by_step(db_path, db, monkeyp
     upgraded = open_database(db_path)
     assert steps_run == [v + 1, v + 2]
     assert upgraded.user_version() == v + 2
-    assert "note" in upgraded.utils["extra"].columns_dict
+    assert "note" in upgraded.columns("extra")
     backups = list_backups(db_path)
     assert [b.reason for b in backups] == ["升级前"] and backups[0].user_version == SCHEMA_VERSION
     upgraded.close()
