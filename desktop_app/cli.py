@@ -26,7 +26,7 @@ COMMAND_MODULES = [
     "desktop_app.surgery.cli",
     "desktop_app.training.cli",
     "desktop_app.submissions.cli",
-    "desktop_app.demo.cli",
+    "desktop_app.practice.cli",
     "desktop_app.selftest",
 ]
 

@@ -56,7 +56,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.permissions import Role
 from desktop_app.clock import Clock, FixedClock, SystemClock
-from desktop_app.demo.accounts import (  # noqa: F401 - re-exported
+from desktop_app.practice.accounts import (  # noqa: F401 - re-exported
     ADMIN_PASSWORD,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
