@@ -58,7 +58,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
-from desktop_app.demo.names import NameGenerator
 from desktop_app.handover import repo
 from desktop_app.handover import service as handover
 from desktop_app.handover.models import (
@@ -82,9 +81,10 @@ from desktop_app.handover.models import (
     entry_sort_key,
     shifts_from,
 )
+from tools.demo_hospital.names import NameGenerator
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 RECENT_DAYS = 7  # written through the services (validated and audited step by step)
 HABITS = (2016, 2026)  # handover habits improve over these calendar years (bedside, punctuality)

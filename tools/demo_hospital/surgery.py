@@ -3,7 +3,7 @@ operations logs imported from the HIS every month.
 
 What happens
 ------------
-* The catalogue (:mod:`desktop_app.demo.surgery_data`: about 300 procedures of 普外、骨科、泌尿外科、
+* The catalogue (:mod:`tools.demo_hospital.surgery_data`: about 300 procedures of 普外、骨科、泌尿外科、
   神经外科、胸外科、妇产科、眼科、耳鼻咽喉科、口腔科, 心内介入, 消化内镜 and 支气管镜, with ICD-9-CM-3
   national clinical codes, grades, 限制类技术 as 四级, 日间手术 and 微创 flags) is entered on the first
   day as the version in force that year (approved and filed before). Every November 医务科 makes
@@ -56,7 +56,6 @@ from typing import TYPE_CHECKING
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
-from desktop_app.demo.surgery_data import ADJUSTMENTS, CATALOGUE
 from desktop_app.people.models import title_rank
 from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import operations, privileges, repo
@@ -68,9 +67,10 @@ from desktop_app.surgery.models import (
     SUSPENDED,
     VALID,
 )
+from tools.demo_hospital.surgery_data import ADJUSTMENTS, CATALOGUE
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 RECENT_DAYS = 60
 COMMITTEE = "医疗质量与安全管理委员会"

@@ -15,14 +15,14 @@ from desktop_app.accounts import audit
 from desktop_app.accounts.service import authenticate
 from desktop_app.clock import FixedClock
 from desktop_app.dashboard import StartupHealth, collect
-from desktop_app.demo import handover as demo_handover
-from desktop_app.demo import hospital as demo
 from desktop_app.handover import service as handover
 from desktop_app.handover.census import census_findings
 from desktop_app.handover.models import entry_sort_key
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.storage.database import open_database
 from tests.conftest import TODAY
+from tools.demo_hospital import handover as demo_handover
+from tools.demo_hospital import hospital as demo
 
 YEAR = ((TODAY - dt.timedelta(days=365)).date().isoformat(), TODAY.date().isoformat())
 

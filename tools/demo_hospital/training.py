@@ -61,7 +61,7 @@ from desktop_app.training import service as training
 from desktop_app.training.models import ASSESSMENT, AWARENESS, DUTY_CODE, Audience
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 RECENT_DAYS = 60  # written through the services, step by step
 CORE_SYSTEMS = ["首诊负责制度", "三级查房制度", "会诊制度", "分级护理制度", "值班和交接班制度", "疑难病例讨论制度",
@@ -184,7 +184,7 @@ class _Programme:
     """The training part of the build: its generators, the categories and the two writers."""
 
     def __init__(self, ctx: DemoContext):
-        from desktop_app.demo.hospital import DEPARTMENTS
+        from tools.demo_hospital.hospital import DEPARTMENTS
 
         self.ctx = ctx
         self.seed = f"training:{ctx.rng.getstate()!r}"
