@@ -26,7 +26,7 @@ What happens
 
 How it is written
 -----------------
-* The older history goes in bulk (:func:`desktop_app.handover.repo.insert_history`), a calendar
+* The older history goes in bulk (:func:`tools.demo_hospital.bulk.insert_handover_history`), a calendar
   year at a time on the first day of the next year (the last part when the recent period starts).
   Every report is first checked like the services would (census_findings and report_findings,
   the carried 原有, bedside handovers before a receipt, two different nurses of the ward); one
@@ -58,7 +58,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
-from desktop_app.handover import repo
 from desktop_app.handover import service as handover
 from desktop_app.handover.models import (
     ARRIVED,
@@ -81,6 +80,7 @@ from desktop_app.handover.models import (
     entry_sort_key,
     shifts_from,
 )
+from tools.demo_hospital import bulk
 from tools.demo_hospital.names import NameGenerator
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
@@ -1094,7 +1094,7 @@ class _Hospital:
         self.refresh_staff()
         totals: dict[tuple[str, str], list[int]] = {}
         reports, entries = [], []
-        next_id = repo.next_report_id(db)
+        next_id = bulk.next_report_id(db)
         day = first
         while day <= last:
             for plan in self.plans(self.simulate(day)):
@@ -1109,7 +1109,7 @@ class _Hospital:
                 t[4] += sum(1 for x in plan.entries if "_at" in x)
                 next_id += 1
             if len(reports) > 5000 or day == last:
-                repo.insert_history(db, reports, entries)
+                bulk.insert_handover_history(db, reports, entries)
                 reports, entries = [], []
             day += dt.timedelta(days=1)
         for (department, kind), (n, handed, rows, grade4, bedside) in totals.items():
