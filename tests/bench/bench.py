@@ -45,7 +45,7 @@ def demo_database(years: int, rebuild: bool) -> Path:
 
     folder = Path(tempfile.gettempdir()) / "qledger-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}-submissions.db"  # rename when the demo's content changes
+    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}-logins.db"  # rename when the demo's content changes
     if rebuild:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)

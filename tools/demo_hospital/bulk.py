@@ -6,14 +6,19 @@ password check per step: hours of build time. So the simulator checks each recor
 services' own pure rule functions first (see the callers in :mod:`~tools.demo_hospital.handover`,
 :mod:`~tools.demo_hospital.training` and :mod:`~tools.demo_hospital.surgery`), writes a year, a
 ward or an assessment round here with a few statements, and audits each batch in one row
-(:func:`desktop_app.accounts.audit.record`). The program itself has no such back door: these
-statements live only in this development tool, which is not shipped.
+(:func:`desktop_app.accounts.audit.record`). The same goes for the accounts of the simulated ward
+staff, who sign their receipts of the recent days through the handover service
+(:func:`insert_staff_accounts`). The program itself has no such back door: these statements live
+only in this development tool, which is not shipped.
 
 Every function writes inside the caller's transaction (``db.transaction()``, as each build step
 runs) through :class:`desktop_app.storage.database.Database`. Column lists name the columns each
 row tuple fills, in order; ``tests/tools/demo_hospital`` checks them against the schema.
 """
 from __future__ import annotations
+
+import hashlib
+import secrets
 
 
 def _insert(db, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -24,6 +29,31 @@ def _insert(db, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
 
 def _next_id(db, table: str) -> int:
     return int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}")) + 1
+
+
+# ----------------------------------------------------------------------------- the wards' accounts
+
+USER_COLUMNS = ("username", "display_name", "role", "department_id", "staff_id", "password_hash", "must_change_password",
+                "password_changed_at", "created_at", "updated_at")
+# The simulated nurses and doctors sign about 600 receipts a week through the handover service, each a
+# login (scrypt). Their accounts share one random password the simulator keeps to itself, so the cost
+# of its hash protects nothing: it is 2**4 instead of the program's 2**14 (desktop_app.accounts.passwords),
+# and the week's logins take a second instead of a minute. The format is the program's, so
+# verify_password reads the cost from the stored hash.
+STAFF_SCRYPT_N = 2**4
+
+
+def light_password_hash(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=STAFF_SCRYPT_N, r=8, p=1, dklen=32)
+    return f"scrypt${STAFF_SCRYPT_N}$8$1${salt.hex()}${digest.hex()}"
+
+
+def insert_staff_accounts(db, rows: list[dict], password: str, now: str) -> None:
+    """Accounts (username, display_name, role, department_id, staff_id) with ``password``, final."""
+    db.require_transaction()
+    _insert(db, "users", USER_COLUMNS, [(r["username"], r["display_name"], r["role"], r["department_id"], r["staff_id"],
+                                         light_password_hash(password), 0, now, now, now) for r in rows])
 
 
 # ----------------------------------------------------------------------------- handover books

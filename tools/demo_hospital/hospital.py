@@ -1,13 +1,15 @@
-"""The demo hospital: a realistic county hospital (青山县人民医院, fictional) built into a new file.
+"""The simulated hospital: a realistic county hospital (青山县人民医院, fictional) built into a new file.
 
 ``build_demo(path)`` creates a new database with about 55 departments, about 600 staff on duty
-(plus those who left during the simulated years) and one login per role (:data:`DEMO_ACCOUNTS`).
-Everything goes through the core services, so each record is validated and audited as if typed
-in — except the older history of the handover books (300,000 reports in ten years), of the
-training records (5,000 sessions, half a million sign-ins) and of the surgeons' grants, which is
-checked with the services' own rules and written in bulk, one audit row per batch (see
-:mod:`tools.demo_hospital.handover`, :mod:`~tools.demo_hospital.training`, :mod:`~tools.demo_hospital.surgery`). The same
-``seed`` and the same "today" (the ``clock``) give the same hospital.
+(plus those who left during the simulated years) and one login per role (:data:`DEMO_ACCOUNTS`,
+shared with the program's practice hospital). Everything goes through the core services, so each
+record is validated and audited as if typed in — except the older history of the handover books
+(300,000 reports in ten years), of the training records (5,000 sessions, half a million sign-ins)
+and of the surgeons' grants, which is checked with the services' own rules and written in bulk
+by the simulator's own SQL (:mod:`tools.demo_hospital.bulk`), one audit row per batch (see
+:mod:`~tools.demo_hospital.handover`, :mod:`~tools.demo_hospital.training`,
+:mod:`~tools.demo_hospital.surgery`). The same ``seed`` and the same "today" (the ``clock``) give
+the same hospital.
 
 The file is built under a temporary name beside the target and renamed into place only when
 complete, so an interrupted build never leaves a half demo database. An existing file is never
@@ -634,7 +636,7 @@ def add_accounts(ctx: DemoContext) -> None:
         if account.username == "admin":
             accounts.update_user(admin, login.actor.user_id, values)
             ctx.users["admin"] = login.actor.user_id
-        else:
+        elif account.username not in ctx.users:  # hushi and jieban were opened with the wards' accounts
             user = accounts.create_user(admin, {"username": account.username, "password_is_final": True, **values},
                                         account.password)
             ctx.users[account.username] = user.id

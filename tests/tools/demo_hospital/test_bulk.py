@@ -21,6 +21,7 @@ TABLES = [
     ("privilege_assessments", bulk.PRIVILEGE_ASSESSMENT_COLUMNS),
     ("surgeon_privileges", bulk.PRIVILEGE_COLUMNS),
     ("surgery_procedures", ("catalogue_id", *bulk.PROCEDURE_FIELDS)),
+    ("users", bulk.USER_COLUMNS),
 ]
 
 
@@ -33,6 +34,13 @@ def test_every_bulk_column_list_fills_its_table(template_db_path, table, columns
     assert len(set(columns)) == len(columns)
     assert set(columns) <= names, set(columns) - names
     assert required <= set(columns), required - set(columns)
+
+
+def test_the_wards_light_password_hashes_are_the_programs_format():
+    from desktop_app.accounts.passwords import verify_password
+
+    stored = bulk.light_password_hash("随便一个 password")
+    assert verify_password("随便一个 password", stored) and not verify_password("other", stored)
 
 
 def test_the_program_has_no_bulk_writes_and_never_imports_the_tools():
