@@ -198,6 +198,9 @@ class Practice:
             self._sessions[username] = Session(self.db, actor, self.clock)
         return self._sessions[username]
 
+    def logout(self, username: str) -> None:
+        self._sessions.pop(username, None)
+
 
 def _digits(text: str, n: int) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest(), 16) % 10**n
@@ -237,7 +240,7 @@ def add_people(p: Practice) -> None:
         else:
             accounts.create_user(admin, {"username": account.username, "password_is_final": True, **values},
                                  account.password)
-    p._sessions.pop("admin")  # its actor changed: the next step logs in again
+    p.logout("admin")  # its actor changed: the next step logs in again
 
 
 # ----------------------------------------------------------------------------- 问题台账
@@ -248,37 +251,38 @@ def add_ledger(p: Practice) -> None:
     p.at(start, lambda: _inspection(p, start), "09:30")
     p.at(p.days_ago(3), lambda: ledger.register_item(p.login("zhikong"), {
         "found_on": p.days_ago(3), "deadline": p.days_ago(3) + dt.timedelta(days=15), "source": "投诉",
-        "category": "患者安全", "description": "患者家属投诉：夜间呼叫铃响后护士 10 分钟未到床旁。",
+        "category": "分级护理制度", "description": "患者家属投诉：夜间呼叫铃响后护士 10 分钟未到床旁。",
         "department_id": p.departments[WARD], "severity": "较重", "remarks": "投诉登记编号 TS-001"}), "10:20")
     p.at(p.days_ago(2), lambda: _self_inspection(p), "15:00")
 
 
-def _points(p: Practice, kind: str) -> tuple[int, list]:
-    checklist = next(c for c in checklists.list_checklists(p.login("zhikong")) if c.builtin and c.kind == kind)
-    return checklist.id, checklists.items_of(p.db, checklist.id)
+def _points(session: Session) -> tuple[int, list]:
+    """The built-in 核心制度 checklist and its check points."""
+    checklist = next(c for c in checklists.list_checklists(session) if c.builtin and c.kind == "核心制度")
+    return checklist.id, checklists.list_items(session, checklist.id)
 
 
-_PROBLEMS = {  # department -> (point index, what was found, what happens to it)
-    "心血管内科": [(3, "抽查 5 份运行病历，2 份上级医师查房记录未在 48 小时内完成。", "closed"),
-                   (10, "会诊申请单填写不全，急会诊到达时间未记录。", "recheck"),
-                   (20, "危急值报告登记本有 3 条未记录处理措施。", "overdue")],
-    "普外科": [(5, "术前讨论记录未见四级手术多学科讨论意见。", "started"),
-               (14, "手术安全核查表有 2 份缺少巡回护士签名。", "pending")],
+_PROBLEMS = {  # department -> (core system whose first check point failed, what was found, what happens to it)
+    "心血管内科": [("三级查房制度", "抽查 5 份运行病历，2 份上级医师查房记录未在 48 小时内完成。", "closed"),
+                   ("会诊制度", "会诊申请单填写不全，急会诊到达时间未记录。", "recheck"),
+                   ("危急值报告制度", "危急值报告登记本有 3 条未记录处理措施。", "overdue")],
+    "普外科": [("术前讨论制度", "术前讨论记录未见四级手术多学科讨论意见。", "started"),
+               ("手术安全核查制度", "手术安全核查表有 2 份缺少巡回护士签名。", "pending")],
 }
 
 
 def _inspection(p: Practice, day: dt.date) -> None:
     quality = p.login("zhikong")
-    checklist_id, points = _points(p, "核心制度")
+    checklist_id, points = _points(quality)
     insp = inspections.create_inspection(quality, {
         "type": "全院半年自查", "inspected_on": day, "title": f"{day.year}年核心制度落实情况全院自查",
         "inspectors": "彭磊、董丹、韩冬", "checklist_id": checklist_id,
         "department_ids": [p.departments[d] for d in _PROBLEMS]})
     for department, problems in _PROBLEMS.items():
-        failed = {points[i].id: text for i, text, _fate in problems}
+        failed = {next(x.id for x in points if x.category == c): text for c, text, _fate in problems}
         inspections.record_results(quality, insp.id, p.departments[department], [
             {"item_id": point.id, "result": "不符合", "note": failed[point.id]} if point.id in failed
-            else {"item_id": point.id, "result": "符合"} for point in points[:24]])
+            else {"item_id": point.id, "result": "符合"} for point in points])
     inspections.complete_inspection(quality, insp.id)
     items = {i.description: i for i in ledger.list_items(quality)}
     for department, problems in _PROBLEMS.items():
@@ -311,7 +315,7 @@ def _rectify(p: Practice, item_id: int, department: str, fate: str, found: dt.da
 def _self_inspection(p: Practice) -> None:
     """neike's monthly 科室自查, still being recorded (the first points only)."""
     head = p.login("neike")
-    checklist_id, points = _points(p, "核心制度")
+    checklist_id, points = _points(head)
     insp = inspections.create_inspection(head, {
         "type": "科室月度自查", "inspected_on": p.clock.today(), "inspectors": "周建国、李秀兰",
         "checklist_id": checklist_id, "department_ids": [p.departments["心血管内科"], p.departments[WARD]]})
