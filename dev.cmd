@@ -1,7 +1,7 @@
 @echo off
 chcp 65001 >nul
 rem 医疗质量安全台账 — Windows 10/11 development set-up (python.org Python 3.11 on PATH).
-rem   dev.cmd run    set up, build the demo hospital once, open the program
+rem   dev.cmd run    set up, build the simulated demo hospital once (tools\demo_hospital), open the program
 rem   dev.cmd test   set up and run the whole test suite
 rem   dev.cmd build  set up, build dist\QualityLedger, run its self-test, make the zip and (with
 rem                  Inno Setup 6 installed) the installer: build_scripts\build.py
@@ -20,7 +20,7 @@ if not exist .venv\.installed-test-build (
   echo done> .venv\.installed-test-build
 )
 if /i "%ACTION%"=="run" (
-  .venv\Scripts\qledger demo --if-missing
+  .venv\Scripts\python -m tools.demo_hospital --if-missing
   .venv\Scripts\qledger
   exit /b %ERRORLEVEL%
 )

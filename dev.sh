@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 医疗质量安全台账 — set up and run, or set up and test, on Linux (Debian 12 / Ubuntu).
 #
-#   ./dev.sh run    set up, build the demo hospital once, open the program
+#   ./dev.sh run    set up, build the simulated demo hospital once (tools/demo_hospital), open the program
 #   ./dev.sh test   set up and run the whole test suite headless (extra args go to pytest)
 #   ./dev.sh build  set up and build the Linux distribution into dist/ (extra args go to build_scripts/build.py)
 #
@@ -76,7 +76,7 @@ case "${1:-run}" in
   run)
     shift || true
     setup
-    .venv/bin/qledger demo --if-missing "$@"
+    .venv/bin/python -m tools.demo_hospital --if-missing "$@"  # the 1-year simulated hospital (not shipped)
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" = "Linux" ]; then
       echo "==> 没有图形显示：程序在虚拟显示（Xvfb）中运行。按 Ctrl+C 结束。"
       exec xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/qledger "$@"

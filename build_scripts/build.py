@@ -178,12 +178,12 @@ def check_qt_links(inside: Path) -> list[str]:
     return problems
 
 
-def run_self_test(program: Path, years: int) -> float:
+def run_self_test(program: Path) -> float:
     say(f"==> 运行自检：{program.name} --self-test")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONIOENCODING="utf-8")
     env.pop("QLEDGER_HOME", None)
     started = time.perf_counter()
-    command = [str(program), "selftest", "--years", str(years)]
+    command = [str(program), "selftest"]
     try:
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900,
                                 check=False)
@@ -204,7 +204,7 @@ def measure_startup(program: Path, runs: int) -> dict[str, float]:
     try:
         env = dict(os.environ, QLEDGER_HOME=str(home), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
         db = home / "demo.db"
-        subprocess.run([str(program), "demo", "--db", str(db), "--years", "1"], env=env, check=True,
+        subprocess.run([str(program), "demo", "--db", str(db)], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         login, usable = [], []
         for _ in range(runs):
@@ -268,7 +268,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="中间文件夹（默认 build/）")
     parser.add_argument("--clean", action="store_true", help="不使用 PyInstaller 的缓存，从头构建")
     parser.add_argument("--skip-self-test", action="store_true", help="不运行自检（仅供排查构建问题）")
-    parser.add_argument("--self-test-years", type=int, default=1, metavar="年数", help="自检中演示医院的年数（默认 1）")
     parser.add_argument("--no-archive", action="store_true", help="不打包 .tar.gz/.zip")
     parser.add_argument("--measure-startup", action="store_true", help="测量构建出的程序启动到主窗口可用的时间")
     parser.add_argument("--installer", choices=("auto", "yes", "no"), default="auto",
@@ -297,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"==> 程序文件夹检查通过：{report['files']} 个文件，{mb(report['unpacked_bytes'])}")
         program = app_dir / (bundle.CONSOLE_EXE + (".exe" if WINDOWS else ""))
         if not args.skip_self_test:
-            report["self_test_s"] = round(run_self_test(program, args.self_test_years), 1)
+            report["self_test_s"] = round(run_self_test(program), 1)
         if args.measure_startup:
             report["startup"] = measure_startup(program, runs=3)
             say(f"==> 启动时间（3 次中位数）：登录窗口 {report['startup']['login_s']:.2f} s，"

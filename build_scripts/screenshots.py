@@ -1,4 +1,4 @@
-"""Refresh the README's screenshots from a fresh demo hospital (offscreen Qt).
+"""Refresh the README's screenshots from a fresh simulated hospital (tools/demo_hospital, 1 year; offscreen Qt).
 
     .venv/bin/python build_scripts/screenshots.py            # writes docs/screenshots/*.png
 
@@ -25,9 +25,9 @@ def main() -> int:
     from desktop_app.accounts.service import authenticate
     from desktop_app.backup.service import make_backup
     from desktop_app.clock import SystemClock
-    from desktop_app.demo.hospital import build_demo
     from desktop_app.session import Session
     from desktop_app.storage.database import open_database
+    from tools.demo_hospital.hospital import build_demo
     from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.qt_setup import setup_application

@@ -38,14 +38,14 @@ def files(rev: str | None) -> dict[str, str]:
 
 def figures(rev: str | None) -> dict[str, int]:
     found = files(rev)
-    demo = {p: t for p, t in found.items() if p.startswith("desktop_app/demo/")}
+    demo = {p: t for p, t in found.items() if p.startswith(("desktop_app/demo/", "desktop_app/practice/"))}
     core = {p: t for p, t in found.items() if p not in demo}
     domain = {p: t for p, t in core.items() if not p.startswith(("desktop_app/storage/", "desktop_app/accounts/scope"))}
     outside_repo = {p: t for p, t in domain.items()
                     if not re.search(r"/repo\.py$|/accounts/audit\.py$", p)}
     return {
         "lines of the shipped core": sum(t.count("\n") for t in core.values()),
-        "lines of the demo in the package": sum(t.count("\n") for t in demo.values()),
+        "lines of the demo/practice hospital in the package": sum(t.count("\n") for t in demo.values()),
         "hand-written scope checks": sum(len(SCOPE_CHECK.findall(t)) for t in domain.values()),
         "f-string SQL builders in domain code": sum(len(SQL_BUILDER.findall(t)) for t in domain.values()),
         "SQL calls outside repo modules and storage": sum(len(SQL_CALL.findall(t)) for t in outside_repo.values()),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
 
-PROGRAM_COMMANDS = ["desktop_app.demo.cli", "desktop_app.selftest"]
+PROGRAM_COMMANDS = ["desktop_app.practice.cli", "desktop_app.selftest"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

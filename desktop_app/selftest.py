@@ -7,7 +7,7 @@ runs), so the machine's data folder and database are never touched:
 1. the bundled files are where the program looks for them (fonts, style sheet, icon, checklists,
    holidays, training defaults, ``db_schema.sql``, one upgrade script per data version);
 2. a new empty database: the schema applied, seeded, integrity check;
-3. the demo hospital (青山县人民医院, 1 year by default) built through the services;
+3. the practice hospital (演练医院, :mod:`desktop_app.practice.hospital`) built through the services;
 4. one PDF and one XLSX from each module that prints (人员, 问题台账, 值班表, 交接班, 培训,
    手术分级与授权 — a module whose reports are not in this version is skipped with a line saying
    so); each PDF must have pages and the Noto Sans SC font embedded (reportlab subsets it as a
@@ -168,12 +168,11 @@ def check_schema(folder: Path) -> str:
     return f"新数据库 {tables} 个表，数据版本 {version}，完整性检查通过"
 
 
-def build_demo_hospital(path: Path, years: int) -> str:
-    from desktop_app.demo.hospital import build_demo
+def build_demo_hospital(path: Path) -> str:
+    from desktop_app.practice.hospital import build_practice
 
-    summary = build_demo(path, years=years)
-    return (f"{summary.hospital}，模拟 {years} 年，科室 {sum(summary.departments.values())} 个，"
-            f"在岗 {summary.staff_on_duty} 人")
+    summary = build_practice(path)
+    return f"演练医院 {summary.hospital}，科室 {summary.departments} 个，人员 {summary.staff} 人"
 
 
 @dataclass(frozen=True)
@@ -228,7 +227,7 @@ def _isolated_home(folder: Path) -> Iterator[None]:
             os.environ["QLEDGER_HOME"] = old
 
 
-def run_self_test(output_dir: Path | str | None = None, *, years: int = 1, gui: bool = True,
+def run_self_test(output_dir: Path | str | None = None, *, gui: bool = True,
                   echo: Callable[[str], None] = print) -> SelfTestResult:
     """Run every check (each one's failure is recorded, the rest still run). Files go to
     ``output_dir`` (kept) or to a temporary folder (removed afterwards)."""
@@ -262,7 +261,7 @@ def run_self_test(output_dir: Path | str | None = None, *, years: int = 1, gui: 
         with _isolated_home(folder / "home"):
             step("程序文件 resources", check_resources)
             step("数据库结构 schema", lambda: check_schema(folder))
-            demo_ok = step("演示医院 demo hospital", lambda: build_demo_hospital(demo_path, years))
+            demo_ok = step("演示医院 demo hospital", lambda: build_demo_hospital(demo_path))
             if demo_ok:
                 from desktop_app.session import CLI_ACTOR, Session
                 from desktop_app.storage.database import open_database
@@ -290,15 +289,14 @@ def cli_command(args) -> int:
     """``qledger selftest`` / ``qledger --self-test``."""
     with contextlib.suppress(AttributeError, ValueError):  # never fail on a console that cannot show a character
         sys.stdout.reconfigure(errors="replace")
-    result = run_self_test(getattr(args, "output", None), years=getattr(args, "years", 1),
-                           gui=not getattr(args, "no_gui", False), echo=lambda line: print(line, flush=True))
+    result = run_self_test(getattr(args, "output", None), gui=not getattr(args, "no_gui", False),
+                           echo=lambda line: print(line, flush=True))
     return 0 if result.ok else 1
 
 
 def register(sub) -> None:
-    p = sub.add_parser("selftest", help="自检：在临时文件夹中建库、生成演示医院、导出各模块的 PDF 与 Excel 并检查，"
+    p = sub.add_parser("selftest", help="自检：在临时文件夹中建库、生成演练医院、导出各模块的 PDF 与 Excel 并检查，"
                                         "打开程序窗口（与 --self-test 相同）")
     p.add_argument("--output", metavar="文件夹", default=None, help="把生成的数据库、PDF 和 Excel 保留在此文件夹（默认用后即删）")
-    p.add_argument("--years", type=int, default=1, metavar="年数", help="演示医院模拟的年数（默认 1；0 最快）")
     p.add_argument("--no-gui", action="store_true", help="不检查程序窗口（没有 Qt 图形库的服务器上使用）")
     p.set_defaults(func=cli_command)

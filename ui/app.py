@@ -49,7 +49,7 @@ class StartupProbe:
 
 def demo_hint(db: Database) -> str:
     """The demo database's accounts, shown on its login dialog (never on a real hospital's)."""
-    from desktop_app.demo.accounts import DEMO_ACCOUNTS, demo_info
+    from desktop_app.practice.accounts import DEMO_ACCOUNTS, demo_info
 
     if demo_info(db) is None:
         return ""

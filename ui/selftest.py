@@ -32,7 +32,7 @@ def _platform_plugin_present() -> tuple[bool, str]:
 def check_gui(db_path: Path, pdf_path: Path | None) -> str:
     from desktop_app.accounts.service import authenticate
     from desktop_app.clock import SystemClock
-    from desktop_app.demo.accounts import DEMO_ACCOUNTS
+    from desktop_app.practice.accounts import DEMO_ACCOUNTS
     from desktop_app.session import Session
     from desktop_app.storage.database import open_database
     from ui.context import AppContext

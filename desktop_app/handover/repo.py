@@ -246,31 +246,3 @@ def printout_reports(db, *, kind: str, departments: set[int] | None, first: str,
         out.append(replace(report(db, row, with_entries=False), entries=tuple(entries),
                            addenda=tuple(addenda_of.get(row["id"], ()))))
     return out
-
-
-# ---- bulk history (demo)
-# The demo hospital writes its years of history here, a few statements per ward and year
-# (desktop_app/demo/handover.py): the services check a password with scrypt and write an audit
-# row per step, which for 300,000 reports would take hours. The builder validates every report
-# with the same pure checks first (census_findings, report_findings, bedside before receipt)
-# and audits each ward's year in one row. Nothing else writes through these.
-
-BULK_REPORT_COLUMNS = ("id", "uid", "department_id", "kind", "date", "shift_order", "shift_name", "shift_starts_at",
-                       "shift_ends_at", "status", "census_json", "census_ok", "items_json", "notes",
-                       "outgoing_staff_id", "outgoing_name", "outgoing_at", "receiving_staff_id", "receiving_name",
-                       "receiving_at", "created_by", "created_at", "updated_at")
-BULK_ENTRY_COLUMNS = ("uid", "report_id", "category", "bed", "patient_name", "diagnosis", "marks", "event_time",
-                      "place", "operation", "situation", "background", "assessment", "recommendation", "grade4",
-                      "needs_bedside", "bedside_at", "bedside_evidence", "bedside_by", "carried_from", "position")
-
-
-def next_report_id(db) -> int:
-    return int(db.scalar("SELECT coalesce(max(id), 0) FROM handover_reports")) + 1
-
-
-def insert_history(db, reports: list[tuple], entries: list[tuple]) -> None:
-    """Validated reports (values in BULK_REPORT_COLUMNS order, ids given) and their entries."""
-    db.require_transaction()
-    for table, cols, rows in (("handover_reports", BULK_REPORT_COLUMNS, reports),
-                              ("handover_entries", BULK_ENTRY_COLUMNS, entries)):
-        db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)

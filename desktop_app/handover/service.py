@@ -622,13 +622,11 @@ def _ready_to_receive(session: Session, report_id: int):
 
 
 def _receive(session: Session, row, receiver) -> Report:
-    """The receiving signature of ``receiver`` (an identified :class:`Actor`) on the report ``row``
-    from :func:`_ready_to_receive`: every rule but the password. ``sign_receive`` identifies the
-    receiver by her password; the demo builder signs as staff of its history, who have no login
-    (user ids are compared only when both are known, staff records always)."""
+    """The receiving signature of ``receiver`` (the account :func:`sign_receive` just authenticated by
+    its password) on the report ``row`` from :func:`_ready_to_receive`."""
     db = session.db
-    same_user = receiver.user_id is not None and receiver.user_id == row["outgoing_user_id"]
-    if same_user or (receiver.staff_id and receiver.staff_id == row["outgoing_staff_id"]):
+    same_staff = receiver.staff_id and receiver.staff_id == row["outgoing_staff_id"]
+    if receiver.user_id == row["outgoing_user_id"] or same_staff:
         raise errors.ValidationError("接班者不能与交班者是同一人，请由接班的护士（医师）本人输入账户和密码。",
                                      field="接班人")
     if not has_permission(receiver.role, HANDOVER_WRITE):

@@ -306,33 +306,3 @@ def operation_counts(db, first: str, last: str) -> tuple[int, int, int]:
     row = db.execute("SELECT count(*), coalesce(sum(grade >= 3), 0), coalesce(sum(privileged = 0), 0) FROM operations"
                      " WHERE date >= ? AND date <= ?", (first, last)).fetchone()
     return row[0], row[1], row[2]
-
-
-# ---- bulk history (demo)
-# The demo hospital writes its years of privilege history here, one assessment round at a time
-# (desktop_app/demo/surgery.py): a department's yearly 手术授权再评估 is about a hundred grants,
-# and through the services each grant is its own audit row. The builder checks every grant with
-# the services' own rules first (grant_refusal: a licensed 医师 on duty; 三、四级 procedure by
-# procedure from the catalogue in force that day; a 四级 grant based on an approved assessment;
-# validity within the cycle) and audits each round in one row. Nothing else writes through these.
-
-BULK_ASSESSMENT_COLUMNS = ("id", "uid", *_ASSESSMENT_COLS, "applied_on", "created_by", "created_at", "updated_at")
-BULK_PRIVILEGE_COLUMNS = ("id", "uid", *_PRIVILEGE_COLS, "status", "ended_on", "end_reason", "created_by", "created_at")
-
-
-def next_history_ids(db) -> tuple[int, int]:
-    """The next free (assessment id, privilege id)."""
-    return (int(db.scalar("SELECT coalesce(max(id), 0) FROM privilege_assessments")) + 1,
-            int(db.scalar("SELECT coalesce(max(id), 0) FROM surgeon_privileges")) + 1)
-
-
-def insert_privilege_history(db, assessments: list[tuple], grants: list[tuple], ended: list[tuple]) -> None:
-    """Checked assessments (BULK_ASSESSMENT_COLUMNS order, ids given) and grants
-    (BULK_PRIVILEGE_COLUMNS), and the grants they end: (status, ended_on, reason, privilege id)."""
-    db.require_transaction()
-    for table, cols, rows in (("privilege_assessments", BULK_ASSESSMENT_COLUMNS, assessments),
-                              ("surgeon_privileges", BULK_PRIVILEGE_COLUMNS, grants)):
-        if rows:
-            db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
-    if ended:
-        db.conn.executemany("UPDATE surgeon_privileges SET status = ?, ended_on = ?, end_reason = ? WHERE id = ?", ended)

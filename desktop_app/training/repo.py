@@ -368,38 +368,3 @@ def install_defaults(db, data: dict, now: str) -> None:
                      " must_pass, active, notes, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
                      (category_id, r["staff_group"], r.get("times_per_year"), int(bool(r.get("before_duty"))),
                       int(bool(r.get("must_pass"))), r.get("notes"), now))
-
-
-# ---- bulk history (demo)
-# The demo hospital writes its years of training history here, a year at a time
-# (desktop_app/demo/training.py): through the services, ten years (about 5,000 sessions and half a
-# million sign-in rows) would cost an audit row per step and minutes of build time. The builder
-# checks every session and assessment with the service's own checks first (the values as
-# _clean_session/_clean_assessment would store them, the expected list as the audience resolves,
-# no one twice, no date after the day it was recorded, scores within the full mark, 补考 only after
-# a failed attempt) and audits each year and category in one row. Nothing else writes through these.
-
-BULK_SESSION_COLUMNS = ("id", "uid", *_SESSION_COLS, "expected_count", "present_count", "attendance_recorded",
-                        "created_by", "created_at", "updated_at")
-BULK_ASSESSMENT_COLUMNS = ("id", "uid", *_ASSESSMENT_COLS, "created_by", "created_at", "updated_at")
-
-
-def next_history_ids(db) -> tuple[int, int]:
-    """The next free (session id, assessment id)."""
-    return (int(db.scalar("SELECT coalesce(max(id), 0) FROM training_sessions")) + 1,
-            int(db.scalar("SELECT coalesce(max(id), 0) FROM assessments")) + 1)
-
-
-def insert_history(db, sessions: list[tuple], attendees: list[tuple], assessments: list[tuple],
-                   results: list[tuple]) -> None:
-    """Checked sessions (BULK_SESSION_COLUMNS order, ids given), their attendees (session id, staff id,
-    expected, present, note), assessments (BULK_ASSESSMENT_COLUMNS) and results (assessment id, staff
-    id, attempt, score, passed, date)."""
-    db.require_transaction()
-    for table, cols, rows in (
-            ("training_sessions", BULK_SESSION_COLUMNS, sessions),
-            ("training_attendees", ("session_id", "staff_id", "expected", "present", "note"), attendees),
-            ("assessments", BULK_ASSESSMENT_COLUMNS, assessments),
-            ("assessment_results", ("assessment_id", "staff_id", "attempt", "score", "passed", "date"), results)):
-        if rows:
-            db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)

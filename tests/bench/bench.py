@@ -1,10 +1,10 @@
 """Benchmark on the large synthetic hospital (not part of the normal test run).
 
-    .venv/bin/python tests/bench/bench.py              # 10-year demo hospital, 5 runs each
+    .venv/bin/python tests/bench/bench.py              # 10-year simulated hospital, 5 runs each
     .venv/bin/python tests/bench/bench.py --years 1 --runs 3
 
-Builds the demo hospital once (cached under the system temp folder, rebuilt when the schema
-version changes) and prints medians of several runs:
+Builds the simulated hospital once with the simulator in ``tools/demo_hospital`` (cached under the
+system temp folder, rebuilt when the schema version changes) and prints medians of several runs:
 
 * cold start — a fresh ``qledger`` process until the login dialog is usable, and until the
   main window is shown and usable after logging in (offscreen Qt);
@@ -40,12 +40,12 @@ ADMIN = ("admin", "Admin2026")
 
 
 def demo_database(years: int, rebuild: bool) -> Path:
-    from desktop_app.demo.hospital import build_demo
     from desktop_app.storage.database import SCHEMA_VERSION
+    from tools.demo_hospital.hospital import build_demo
 
     folder = Path(tempfile.gettempdir()) / "qledger-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}-submissions.db"  # rename when the demo's content changes
+    path = folder / f"demo-{years}y-v{SCHEMA_VERSION}-logins.db"  # rename when the demo's content changes
     if rebuild:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)

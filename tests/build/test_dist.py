@@ -1,6 +1,6 @@
 """Build the distribution for this system with build_scripts/build.py and check the built program.
 
-About two minutes on two cores (PyInstaller, the self-test with a one-year demo hospital, the
+About two minutes on two cores (PyInstaller, the self-test with the practice hospital, the
 start-up measurement, the archive), so it runs in CI (``CI`` set) or when ``QLEDGER_BUILD_DIST=1``;
 ``./dev.sh test`` installs PyInstaller (the ``build`` extra) for it.
 """

@@ -17,7 +17,7 @@ KEYS = [o.key for o in selftest.outputs()]
 def test_self_test_from_source_passes_and_writes_a_pdf_and_xlsx_per_module(tmp_path):
     out = tmp_path / "out"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QLEDGER_HOME=str(tmp_path / "home"))
-    result = subprocess.run([sys.executable, "-m", "desktop_app", "selftest", "--years", "0", "--output", str(out)],
+    result = subprocess.run([sys.executable, "-m", "desktop_app", "selftest", "--output", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -105,13 +105,13 @@ def test_any_failure_makes_the_exit_code_one(monkeypatch, tmp_path):
     def broken():
         raise selftest.CheckFailed("找不到程序文件：resources/fonts")
 
-    def crash(path, years):
+    def crash(path):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(selftest, "check_resources", broken)
     monkeypatch.setattr(selftest, "build_demo_hospital", crash)
     lines = []
-    result = selftest.run_self_test(tmp_path / "out", years=0, echo=lines.append)
+    result = selftest.run_self_test(tmp_path / "out", echo=lines.append)
     assert not result.ok
     text = "\n".join(lines)
     assert "[失败 FAIL] 程序文件 resources：找不到程序文件" in text
@@ -120,6 +120,6 @@ def test_any_failure_makes_the_exit_code_one(monkeypatch, tmp_path):
     assert "有失败项 FAILED" in lines[-2]
 
     class Args:
-        output, years, no_gui = str(tmp_path / "again"), 0, True
+        output, no_gui = str(tmp_path / "again"), True
 
     assert selftest.cli_command(Args()) == 1

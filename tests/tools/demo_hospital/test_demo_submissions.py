@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop_app.submissions import service as submissions
-from tests.demo.conftest import login
+from tests.tools.demo_hospital.conftest import login
 
 
 def test_the_past_half_year_was_finalised_and_amended_once(demo_session, tmp_path):

@@ -17,7 +17,7 @@ from desktop_app.submissions import service as submissions
 from desktop_app.submissions.models import FULL_YEAR, HALF_YEAR, period_range
 
 if TYPE_CHECKING:
-    from desktop_app.demo.hospital import DemoContext
+    from tools.demo_hospital.hospital import DemoContext
 
 HIGHLIGHTS = ["推行四级手术患者手术当日床旁交接班，并留存床旁交接记录单。",
               "核心制度“每周一课”线上学习全员覆盖，季度知晓率抽考结果纳入科室绩效。",

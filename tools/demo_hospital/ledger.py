@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.accounts.permissions import Role
-from desktop_app.demo.names import SURNAMES, NameGenerator
 from desktop_app.ledger import checklists, inspections
 from desktop_app.ledger import service as ledger
 from desktop_app.session import Session
+from tools.demo_hospital.names import SURNAMES, NameGenerator
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 # The 2025 national campaign's checklist is used from its 启动 on (seed 001: 2025-06/07).
 CAMPAIGN_FROM = dt.date(2025, 7, 1)

@@ -10,13 +10,13 @@ import pytest
 
 from desktop_app.clock import FixedClock
 from desktop_app.dashboard import StartupHealth, collect
-from desktop_app.demo.roster import REVISION_REASONS
 from desktop_app.roster import service as roster
 from desktop_app.roster.models import COVER, DRAFT, PUBLISHED, SWAP
 from desktop_app.roster.rules import COVERAGE, QUALIFICATION
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.storage.database import open_database
 from tests.conftest import TODAY
+from tools.demo_hospital.roster import REVISION_REASONS
 
 PAST_MONTHS = ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
 

@@ -31,7 +31,7 @@ rare. A few people are short of the requirements every year (long leave, missed 
 How it is written
 -----------------
 * Before the last :data:`RECENT_DAYS` days the sessions go in bulk
-  (:func:`desktop_app.training.repo.insert_history`), a calendar year at a time on the first day of
+  (:func:`tools.demo_hospital.bulk.insert_training_history`), a calendar year at a time on the first day of
   the next, each session and assessment checked with the service's own checks first, one audit row
   per year and category (and one for the year's 知晓率调查).
 * The last :data:`RECENT_DAYS` days go through the services on each session's day as its organiser
@@ -59,9 +59,10 @@ from desktop_app.people.models import title_rank
 from desktop_app.training import repo
 from desktop_app.training import service as training
 from desktop_app.training.models import ASSESSMENT, AWARENESS, DUTY_CODE, Audience
+from tools.demo_hospital import bulk
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 RECENT_DAYS = 60  # written through the services, step by step
 CORE_SYSTEMS = ["首诊负责制度", "三级查房制度", "会诊制度", "分级护理制度", "值班和交接班制度", "疑难病例讨论制度",
@@ -184,7 +185,7 @@ class _Programme:
     """The training part of the build: its generators, the categories and the two writers."""
 
     def __init__(self, ctx: DemoContext):
-        from desktop_app.demo.hospital import DEPARTMENTS
+        from tools.demo_hospital.hospital import DEPARTMENTS
 
         self.ctx = ctx
         self.seed = f"training:{ctx.rng.getstate()!r}"
@@ -531,7 +532,7 @@ class _Programme:
         plans = [p for year in range(first.year, last.year + 1) for p in self.year_plans(year)
                  if first <= p.date <= last] + self.prejob_plans(first, last)
         plans.sort(key=lambda p: (p.date, p.key))
-        session_id, assessment_id = repo.next_history_ids(db)
+        session_id, assessment_id = bulk.next_training_ids(db)
         sessions, attendees, assessments, results = [], [], [], []
         totals: dict[str, _Totals] = defaultdict(_Totals)
         by = ctx.session.actor.display_name
@@ -548,7 +549,7 @@ class _Programme:
             stamp = f"{plan.date.isoformat()} {plan.ends}:00"
             present = sum(1 for _e, p, _n in marks.values() if p)
             sessions.append((session_id, self.uid(), *(clean[c] if c != "audience_label" else label
-                                                        for c in repo._SESSION_COLS),
+                                                        for c in bulk.SESSION_FIELDS),
                              sum(1 for e, _p, _n in marks.values() if e), present, 1, by, stamp, stamp))
             attendees += [(session_id, s, int(e), int(p), n) for s, (e, p, n) in marks.items()]
             t = totals[plan.category]
@@ -561,7 +562,7 @@ class _Programme:
             if plan.exam:
                 head, rows = self._exam_rows(plan, session_id, marks, r)
                 if rows:
-                    assessments.append((assessment_id, self.uid(), *(head[c] for c in repo._ASSESSMENT_COLS), by,
+                    assessments.append((assessment_id, self.uid(), *(head[c] for c in bulk.ASSESSMENT_FIELDS), by,
                                         stamp, stamp))
                     results += [(assessment_id, *row) for row in rows]
                     t.exams += 1
@@ -574,13 +575,13 @@ class _Programme:
         for day in self.survey_days(first, last):
             head, rows = self._survey(day, [(p.id, p.department) for p in self.employed(day)])
             stamp = f"{day.isoformat()} 17:00:00"
-            assessments.append((assessment_id, self.uid(), *(head[c] for c in repo._ASSESSMENT_COLS), by, stamp, stamp))
+            assessments.append((assessment_id, self.uid(), *(head[c] for c in bulk.ASSESSMENT_FIELDS), by, stamp, stamp))
             results += [(assessment_id, *row) for row in rows]
             assessment_id += 1
             surveys.exams += 1
             surveys.tested += len(rows)
             surveys.passed += sum(1 for row in rows if row[3])
-        repo.insert_history(db, sessions, attendees, assessments, results)
+        bulk.insert_training_history(db, sessions, attendees, assessments, results)
         for code, t in sorted(totals.items(), key=lambda kv: list(self.category_ids).index(kv[0])):
             name = self.category_names[code]
             exams = f"；考核 {t.exams} 场，参考 {t.tested} 人，首次合格 {t.passed} 人，补考 {t.makeups} 人次" if t.exams else ""

@@ -11,14 +11,14 @@ import pytest
 
 from desktop_app.accounts import audit
 from desktop_app.dashboard import StartupHealth, collect
-from desktop_app.demo.training import RECENT_DAYS
 from desktop_app.storage.database import open_database
 from desktop_app.training import coverage as training_coverage
 from desktop_app.training import service as training
 from desktop_app.training.models import Audience
 from desktop_app.training.repo import duty_passed_dates
 from tests.conftest import TODAY
-from tests.demo.conftest import login
+from tests.tools.demo_hospital.conftest import login
+from tools.demo_hospital.training import RECENT_DAYS
 
 TODAY_ISO = TODAY.date().isoformat()
 RECENT = (TODAY.date() - dt.timedelta(days=RECENT_DAYS)).isoformat()

@@ -5,7 +5,7 @@ Each row: ``(code, name, grade, flags, since)`` — code in the ICD-9-CM-3 natio
 ``M`` 微创/介入, ``R`` 限制类技术 (managed as 四级, never day surgery), and ``since``: None when the
 procedure is in the first version, else the year (counted from the first version, 1 = the next
 year's version) in which the hospital introduced it as a 新技术新项目 and added it to the catalogue.
-Names of the procedures the handover book's wards perform (desktop_app/demo/handover.py SURGERY)
+Names of the procedures the handover book's wards perform (tools/demo_hospital/handover.py SURGERY)
 are the same, and those it counts as 四级 are 四级 here.
 """
 from __future__ import annotations

@@ -16,7 +16,7 @@ from desktop_app.surgery import operations, privileges
 from desktop_app.surgery import repo as surgery_repo
 from desktop_app.surgery.models import normalise_code
 from tests.conftest import TODAY
-from tests.demo.conftest import login
+from tests.tools.demo_hospital.conftest import login
 
 TODAY_ISO = TODAY.date().isoformat()
 

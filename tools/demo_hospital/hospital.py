@@ -1,13 +1,15 @@
-"""The demo hospital: a realistic county hospital (青山县人民医院, fictional) built into a new file.
+"""The simulated hospital: a realistic county hospital (青山县人民医院, fictional) built into a new file.
 
 ``build_demo(path)`` creates a new database with about 55 departments, about 600 staff on duty
-(plus those who left during the simulated years) and one login per role (:data:`DEMO_ACCOUNTS`).
-Everything goes through the core services, so each record is validated and audited as if typed
-in — except the older history of the handover books (300,000 reports in ten years), of the
-training records (5,000 sessions, half a million sign-ins) and of the surgeons' grants, which is
-checked with the services' own rules and written in bulk, one audit row per batch (see
-:mod:`desktop_app.demo.handover`, :mod:`~desktop_app.demo.training`, :mod:`~desktop_app.demo.surgery`). The same
-``seed`` and the same "today" (the ``clock``) give the same hospital.
+(plus those who left during the simulated years) and one login per role (:data:`DEMO_ACCOUNTS`,
+shared with the program's practice hospital). Everything goes through the core services, so each
+record is validated and audited as if typed in — except the older history of the handover books
+(300,000 reports in ten years), of the training records (5,000 sessions, half a million sign-ins)
+and of the surgeons' grants, which is checked with the services' own rules and written in bulk
+by the simulator's own SQL (:mod:`tools.demo_hospital.bulk`), one audit row per batch (see
+:mod:`~tools.demo_hospital.handover`, :mod:`~tools.demo_hospital.training`,
+:mod:`~tools.demo_hospital.surgery`). The same ``seed`` and the same "today" (the ``clock``) give
+the same hospital.
 
 The file is built under a temporary name beside the target and renamed into place only when
 complete, so an interrupted build never leaves a half demo database. An existing file is never
@@ -26,7 +28,7 @@ one transaction. The history has three phases:
    record and audit times follow the calendar across domains (an action may schedule more);
 3. steps after it run today (``ctx.now``): user accounts, and anything describing the present.
 
-A later module adds its data in its own file, e.g. ``desktop_app/demo/ledger.py``::
+A later module adds its data in its own file, e.g. ``tools/demo_hospital/ledger.py``::
 
     def add_inspections(ctx: DemoContext) -> None:
         for month in ctx.months():                    # every month start in (start, today)
@@ -42,39 +44,37 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
-import json
-import os
 import random
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app import errors
-from desktop_app.accounts import audit
 from desktop_app.accounts import service as accounts
 from desktop_app.accounts.permissions import Role
 from desktop_app.clock import Clock, FixedClock, SystemClock
-from desktop_app.demo.accounts import (  # noqa: F401 - re-exported
+from desktop_app.hospital.service import initialize_database
+from desktop_app.people import repo
+from desktop_app.people import service as people
+from desktop_app.people.models import STAFF_FIELD_LABELS, TITLES_BY_CATEGORY, title_rank
+from desktop_app.practice.accounts import (  # noqa: F401 - re-exported
     ADMIN_PASSWORD,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DemoAccount,
     demo_info,
+    finish_demo,
 )
-from desktop_app.demo.handover import plan_handover, present_handover
-from desktop_app.demo.ledger import plan_ledger
-from desktop_app.demo.names import NameGenerator
-from desktop_app.demo.roster import plan_roster, present_roster
-from desktop_app.demo.submissions import plan_submissions
-from desktop_app.demo.surgery import plan_surgery, present_surgery
-from desktop_app.demo.training import plan_training, present_training
-from desktop_app.hospital.service import initialize_database
-from desktop_app.people import repo
-from desktop_app.people import service as people
-from desktop_app.people.models import STAFF_FIELD_LABELS, TITLES_BY_CATEGORY, title_rank
+from desktop_app.practice.hospital import new_demo_file
 from desktop_app.session import Actor, Session
+from tools.demo_hospital.handover import plan_handover, present_handover
+from tools.demo_hospital.ledger import plan_ledger
+from tools.demo_hospital.names import NameGenerator
+from tools.demo_hospital.roster import plan_roster, present_roster
+from tools.demo_hospital.submissions import plan_submissions
+from tools.demo_hospital.surgery import plan_surgery, present_surgery
+from tools.demo_hospital.training import plan_training, present_training
 
 # ----------------------------------------------------------------------------- the hospital
 
@@ -636,7 +636,7 @@ def add_accounts(ctx: DemoContext) -> None:
         if account.username == "admin":
             accounts.update_user(admin, login.actor.user_id, values)
             ctx.users["admin"] = login.actor.user_id
-        else:
+        elif account.username not in ctx.users:  # hushi and jieban were opened with the wards' accounts
             user = accounts.create_user(admin, {"username": account.username, "password_is_final": True, **values},
                                         account.password)
             ctx.users[account.username] = user.id
@@ -706,22 +706,6 @@ def _summarize(db, path: Path, years: int, seed: int, seconds: float) -> DemoSum
     )
 
 
-def _is_demo_file(path: Path) -> bool:
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT 1 FROM meta WHERE key = 'demo'").fetchone() is not None
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-
-
 def build_demo(
     path: Path | str,
     *,
@@ -737,49 +721,29 @@ def build_demo(
     :class:`~desktop_app.errors.Cancelled`; nothing is left behind). ``force`` replaces an existing
     demo database; a file that is not a demo database is never overwritten.
     """
-    target = Path(path)
     if not 0 <= years <= MAX_YEARS:
         raise errors.UserError(f"模拟年限须为 0–{MAX_YEARS} 年。")
-    if target.exists() and target.stat().st_size > 0:
-        if not force:
-            raise errors.Conflict(f"文件“{target}”已存在，没有生成演示数据。如要重新生成，请先删除它或指定覆盖。")
-        if not _is_demo_file(target):
-            raise errors.Conflict(f"文件“{target}”不是演示数据库（可能是医院的正式数据），不能用演示数据覆盖。请另选文件名。")
     started = time.perf_counter()
     now = (clock or SystemClock()).now().replace(microsecond=0)
     start = _same_day_years_before(now.date(), years)
     first_moment = now if years == 0 else dt.datetime.combine(start, dt.time(8))
     sim_clock = FixedClock(first_moment)
-    tmp = target.with_name(target.name + ".building")
-    _remove(tmp)
-    db = None
-    try:
+    with new_demo_file(path, force=force) as tmp:
         db = initialize_database(tmp, HOSPITAL, {"username": "admin", "display_name": "系统管理员",
                                                  "password": _SETUP_PASSWORD}, clock=sim_clock)
-        rng = random.Random(seed)
-        ctx = DemoContext(session=Session(db, DEMO_ACTOR, sim_clock), clock=sim_clock, rng=rng,
-                          names=NameGenerator(rng), now=now, start=start, years=years)
-        for done, (label, step) in enumerate(STEPS):
+        try:
+            rng = random.Random(seed)
+            ctx = DemoContext(session=Session(db, DEMO_ACTOR, sim_clock), clock=sim_clock, rng=rng,
+                              names=NameGenerator(rng), now=now, start=start, years=years)
+            for done, (label, step) in enumerate(STEPS):
+                if progress:
+                    progress(label, done, len(STEPS))
+                with db.transaction():
+                    step(ctx)
             if progress:
-                progress(label, done, len(STEPS))
-            with db.transaction():
-                step(ctx)
-        if progress:
-            progress("完成", len(STEPS), len(STEPS))
-        info = {"seed": seed, "years": years, "built_for": now.date().isoformat()}
-        with db.transaction():
-            db.execute("INSERT INTO meta (key, value) VALUES ('demo', ?)", (json.dumps(info),))
-            audit.record(ctx.session, "create", "database", label="演示数据", after=info)
-        summary = _summarize(db, target, years, seed, time.perf_counter() - started)
-        db.execute("PRAGMA journal_mode = DELETE")  # fold the WAL into the file before renaming it
-        db.close()
-        db = None
-        if force:
-            _remove(target)
-        os.replace(tmp, target)
-    except BaseException:
-        if db is not None:
+                progress("完成", len(STEPS), len(STEPS))
+            finish_demo(ctx.session, {"seed": seed, "years": years, "built_for": now.date().isoformat()}, "演示数据")
+            summary = _summarize(db, Path(path), years, seed, time.perf_counter() - started)
+        finally:
             db.close()
-        _remove(tmp)
-        raise
     return summary

@@ -15,14 +15,14 @@ from desktop_app.accounts import audit
 from desktop_app.accounts.service import authenticate
 from desktop_app.clock import FixedClock
 from desktop_app.dashboard import StartupHealth, collect
-from desktop_app.demo import handover as demo_handover
-from desktop_app.demo import hospital as demo
 from desktop_app.handover import service as handover
 from desktop_app.handover.census import census_findings
 from desktop_app.handover.models import entry_sort_key
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.storage.database import open_database
 from tests.conftest import TODAY
+from tools.demo_hospital import handover as demo_handover
+from tools.demo_hospital import hospital as demo
 
 YEAR = ((TODAY - dt.timedelta(days=365)).date().isoformat(), TODAY.date().isoformat())
 
@@ -258,6 +258,28 @@ def test_the_recent_week_is_audited_step_by_step_and_the_history_per_ward_and_ye
     assert audit.verify_chain(db).ok
     stamps = [r[0] for r in db.query("SELECT ts FROM audit_log ORDER BY id")]
     assert stamps == sorted(stamps) and stamps[-1] <= TODAY.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_the_recent_week_is_signed_by_the_nurses_own_logins(session):
+    """Through the services as typed: each signature of the recent week is an account of the signer,
+    each receipt a login with the receiver's password (no signature without a login)."""
+    db = session.db
+    recent = (TODAY.date() - dt.timedelta(days=demo_handover.RECENT_DAYS)).isoformat()
+    rows = db.query("SELECT r.status, r.outgoing_staff_id, o.staff_id AS out_staff, r.receiving_staff_id,"
+                    " i.staff_id AS in_staff FROM handover_reports r LEFT JOIN users o ON o.id = r.outgoing_user_id"
+                    " LEFT JOIN users i ON i.id = r.receiving_user_id WHERE r.date >= ? AND r.status <> '草稿'",
+                    (recent,))
+    assert len(rows) > 400
+    assert all(r["out_staff"] == r["outgoing_staff_id"] for r in rows)
+    received = [r for r in rows if r["status"] == "已接班"]
+    assert received and all(r["in_staff"] == r["receiving_staff_id"] for r in received)
+    logins = db.scalar("SELECT count(*) FROM audit_log WHERE action = 'login' AND ts >= ?", (recent,))
+    assert logins >= len(received)
+    assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") == 0
+    accounts = {r[0]: r[1] for r in db.query("SELECT username, staff_id FROM users")}
+    waiting = db.query_one("SELECT outgoing_staff_id FROM handover_reports WHERE status = '已交班' AND date = '2026-11-22'"
+                           " AND department_id = (SELECT id FROM departments WHERE name = '心血管内科病区')")
+    assert accounts["hushi"] == waiting["outgoing_staff_id"]
 
 
 def test_every_character_of_the_demo_text_can_be_printed():

@@ -26,19 +26,27 @@ What happens
 
 How it is written
 -----------------
-* The older history goes in bulk (:func:`desktop_app.handover.repo.insert_history`), a calendar
+* The older history goes in bulk (:func:`tools.demo_hospital.bulk.insert_handover_history`), a calendar
   year at a time on the first day of the next year (the last part when the recent period starts).
   Every report is first checked like the services would (census_findings and report_findings,
   the carried 原有, bedside handovers before a receipt, two different nurses of the ward); one
   audit row per ward (department) and year says what was generated.
-* The last :data:`RECENT_DAYS` days and today go through the services as typed: create_report,
-  record_bedside, sign_outgoing, the receiver's signature (``service._receive``: every rule but the
-  password — the history's nurses have no login), a few return_to_draft and add_addendum. Each
-  step runs at its own time as the last event of its day, so the audit log keeps calendar order.
-* Today (step "今日交接班", before the accounts are made): 心血管内科病区's last ended shift is
-  handed over by the nurse of the demo account ``hushi`` and awaits the receiver (``jieban``, the
-  nurse of the running shift); 呼吸内科病区 left its last ended shift as a draft; 消化内科病区 wrote
-  nothing for the shift before it. Running shifts are not written yet.
+* The last :data:`RECENT_DAYS` days and today go through the services as typed, each nurse (doctor)
+  logged in with her own account: create_report, record_bedside, sign_outgoing, the receiver's
+  signature with her account and password on the same computer (``sign_receive``), a few
+  return_to_draft and add_addendum. Each step runs at its own time as the last event of its day,
+  so the audit log keeps calendar order. On the first of these days the administrator opens the
+  accounts of the demo nurses ``hushi`` and ``jieban`` (through the accounts service, with the
+  documented password); every other nurse and doctor who writes or signs gets an account before
+  her first shift of the period, written in bulk with one audit row per batch
+  (:func:`tools.demo_hospital.bulk.insert_staff_accounts`: a random password only the simulator
+  knows, for about 600 signatures a week).
+* Today (step "今日交接班", before the other demo accounts are made): 心血管内科病区's last ended
+  shift is handed over by the nurse of the demo account ``hushi`` (who received the shift before
+  it) and awaits the receiver (``jieban``, the nurse of the running shift) — the rotation gives
+  these three shifts to three chosen nurses of the ward who stay through the history; 呼吸内科病区
+  left its last ended shift as a draft; 消化内科病区 wrote nothing for the shift before it. Running
+  shifts are not written yet.
 
 Random choices come from a generator derived from ``ctx.rng`` without drawing from it; uids come
 from a counter behind a seed-derived prefix, so a seed gives the same books (the services' own
@@ -52,14 +60,13 @@ import itertools
 import json
 import math
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
-from desktop_app.demo.names import NameGenerator
-from desktop_app.handover import repo
 from desktop_app.handover import service as handover
 from desktop_app.handover.models import (
     ARRIVED,
@@ -82,9 +89,12 @@ from desktop_app.handover.models import (
     entry_sort_key,
     shifts_from,
 )
+from desktop_app.session import Session
+from tools.demo_hospital import bulk
+from tools.demo_hospital.names import NameGenerator
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 RECENT_DAYS = 7  # written through the services (validated and audited step by step)
 HABITS = (2016, 2026)  # handover habits improve over these calendar years (bedside, punctuality)
@@ -437,6 +447,12 @@ class _Hospital:
         self._pools: dict = {}
         self._plain_items: dict = {}
         self.states: dict[tuple, str] = {}                 # (book, day, shift order) -> "handed"/"draft"/"skip" today
+        self.demo_slots: list[tuple] = []                  # (book, day, order) before, of and after the handed one
+        self.fixed: dict[tuple, DemoPerson] = {}           # (book, day, order) -> the nurse on that shift (demo accounts)
+        self.leaving: set[int] = set()                     # staff whose leaving the turnover has planned
+        self.logins: dict[int, tuple[str, str]] = {}       # staff id -> (username, password), recent period
+        self._sessions: dict[int, Session] = {}
+        self._password = secrets.token_urlsafe(24)         # the ward staff's, told to nobody: only the simulator signs
 
     def uid(self) -> str:
         return f"{self._prefix}{next(self._uids):016x}"
@@ -464,6 +480,7 @@ class _Hospital:
         for ward, spec in WARDS.items():
             self._first_patients(ward, spec)
         self._today_states()
+        ctx.on_leave_planned.append(lambda person, _day, _note: self.leaving.add(person.id))
         first, bulk_until = ctx.start, self.recent_from - dt.timedelta(days=1)
         while first <= bulk_until:  # a calendar year at a time, on the first day of the next
             last = min(dt.date(first.year, 12, 31), bulk_until)
@@ -504,6 +521,9 @@ class _Hospital:
 
     def on_shift(self, book: tuple[str, str], day: dt.date, order: int) -> DemoPerson:
         """The responsible nurse (doctor) of a shift: the book's staff in rotation."""
+        fixed = self.fixed.get((book, day, order))
+        if fixed is not None:
+            return fixed
         pool = self._pool(book, day)
         return pool[(day.toordinal() * len(self.books[book][0]) + order + sum(map(ord, book[0]))) % len(pool)]
 
@@ -517,6 +537,82 @@ class _Hospital:
                      for s in self.books[book][0] if s.interval(day)[1] <= now]
             day, shift = slots[-2] if state == "skip" else slots[-1]
             self.states[(book, day, shift.order)] = state
+            if state == "handed":
+                (before_day, before), last = slots[-2], len(self.books[book][0])
+                after = (day, shift.order + 1) if shift.order < last else (day + dt.timedelta(days=1), 1)
+                self.demo_slots = [(book, before_day, before.order), (book, day, shift.order), (book, *after)]
+
+    # -- accounts (the recent period)
+
+    def open_accounts(self) -> None:
+        """The first day of the recent period: three nurses of 心血管内科病区 who stay through the
+        history take the three shifts around the one awaiting its receiver today — the one before
+        (received by hushi), hushi's (handed over, awaiting jieban) and jieban's —; the administrator
+        opens the accounts hushi and jieban for two of them, and the wards' other nurses and doctors
+        get theirs."""
+        from desktop_app.accounts import service as accounts
+        from desktop_app.practice.accounts import DEMO_ACCOUNTS
+        from tools.demo_hospital.hospital import _SETUP_PASSWORD
+
+        ctx = self.ctx
+        book = self.demo_slots[1][0]
+        staying = [p for p in self._staff[book] if p.on_duty and p.id not in self.leaving
+                   and p.hire_date <= self.recent_from]
+        if len(staying) < 3:
+            raise RuntimeError(f"演示数据：{book[0]} 留任的护士不足三人")
+        before, hushi, jieban = staying[:3]
+        self.fixed = dict(zip(self.demo_slots, (before, hushi, jieban)))
+        ctx.account_staff.update(hushi=hushi, jieban=jieban)
+        admin = Session(ctx.db, accounts.authenticate(ctx.db, "admin", _SETUP_PASSWORD, ctx.clock).actor, ctx.clock)
+        for account in (a for a in DEMO_ACCOUNTS if a.username in ("hushi", "jieban")):
+            person = ctx.account_staff[account.username]
+            user = accounts.create_user(admin, {
+                "username": account.username, "password_is_final": True, "display_name": person.name,
+                "role": account.role.value, "department_id": ctx.departments[person.department],
+                "staff_id": person.id}, account.password)
+            ctx.users[account.username] = user.id
+            self.logins[person.id] = (account.username, account.password)
+        self.refresh_staff()
+        self._add_accounts([p for book in self.books for p in self._staff[book] if p.on_duty])
+
+    def ensure_accounts(self, plans: list[Plan]) -> None:
+        """Accounts for the nurses (doctors) of ``plans`` who have none yet (newcomers)."""
+        if not self.logins:
+            self.open_accounts()
+        self._add_accounts([p for plan in plans for p in (plan.outgoing, plan.receiver) if p])
+
+    def _add_accounts(self, staff: list[DemoPerson]) -> None:
+        """Accounts for those of ``staff`` who have none, in one batch (one audit row)."""
+        people = {p.id: p for p in staff if p.id not in self.logins}
+        if not people:
+            return
+        ctx = self.ctx
+        numbers = dict(ctx.db.query("SELECT id, employee_no FROM staff WHERE id IN (%s)" % ",".join("?" * len(people)),
+                                    list(people)))
+        rows = [{"username": numbers[i].lower(), "display_name": p.name, "role": Role.CLINICIAN.value,
+                 "department_id": ctx.departments[p.department], "staff_id": i} for i, p in sorted(people.items())]
+        bulk.insert_staff_accounts(ctx.db, rows, self._password, ctx.session.stamp())
+        audit.record(ctx.session, "create", "user", uid=f"demo-accounts:{ctx.clock.today()}",
+                     label=f"病区护士、科室医师账户 {len(rows)} 个（演示数据批量生成）", after={
+                         "username": "、".join(r["username"] for r in rows), "role": Role.CLINICIAN.label,
+                         "department_id": "、".join(dict.fromkeys(p.department for p in people.values()))})
+        for row in rows:
+            self.logins[row["staff_id"]] = (row["username"], self._password)
+
+    def session_of(self, person: DemoPerson) -> Session:
+        """The nurse (doctor) logged in with her own account (at her first step of the period)."""
+        if person.id not in self._sessions:
+            from desktop_app.accounts.service import authenticate
+
+            username, password = self.logins[person.id]
+            actor = authenticate(self.ctx.db, username, password, self.ctx.clock).actor
+            self._sessions[person.id] = Session(self.ctx.db, actor, self.ctx.clock)
+        return self._sessions[person.id]
+
+    def sign_receive(self, writer: Session, report_id: int, person: DemoPerson) -> None:
+        """The receiver signs on the outgoing nurse's computer with her account and password."""
+        username, password = self.logins[person.id]
+        handover.sign_receive(writer, report_id, username, password)
 
     # -- patients
 
@@ -872,8 +968,6 @@ class _Hospital:
                     ends + dt.timedelta(minutes=_ri(r, 35, 140) if late else _ri(r, 2, 24)), RECEIVED, self.uid())
         if kind == NURSE and any(e["bed"].startswith("加") for e in entries) and r.random() < 0.4:
             plan.notes = "病区床位紧张，有加床，已报告护士长。"
-        if state == "handed":  # the demo accounts hushi (she handed over) and jieban (she is to receive)
-            self.ctx.account_staff.update(hushi=outgoing, jieban=receiver)
         if stuck or state == "handed":
             plan.status, plan.receiver, plan.receiving_at = HANDED, None, None
         elif state == "draft":
@@ -1094,7 +1188,7 @@ class _Hospital:
         self.refresh_staff()
         totals: dict[tuple[str, str], list[int]] = {}
         reports, entries = [], []
-        next_id = repo.next_report_id(db)
+        next_id = bulk.next_report_id(db)
         day = first
         while day <= last:
             for plan in self.plans(self.simulate(day)):
@@ -1109,7 +1203,7 @@ class _Hospital:
                 t[4] += sum(1 for x in plan.entries if "_at" in x)
                 next_id += 1
             if len(reports) > 5000 or day == last:
-                repo.insert_history(db, reports, entries)
+                bulk.insert_handover_history(db, reports, entries)
                 reports, entries = [], []
             day += dt.timedelta(days=1)
         for (department, kind), (n, handed, rows, grade4, bedside) in totals.items():
@@ -1190,6 +1284,7 @@ class _Hospital:
         next morning (the day's other events have run: this is the last event of the day)."""
         self.refresh_staff()
         plans = self.plans(self.simulate(day), until=self.ctx.now)
+        self.ensure_accounts(plans)
         self._scenarios(day, plans)
         for plan in plans:
             self._live(plan)
@@ -1203,7 +1298,9 @@ class _Hospital:
         ctx.clock.current = max(dt.datetime.fromisoformat(last), dt.datetime.combine(ctx.today, dt.time()))
         if ctx.now >= dt.datetime.combine(ctx.today, dt.time(8)):
             self.refresh_staff()
-            for plan in self.plans(self.simulate(ctx.today), until=ctx.now):
+            plans = self.plans(self.simulate(ctx.today), until=ctx.now)
+            self.ensure_accounts(plans)
+            for plan in plans:
                 self._live(plan)
         self.run_actions(ctx.now)
         self.actions.clear()
@@ -1233,14 +1330,18 @@ class _Hospital:
                 plan.scenario = "addendum"
 
     def _live(self, plan: Plan) -> None:
-        ctx, r = self.ctx, self.rng
-        writer = ctx.person_session(plan.outgoing, Role.CLINICIAN)
+        r = self.rng
+        outgoing, receiver = plan.outgoing, plan.receiver
+
+        def writer() -> Session:  # she logs in at her first step of the period
+            return self.session_of(outgoing)
+
         done: dict = {}
         entries = [{k: v for k, v in e.items() if not k.startswith("_")} for e in plan.entries]
 
         def create() -> None:
             census = {k: v for k, v in plan.census.items() if k != "原有"}  # 原有 is carried over by the service
-            report = handover.create_report(writer, plan.department_id, plan.day, plan.shift.name, plan.kind, {
+            report = handover.create_report(writer(), plan.department_id, plan.day, plan.shift.name, plan.kind, {
                 "census": census, "entries": entries, "items": plan.items, "notes": plan.notes})
             if report.census["原有"] != plan.census["原有"]:
                 raise RuntimeError(f"演示数据：{report.title} 的原有 {report.census['原有']} 与模拟的 "
@@ -1252,30 +1353,26 @@ class _Hospital:
             return
         for e in plan.entries:
             if "_at" in e:
-                self.at(e["_at"], lambda e=e: handover.record_bedside(writer, done["id"], e["uid"], e["_at"],
-                                                                       e["_evidence"]))
-        self.at(plan.outgoing_at, lambda: handover.sign_outgoing(writer, done["id"]))
-        if plan.receiver is None:
+                self.at(e["_at"], lambda e=e: handover.record_bedside(writer(), done["id"], e["uid"], e["_at"],
+                                                                         e["_evidence"]))
+        self.at(plan.outgoing_at, lambda: handover.sign_outgoing(writer(), done["id"]))
+        if receiver is None:
             return
-        reader = ctx.person_session(plan.receiver, Role.CLINICIAN)
-
-        def receive() -> None:
-            row = handover._ready_to_receive(reader, done["id"])
-            handover._receive(reader, row, reader.actor)
-
         if plan.scenario == "return":
-            self._send_back(plan, writer, reader, entries, done)
-        self.at(plan.receiving_at, receive)
+            self._send_back(plan, writer, receiver, entries, done)
+        self.at(plan.receiving_at, lambda: self.sign_receive(writer(), done["id"], receiver))
         if plan.scenario == "addendum":
             if plan.entries:
                 text = r.choice(ADDENDA).format(bed=r.choice(plan.entries)["bed"], s=_ri(r, 110, 150), d=_ri(r, 65, 90))
             else:
                 text = "补记：交班时漏记除颤仪充放电检查，已于交班后补做并登记，结果正常。"
             self.at(plan.receiving_at + dt.timedelta(minutes=_ri(r, 90, 600)),
-                    lambda: handover.add_addendum(writer, done["id"], text))
+                    lambda: handover.add_addendum(writer(), done["id"], text))
 
-    def _send_back(self, plan: Plan, writer, reader, entries: list[dict], done: dict) -> None:
-        """The receiver refuses (七不接) and the outgoing nurse corrects and signs again."""
+    def _send_back(self, plan: Plan, writer: Callable[[], Session], receiver: DemoPerson, entries: list[dict],
+                   done: dict) -> None:
+        """The receiver refuses (七不接, logged in with her account) and the outgoing nurse corrects
+        and signs again."""
         r = self.rng
         ends = plan.ends
         counted = [i for i in plan.items if i["expected"] and i["expected"] > 1 and i["count"] == i["expected"]]
@@ -1294,9 +1391,10 @@ class _Hospital:
             changes = {"items": items}
         else:
             return
-        self.at(ends + dt.timedelta(minutes=4), lambda: handover.return_to_draft(reader, done["id"], reason))
-        self.at(ends + dt.timedelta(minutes=9), lambda: handover.save_draft(writer, done["id"], changes))
-        self.at(ends + dt.timedelta(minutes=11), lambda: handover.sign_outgoing(writer, done["id"]))
+        self.at(ends + dt.timedelta(minutes=4), lambda: handover.return_to_draft(self.session_of(receiver), done["id"],
+                                                                                  reason))
+        self.at(ends + dt.timedelta(minutes=9), lambda: handover.save_draft(writer(), done["id"], changes))
+        self.at(ends + dt.timedelta(minutes=11), lambda: handover.sign_outgoing(writer(), done["id"]))
         plan.receiving_at = ends + dt.timedelta(minutes=_ri(r, 14, 22))
 
 

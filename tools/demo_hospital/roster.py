@@ -7,7 +7,7 @@ do it (the builder's scheduler sets the clock):
   department's 一线, the systems' 二线 and 三线听班, every ward's 护理夜班, 医技 duty), their shifts
   and rotation lists, enters the 总值班岗前培训 sessions of the last two years with their passed
   exams for everyone on a 总值班 rotation (training records, see
-  :func:`desktop_app.demo.training.duty_training`) and the mobile number of anyone on a rotation
+  :func:`tools.demo_hospital.training.duty_training`) and the mobile number of anyone on a rotation
   who had none (through the people service, so the audit log has it); whoever joins a 总值班
   rotation later is trained and examined a few days before the month is planned;
 * around the 20th–25th of every month the planners build next month: 医务科 the doctors', 总值班
@@ -54,7 +54,7 @@ from desktop_app.roster.models import (
 from desktop_app.session import Session
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 # ----------------------------------------------------------------------------- posts
 
@@ -311,7 +311,7 @@ class _RosterHistory:
         through the training services; the roster's qualification check reads the passed assessments).
         On the first day each takes the session of the chosen day (or the first one after they were
         hired); later, the month's newcomers have one session together a few days before planning."""
-        from desktop_app.demo.training import duty_training
+        from tools.demo_hospital.training import duty_training
 
         if not batch:
             return
@@ -355,7 +355,7 @@ class _RosterHistory:
     def _reachable(self) -> None:
         """Everyone on a rotation has a mobile number on record (值班期间保持通讯畅通): the planner
         asks for the missing ones and enters them."""
-        from desktop_app.demo.hospital import (
+        from tools.demo_hospital.hospital import (
             MOBILE_PREFIXES,  # hospital.py imports this module
         )
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.clock import FixedClock
-from desktop_app.demo import hospital as demo
 from tests.conftest import TODAY
+from tools.demo_hospital import hospital as demo
 
 
 @pytest.fixture(scope="session")

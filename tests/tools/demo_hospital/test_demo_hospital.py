@@ -12,16 +12,16 @@ from pypinyin import Style, lazy_pinyin
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.service import authenticate
-from desktop_app.cli import main
 from desktop_app.clock import FixedClock
-from desktop_app.demo import hospital as demo
-from desktop_app.demo.names import NameGenerator
 from desktop_app.people import repo as people_repo
 from desktop_app.people import service as people
 from desktop_app.people.models import NON_REGISTERED_REASONS, STAFF_FIELD_LABELS, category_of_title
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.storage.database import open_database
 from tests.conftest import TODAY
+from tools.demo_hospital import hospital as demo
+from tools.demo_hospital.__main__ import main
+from tools.demo_hospital.names import NameGenerator
 
 
 def _build(path: Path, **kwargs):
@@ -233,14 +233,14 @@ def test_years_out_of_range_is_refused(tmp_path):
 
 def test_command_builds_then_if_missing_leaves_the_file_alone(tmp_path, capsys):
     path = tmp_path / "qledger.db"
-    assert main(["--db", str(path), "demo"]) == 0
+    assert main(["--db", str(path)]) == 0
     out = capsys.readouterr().out
     assert "青山县人民医院" in out and "zhikong" in out and "Demo2026" in out
     before = (path.read_bytes(), path.stat().st_mtime_ns)
 
-    assert main(["demo", "--db", str(path), "--if-missing"]) == 0
+    assert main(["--db", str(path), "--if-missing"]) == 0
     assert "已存在" in capsys.readouterr().out
-    assert main(["demo", "--db", str(path)]) == 1
+    assert main(["--db", str(path)]) == 1
     assert "--force" in capsys.readouterr().err
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
@@ -251,5 +251,5 @@ def test_command_uses_the_default_database_path(monkeypatch, tmp_path):
     target = tmp_path / "default.db"
     target.write_bytes(b"x")
     monkeypatch.setattr(paths, "default_db_path", lambda: target)
-    assert main(["demo", "--if-missing"]) == 0
+    assert main(["--if-missing"]) == 0
     assert target.read_bytes() == b"x"

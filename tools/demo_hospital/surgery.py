@@ -3,7 +3,7 @@ operations logs imported from the HIS every month.
 
 What happens
 ------------
-* The catalogue (:mod:`desktop_app.demo.surgery_data`: about 300 procedures of 普外、骨科、泌尿外科、
+* The catalogue (:mod:`tools.demo_hospital.surgery_data`: about 300 procedures of 普外、骨科、泌尿外科、
   神经外科、胸外科、妇产科、眼科、耳鼻咽喉科、口腔科, 心内介入, 消化内镜 and 支气管镜, with ICD-9-CM-3
   national clinical codes, grades, 限制类技术 as 四级, 日间手术 and 微创 flags) is entered on the first
   day as the version in force that year (approved and filed before). Every November 医务科 makes
@@ -35,9 +35,10 @@ What happens
 How it is written
 -----------------
 The rounds before the last :data:`RECENT_DAYS` days go in bulk
-(:func:`desktop_app.surgery.repo.insert_privilege_history`), each grant checked first with the
+(:func:`tools.demo_hospital.bulk.insert_privilege_history`), each grant checked first with the
 services' rules (``grant_refusal``, the catalogue in force, an approved assessment for 四级, the
-cycle), one audit row per round; the first catalogue version likewise (each procedure through
+cycle), one audit row per round; the first catalogue version likewise
+(:func:`~tools.demo_hospital.bulk.insert_approved_catalogue`, each procedure through
 ``clean_procedure``), one audit row. Everything else — later versions, approvals and filings, the
 recent rounds and today's scenarios, every operations log — goes through the services.
 
@@ -56,7 +57,6 @@ from typing import TYPE_CHECKING
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
-from desktop_app.demo.surgery_data import ADJUSTMENTS, CATALOGUE
 from desktop_app.people.models import title_rank
 from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import operations, privileges, repo
@@ -68,9 +68,11 @@ from desktop_app.surgery.models import (
     SUSPENDED,
     VALID,
 )
+from tools.demo_hospital import bulk
+from tools.demo_hospital.surgery_data import ADJUSTMENTS, CATALOGUE
 
 if TYPE_CHECKING:  # hospital.py imports this module for its STEPS
-    from desktop_app.demo.hospital import DemoContext, DemoPerson
+    from tools.demo_hospital.hospital import DemoContext, DemoPerson
 
 RECENT_DAYS = 60
 COMMITTEE = "医疗质量与安全管理委员会"
@@ -176,12 +178,11 @@ class _Surgery:
             rows.append(clean)
         year = self.y0
         now = ctx.session.stamp()
-        cat_id = repo.insert_catalogue(db, {"name": f"手术分级管理目录（{year} 年版）", "effective_date": f"{year}-01-01",
-                                            "notes": "依据《医疗机构手术分级管理办法》和省级手术分级参考目录制定"},
-                                       ctx.session.actor.display_name, now)
-        repo.insert_procedures(db, cat_id, rows)
-        repo.update_catalogue(db, cat_id, {"status": APPROVED, "approved_by": COMMITTEE, "approved_on": f"{year - 1}-12-12",
-                                           "filed": 1, "filed_on": f"{year}-01-10"}, now)
+        cat_id = bulk.insert_approved_catalogue(db, {
+            "name": f"手术分级管理目录（{year} 年版）", "effective_date": f"{year}-01-01",
+            "notes": "依据《医疗机构手术分级管理办法》和省级手术分级参考目录制定", "status": APPROVED, "approved_by": COMMITTEE,
+            "approved_on": f"{year - 1}-12-12", "filed": 1, "filed_on": f"{year}-01-10"}, rows,
+            ctx.session.actor.display_name, now)
         created = repo.catalogue(db, cat_id)
         audit.record(ctx.session, "create", "surgery_catalogue", uid=created.uid, label=created.name, after={
             "name": created.name, "effective_date": created.effective_date, "status": created.status,
@@ -456,7 +457,7 @@ class _Surgery:
     def _bulk_round(self, dept: str, year: int, plans: list[dict], first: bool, label: str = "年度手术授权再评估",
                     cancels: list[tuple] = ()) -> None:
         ctx, db = self.ctx, self.ctx.db
-        a_id, g_id = repo.next_history_ids(db)
+        a_id, g_id = bulk.next_privilege_ids(db)
         assessments, grants = [], []
         ended = [("取消", on.isoformat(), reason, grant.id) for grant, on, reason in cancels]
         by = ctx.session.actor.display_name
@@ -497,7 +498,7 @@ class _Surgery:
                         ended.append((status, on, reason, g.id))
                         counts["ended"] += 1
             a_id += 1
-        repo.insert_privilege_history(db, assessments, grants, ended)
+        bulk.insert_privilege_history(db, assessments, grants, ended)
         what = "启用本程序前最近一次" if first else f"{year} 年"
         audit.record(ctx.session, "create", "privilege_assessment",
                      uid=f"demo-surgery-history:round:{dept}:{year}:{label}", label=f"{dept}{what}{label}（演示数据批量生成）", after={
@@ -534,7 +535,7 @@ class _Surgery:
         reason = "退休，手术授权终止" if note == "退休" else "离岗，手术授权终止"
         if today < self.recent_from:
             ended = [("取消", today.isoformat(), reason, g.id) for g in held]
-            repo.insert_privilege_history(self.ctx.db, [], [], ended)
+            bulk.insert_privilege_history(self.ctx.db, [], [], ended)
             audit.record(self.ctx.session, "update", "surgeon_privilege", uid=f"demo-surgery-history:left:{person.id}",
                          label=f"{person.name} 手术授权终止 {len(held)} 项（演示数据批量生成）",
                          after={"surgeon": person.name, "status": "取消", "reason": reason})

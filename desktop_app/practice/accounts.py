@@ -1,10 +1,17 @@
-"""The demo database's logins and how to tell a demo database — kept apart from the builder so the
-login dialog can list them without importing the whole demo hospital."""
+"""The demo databases' logins and how to tell a demo database — kept apart from the builders so the
+login dialog can list them without importing a hospital builder.
+
+Both demo databases have these accounts: the practice hospital that ships with the program
+(:mod:`desktop_app.practice.hospital`, ``qledger demo``) and the multi-year simulator kept beside the
+source tree for development (``python -m tools.demo_hospital``)."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from pathlib import Path
 from typing import NamedTuple
 
+from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
 
 DEMO_PASSWORD = "Demo2026"
@@ -33,9 +40,33 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
 
 
 def demo_info(db) -> dict | None:
-    """``{"seed", "years", "built_for"}`` when the open database is a demo database, else None.
+    """What :func:`finish_demo` recorded when the open database is a demo database, else None: the
+    practice hospital's ``{"built_for"}``, the simulator's ``{"seed", "years", "built_for"}``.
 
     The login dialog shows :data:`DEMO_ACCOUNTS` only for a demo database.
     """
     raw = db.scalar("SELECT value FROM meta WHERE key = 'demo'")
     return json.loads(raw) if raw else None
+
+
+def is_demo_file(path: Path) -> bool:
+    """Whether the file ``path`` is a demo database (read only, without opening it as the program
+    would: an older file must not be upgraded just to ask)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT 1 FROM meta WHERE key = 'demo'").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def finish_demo(session, info: dict, label: str) -> None:
+    """A demo builder's last write: the marker :func:`demo_info` reads (audited), then the write-ahead
+    log folded into the file, so the builder can close it and rename it into place."""
+    db = session.db
+    with db.transaction():
+        db.execute("INSERT INTO meta (key, value) VALUES ('demo', ?)", (json.dumps(info),))
+        audit.record(session, "create", "database", label=label, after=info)
+    db.execute("PRAGMA journal_mode = DELETE")

@@ -11,7 +11,6 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.service import authenticate
 from desktop_app.clock import FixedClock
-from desktop_app.demo import hospital as demo
 from desktop_app.ledger import inspections
 from desktop_app.ledger import service as ledger
 from desktop_app.ledger.models import (
@@ -24,6 +23,7 @@ from desktop_app.ledger.models import (
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.storage.database import open_database
 from tests.conftest import TODAY
+from tools.demo_hospital import hospital as demo
 
 TODAY_ISO = TODAY.date().isoformat()
 NOW_STAMP = TODAY.strftime("%Y-%m-%d %H:%M:%S")
