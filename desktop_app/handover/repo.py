@@ -210,20 +210,22 @@ def replace_entries(db, report_id: int, rows: list[dict]) -> None:
     bedside photos), kept ones are updated (their bedside records stay), new ones are added. A uid
     that belongs to another report's entry is left alone there and not added here."""
     rows = list({r["uid"]: r for r in rows}.values())  # a uid given twice: its last values, as an upsert would
-    keep = [r["uid"] for r in rows]
-    kept, params = tables.in_list("uid", keep)
-    db.execute(f"DELETE FROM handover_entries WHERE report_id = ? AND NOT {kept}", [report_id, *params])
-    kept, params = tables.in_list("entry_uid", keep)
-    db.execute(f"DELETE FROM handover_attachments WHERE report_id = ? AND NOT {kept}", [report_id, *params])
-    existing, params = tables.in_list("uid", keep)
-    owner = {r[0]: r[1] for r in db.query(f"SELECT uid, report_id FROM handover_entries WHERE {existing}", params)}
+    keep = {r["uid"] for r in rows}
+    mine = {r[0] for r in db.tuples("SELECT uid FROM handover_entries WHERE report_id = ?", (report_id,))}
+    for uid in mine - keep:
+        tables.delete(db, "handover_entries", {"report_id": report_id, "uid": uid})
+    for (uid,) in db.tuples("SELECT DISTINCT entry_uid FROM handover_attachments WHERE report_id = ?", (report_id,)):
+        if uid not in keep:
+            tables.delete(db, "handover_attachments", {"report_id": report_id, "entry_uid": uid})
+    clause, params = tables.in_list("uid", sorted(keep - mine))
+    elsewhere = {r[0] for r in db.tuples("SELECT uid FROM handover_entries WHERE " + clause, params)}
     new = []
     for r in rows:
         values = {c: r[c] for c in _ENTRY_COLS}
-        if r["uid"] not in owner:
-            new.append([r["uid"], report_id, *values.values()])
-        elif owner[r["uid"]] == report_id:
+        if r["uid"] in mine:
             tables.update(db, "handover_entries", {"uid": r["uid"], "report_id": report_id}, values)
+        elif r["uid"] not in elsewhere:
+            new.append([r["uid"], report_id, *values.values()])
     if new:
         tables.insert_many(db, "handover_entries", ("uid", "report_id", *_ENTRY_COLS), new)
 
