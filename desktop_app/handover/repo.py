@@ -154,6 +154,8 @@ def list_rows(db, *, kind: str, departments: set[int] | None, first: str, last: 
 
 
 def _in_departments(departments: set[int]) -> tuple[str, list]:
+    if len(departments) == 1:  # a nurse's ward, or the ward picked: the unique index gives the order too
+        return "r.department_id = ?", [*departments]
     return tables.in_list("r.department_id", sorted(departments))
 
 
