@@ -128,11 +128,13 @@ _DEPT_KIND = {NURSE: "护理单元", DOCTOR: "临床"}
 
 
 def viewing(*targets):
+    """Looking at the book: 院领导 and 只读 reach every ward too (names hidden, see names_visible)."""
     return ward_scope(*targets, all_perm=HANDOVER_ALL, all_roles={Role.LEADER, Role.READONLY}, doing="查看",
-                what="交接班记录")
+                      what="交接班记录")
 
 
 def writing(*targets):
+    """Writing, signing and setting up the book: one's own wards (质控/护理部: every ward)."""
     return ward_scope(*targets, all_perm=HANDOVER_ALL, doing="书写", what="交接班记录")
 
 

@@ -48,7 +48,7 @@ class BedsideDialog(QDialog):
         self.at.setCalendarPopup(True)
         self.form.add(F["bedside_at"], self.at, required=True)
         self.evidence = self.form.add(F["evidence"], line_edit(entry.bedside_evidence or "", "如：床旁交接记录单第 12 页",
-                                                      max_length=200),
+                                                               max_length=200),
                                       hint="纸质床旁交接记录的出处，或附上照片（二者至少其一）。")
         photo_row = QWidget()
         row = QHBoxLayout(photo_row)
