@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from desktop_app.errors import Finding
-from desktop_app.handover.models import CENSUS_FIELDS, CENSUS_IN, CENSUS_OUT
+from desktop_app.handover.models import CENSUS, CENSUS_FIELDS, CENSUS_IN, CENSUS_OUT
 
 
 def parse_count(value) -> int | None:
@@ -57,19 +57,18 @@ def current_formula(values: dict) -> str | None:
 
 def census_findings(values: dict) -> list[Finding]:
     """Every problem of the census row, each naming its field (empty: it adds up)."""
-    findings = [Finding(msg, field=name) for name in CENSUS_FIELDS if (msg := _problem(values.get(name)))]
+    findings = [CENSUS.finding(name, msg) for name in CENSUS_FIELDS if (msg := _problem(values.get(name)))]
     want = expected_current(values)
     have = parse_count(values.get("现有"))
     if want is not None and want < 0:
-        findings.append(Finding(f"离开的人数比原有与新来的人数之和还多（算得 {want}），请核对出院、转出、死亡。",
-                                field="现有"))
+        findings.append(CENSUS.finding("现有", f"离开的人数比原有与新来的人数之和还多（算得 {want}），请核对出院、转出、死亡。"))
     elif want is not None and have is not None and want != have:
-        findings.append(Finding(f"{current_formula(values)}，现填 {have}。", field="现有"))
+        findings.append(CENSUS.finding("现有", f"{current_formula(values)}，现填 {have}。"))
     if have is not None:
         for name in ("病危", "病重", "一级护理"):
             n = parse_count(values.get(name))
             if n is not None and n > have:
-                findings.append(Finding(f"{name} {n} 人多于现有 {have} 人。", field=name))
+                findings.append(CENSUS.finding(name, f"{name} {n} 人多于现有 {have} 人。"))
     return findings
 
 

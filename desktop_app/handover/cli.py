@@ -21,17 +21,17 @@ KINDS = ("nurse", "doctor")
 def _ward_id(session, name: str, kind: str) -> int:
     """The ward (kind doctor: the clinical department) called ``name``, or a message listing them."""
     from desktop_app import errors
+    from desktop_app.handover import repo
     from desktop_app.handover.service import _DEPT_KIND
 
     name = name.strip()
     label = "病区" if kind == "nurse" else "科室"
-    rows = session.db.query("SELECT id, name FROM departments WHERE kind = ? ORDER BY sort_order, name",
-                            (_DEPT_KIND[kind],))
+    rows = repo.departments_of_kind(session.db, _DEPT_KIND[kind], active_only=False)
     found = next((r["id"] for r in rows if r["name"] == name), None)
     if found is not None:
         return found
     known = "、".join(r["name"] for r in rows) or "（无）"
-    other = session.db.scalar("SELECT kind FROM departments WHERE name = ?", (name,))
+    other = repo.kind_of_department_named(session.db, name)
     if other is not None:
         hint = "；医师交接班请加 --kind doctor" if kind == "nurse" else ""
         raise errors.UserError(f"“{name}”是{other}科室，不是{_DEPT_KIND[kind]}{hint}。"

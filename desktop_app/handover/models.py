@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from desktop_app.fields import Field, Fields
+
 NURSE, DOCTOR = "nurse", "doctor"
 KIND_LABELS = {NURSE: "护理交接班", DOCTOR: "医师交接班"}
 KIND_CATEGORY = {NURSE: "护士", DOCTOR: "医师"}  # whose staff category may sign
@@ -18,6 +20,9 @@ DRAFT, HANDED, RECEIVED = "草稿", "已交班", "已接班"
 
 # Census columns in the order of the paper book (病区交班报告).
 CENSUS_FIELDS = ("原有", "入院", "转入", "出院", "转出", "死亡", "现有", "手术", "分娩", "病危", "病重", "一级护理")
+# Their keys are the names themselves: they are the keys of a report's census as stored (census_json)
+# and as services take it ({"原有": 40, …}).
+CENSUS = Fields(*(Field(name, name, kind="number", align="right") for name in CENSUS_FIELDS))
 CENSUS_IN = ("入院", "转入")
 CENSUS_OUT = ("出院", "转出", "死亡")
 
@@ -46,6 +51,50 @@ DEFAULT_CHECKLIST = {
             {"name": "贵重器械（监护仪）", "expected": None}, {"name": "病历", "expected": None}],
     DOCTOR: [{"name": "危急值处理", "expected": None}, {"name": "待完成会诊", "expected": None}],
 }
+
+
+# A report, its template and the steps taken on it, as forms, validation messages and the audit log
+# name them (the audit log's "handover" rows use these keys).
+HANDOVER_FIELDS = Fields(
+    Field("kind", "类别"),                # 护理交接班 / 医师交接班
+    Field("department_id", "病区"),
+    Field("date", "日期"),
+    Field("shift", "班次"),               # the report's shift
+    Field("status", "状态"),
+    Field("census", "病人动态"),
+    Field("entries", "患者交班内容"),
+    Field("items", "交接物品"),
+    Field("notes", "备注"),
+    Field("outgoing", "交班人"),          # the outgoing signature: name and time
+    Field("receiving", "接班人"),         # the receiving signature
+    Field("username", "接班人账户"),      # the receiver's account, typed on the same PC
+    Field("password", "密码"),
+    Field("bedside", "床旁交接"),
+    Field("bedside_at", "床旁交接时间"),
+    Field("evidence", "佐证"),            # the bedside handover's paper record
+    Field("photo", "附件"),               # … or its photo
+    Field("addendum", "补记"),
+    Field("reason", "退回原因"),
+    Field("shifts", "班次"),              # a template's shift pattern
+    Field("checklist", "交接物品"),       # a template's items handed over at every shift
+)
+
+# A patient entry (患者交班), as the editor and the validation messages name its fields.
+ENTRY_FIELDS = Fields(
+    Field("category", "类别"),
+    Field("bed", "床号"),
+    Field("patient_name", "姓名"),
+    Field("diagnosis", "诊断"),
+    Field("marks", "标记"),
+    Field("event_time", "时间"),
+    Field("place", "去向/来源"),
+    Field("operation", "手术名称"),
+    Field("situation", "现状"),
+    Field("background", "背景"),
+    Field("assessment", "评估"),
+    Field("recommendation", "建议"),
+    Field("carried_from", "接续上一班"),
+)
 
 
 def minutes(hhmm: str) -> int:
@@ -94,6 +143,16 @@ class Template:
     shifts: tuple[Shift, ...]
     checklist: tuple[dict, ...]   # {"name", "expected"}
     configured: bool              # False: the defaults, not yet saved
+    id: int | None = None         # the saved template's row (None: the defaults)
+
+    @property
+    def uid(self) -> str:
+        """The template's name in the audit log (one per ward and kind)."""
+        return f"template:{self.department_id}:{self.kind}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.department_name}{KIND_LABELS[self.kind]}模板"
 
     def shift(self, which: int | str) -> Shift | None:
         return next((s for s in self.shifts if s.order == which or s.name == which), None)

@@ -1,4 +1,8 @@
-"""SQL for handover templates, reports, entries, attachments and addenda. No rules here."""
+"""SQL for handover templates, reports, entries, attachments and addenda, and what the handover
+book reads of departments and staff. No rules here.
+
+Rows are written through :mod:`desktop_app.storage.tables`; lists of ids go in with
+``tables.in_list``. One SQLite function remains, in :func:`report_counts` (see there)."""
 from __future__ import annotations
 
 import json
@@ -11,31 +15,73 @@ from desktop_app.handover.models import (
     ReportRow,
     entry_sort_key,
 )
+from desktop_app.storage import tables
 
 _REPORT_SQL = ("SELECT r.*, d.name AS department_name FROM handover_reports r"
                " JOIN departments d ON d.id = r.department_id")
 
 
-def template_row(db, department_id: int, kind: str):
-    return db.query_one("SELECT * FROM handover_templates WHERE department_id = ? AND kind = ?", (department_id, kind))
-
-
-def save_template(db, department_id: int, kind: str, shifts: list[dict], checklist: list[dict], now: str) -> None:
-    db.execute(
-        "INSERT INTO handover_templates (department_id, kind, shifts_json, checklist_json, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(department_id, kind) DO UPDATE SET shifts_json = excluded.shifts_json,"
-        " checklist_json = excluded.checklist_json, updated_at = excluded.updated_at",
-        (department_id, kind, json.dumps(shifts, ensure_ascii=False), json.dumps(checklist, ensure_ascii=False), now))
+# ----------------------------------------------------------------------------- departments and signers
 
 
 def department(db, department_id: int):
     return db.query_one("SELECT id, name, kind, parent_id, active FROM departments WHERE id = ?", (department_id,))
 
 
+def departments(db):
+    """Every department (id, name, kind, active), in the department list's order."""
+    return db.query("SELECT id, name, kind, active FROM departments ORDER BY sort_order, name")
+
+
+def departments_of_kind(db, kind: str, *, active_only: bool = True):
+    """(id, name) of the departments of one kind (护理单元, 临床), in the department list's order."""
+    where = " AND active = 1" if active_only else ""
+    return db.query("SELECT id, name FROM departments WHERE kind = ?" + where + " ORDER BY sort_order, name", (kind,))
+
+
+def kind_of_department_named(db, name: str) -> str | None:
+    return db.scalar("SELECT kind FROM departments WHERE name = ?", (name,))
+
+
+def signer(db, staff_id: int):
+    """What decides whether a staff member may sign a ward's report: name, category, department, on duty."""
+    return db.query_one("SELECT s.name, s.category, s.department_id, s.on_duty, d.name AS dept FROM staff s"
+                        " JOIN departments d ON d.id = s.department_id WHERE s.id = ?", (staff_id,))
+
+
+def staff_name(db, staff_id: int | None) -> str | None:
+    return db.scalar("SELECT name FROM staff WHERE id = ?", (staff_id,))
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+def template_row(db, department_id: int, kind: str):
+    return db.query_one("SELECT * FROM handover_templates WHERE department_id = ? AND kind = ?", (department_id, kind))
+
+
+def template_key(db, template_id: int) -> tuple[int, str] | None:
+    """(department, kind) of a saved template."""
+    row = db.query_one("SELECT department_id, kind FROM handover_templates WHERE id = ?", (template_id,))
+    return None if row is None else (row["department_id"], row["kind"])
+
+
+# ----------------------------------------------------------------------------- reports
+
+
 def _row(r) -> ReportRow:
     return ReportRow(r["id"], r["department_id"], r["department_name"], r["kind"], r["date"], r["shift_order"],
                      r["shift_name"], r["status"], bool(r["census_ok"]), r["outgoing_name"], r["outgoing_at"],
                      r["receiving_name"], r["receiving_at"])
+
+
+def department_of_report(db, report_id: int) -> int | None:
+    """The ward a report belongs to (what its scope is checked against)."""
+    return db.scalar("SELECT department_id FROM handover_reports WHERE id = ?", (report_id,))
+
+
+def status_of(db, report_id: int) -> str | None:
+    return db.scalar("SELECT status FROM handover_reports WHERE id = ?", (report_id,))
 
 
 def find_report_id(db, department_id: int, kind: str, date: str, shift_order: int) -> int | None:
@@ -52,6 +98,12 @@ def previous_report_row(db, department_id: int, kind: str, date: str, shift_orde
 
 def report_row(db, report_id: int):
     return db.query_one(_REPORT_SQL + " WHERE r.id = ?", (report_id,))
+
+
+def read_report(db, report_id: int) -> Report | None:
+    """The report with its entries and addenda (None: no such report)."""
+    row = report_row(db, report_id)
+    return None if row is None else report(db, row)
 
 
 def entries(db, report_id: int) -> list[Entry]:
@@ -101,11 +153,18 @@ def list_rows(db, *, kind: str, departments: set[int] | None, first: str, last: 
     return [_row(r) for r in db.query(sql, params)]
 
 
+def _in_departments(departments: set[int]) -> tuple[str, list]:
+    if len(departments) == 1:  # a nurse's ward, or the ward picked: the unique index gives the order too
+        return "r.department_id = ?", [*departments]
+    return tables.in_list("r.department_id", sorted(departments))
+
+
 def _list_where(kind: str, departments: set[int] | None, first: str, last: str, status: str | None):
     where, params = ["r.kind = ?", "r.date >= ?", "r.date <= ?"], [kind, first, last]
     if departments is not None:
-        where.append(f"r.department_id IN ({', '.join('?' * len(departments))})")
-        params += sorted(departments)
+        clause, more = _in_departments(departments)
+        where.append(clause)
+        params += more
     if status:
         where.append("r.status = ?")
         params.append(status)
@@ -133,22 +192,15 @@ def waiting_rows(db, kind: str, departments: set[int] | None) -> list[ReportRow]
     sql = _REPORT_SQL + " WHERE r.status <> '已接班' AND r.kind = ?"
     params: list = [kind]
     if departments is not None:
-        sql += f" AND r.department_id IN ({', '.join('?' * len(departments))})"
-        params += sorted(departments)
-    # "+r.date": sort the few open reports rather than walk the date index over every report
-    return [_row(r) for r in db.query(sql + " ORDER BY +r.date, r.shift_order", params)]
+        clause, more = _in_departments(departments)
+        sql += " AND " + clause
+        params += more
+    # "r.date || ''": sort the few open reports rather than walk the date index over every report
+    return [_row(r) for r in db.query(sql + " ORDER BY r.date || '', r.shift_order", params)]
 
 
-def insert_report(db, values: dict) -> int:
-    cols = list(values)
-    return db.execute(f"INSERT INTO handover_reports ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                      list(values.values())).lastrowid
-
-
-def update_report(db, report_id: int, values: dict) -> None:
-    db.execute(f"UPDATE handover_reports SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
-               [*values.values(), report_id])
-
+# ----------------------------------------------------------------------------- writing what belongs to a report
+# (the report's own row is written by desktop_app.records, through the service's entity)
 
 _ENTRY_COLS = ("category", "bed", "patient_name", "diagnosis", "marks", "event_time", "place", "operation",
                "situation", "background", "assessment", "recommendation", "grade4", "needs_bedside",
@@ -156,46 +208,59 @@ _ENTRY_COLS = ("category", "bed", "patient_name", "diagnosis", "marks", "event_t
 
 
 def replace_entries(db, report_id: int, rows: list[dict]) -> None:
-    """Upsert by uid; entries no longer present go (with their bedside photos). Bedside records stay."""
-    keep = [r["uid"] for r in rows]
-    marks = ", ".join("?" * len(keep))
-    db.execute(f"DELETE FROM handover_entries WHERE report_id = ? AND uid NOT IN ({marks})", [report_id, *keep])
-    db.execute(f"DELETE FROM handover_attachments WHERE report_id = ? AND entry_uid NOT IN ({marks})",
-               [report_id, *keep])
+    """The report's entries become ``rows``, matched by uid: entries no longer present go (with their
+    bedside photos), kept ones are updated (their bedside records stay), new ones are added. A uid
+    that belongs to another report's entry is left alone there and not added here."""
+    rows = list({r["uid"]: r for r in rows}.values())  # a uid given twice: its last values, as an upsert would
+    keep = {r["uid"] for r in rows}
+    mine = {r[0] for r in db.tuples("SELECT uid FROM handover_entries WHERE report_id = ?", (report_id,))}
+    for uid in mine - keep:
+        tables.delete(db, "handover_entries", {"report_id": report_id, "uid": uid})
+    for (uid,) in db.tuples("SELECT DISTINCT entry_uid FROM handover_attachments WHERE report_id = ?", (report_id,)):
+        if uid not in keep:
+            tables.delete(db, "handover_attachments", {"report_id": report_id, "entry_uid": uid})
+    clause, params = tables.in_list("uid", sorted(keep - mine))
+    elsewhere = {r[0] for r in db.tuples("SELECT uid FROM handover_entries WHERE " + clause, params)}
+    new = []
     for r in rows:
-        values = [r[c] for c in _ENTRY_COLS]
-        db.execute(
-            f"INSERT INTO handover_entries (uid, report_id, {', '.join(_ENTRY_COLS)})"
-            f" VALUES (?, ?, {', '.join('?' * len(_ENTRY_COLS))}) ON CONFLICT(uid) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in _ENTRY_COLS) + " WHERE report_id = excluded.report_id",
-            [r["uid"], report_id, *values])
+        values = {c: r[c] for c in _ENTRY_COLS}
+        if r["uid"] in mine:
+            tables.update(db, "handover_entries", {"uid": r["uid"], "report_id": report_id}, values)
+        elif r["uid"] not in elsewhere:
+            new.append([r["uid"], report_id, *values.values()])
+    if new:
+        tables.insert_many(db, "handover_entries", ("uid", "report_id", *_ENTRY_COLS), new)
 
 
 def set_bedside(db, report_id: int, uid: str, at: str, evidence: str | None, by: str) -> None:
-    db.execute("UPDATE handover_entries SET bedside_at = ?, bedside_evidence = ?, bedside_by = ?"
-               " WHERE report_id = ? AND uid = ?", (at, evidence, by, report_id, uid))
+    tables.update(db, "handover_entries", {"report_id": report_id, "uid": uid},
+                  {"bedside_at": at, "bedside_evidence": evidence, "bedside_by": by})
 
 
 def add_attachment(db, report_id: int, uid: str, name: str, kind: str, content: bytes, digest: str,
-                   by: str, at: str) -> None:
-    db.execute("INSERT INTO handover_attachments (report_id, entry_uid, file_name, kind, size, sha256, content,"
-               " added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               (report_id, uid, name, kind, len(content), digest, content, by, at))
+                   by: str, at: str) -> int:
+    return tables.insert(db, "handover_attachments", {
+        "report_id": report_id, "entry_uid": uid, "file_name": name, "kind": kind, "size": len(content),
+        "sha256": digest, "content": content, "added_by": by, "added_at": at})
 
 
-def add_addendum(db, report_id: int, text: str, author: str, user_id: int | None, at: str) -> None:
-    db.execute("INSERT INTO handover_addenda (report_id, text, author, user_id, added_at) VALUES (?, ?, ?, ?, ?)",
-               (report_id, text, author, user_id, at))
+def add_addendum(db, report_id: int, text: str, author: str, user_id: int | None, at: str) -> int:
+    return tables.insert(db, "handover_addenda", {"report_id": report_id, "text": text, "author": author,
+                                                  "user_id": user_id, "added_at": at})
 
 
 # ----------------------------------------------------------------------------- figures
 
 
 def report_counts(db, kind: str, first: str, last: str, grace_minutes: int) -> dict[int, tuple]:
-    """department -> (written, received, received on time, census errors)."""
-    rows = db.execute(
-        "SELECT department_id, count(*), sum(status = '已接班'),"
-        " sum(status = '已接班' AND receiving_at <= datetime(shift_ends_at, ?)), sum(census_ok = 0)"
+    """department -> (written, received, received on time, census errors).
+
+    ``datetime(shift_ends_at, '+N minutes')`` is SQLite's: on PostgreSQL it is
+    ``shift_ends_at::timestamp + N * interval '1 minute'`` (the stamps are 'YYYY-MM-DD HH:MM:SS' text)."""
+    rows = db.tuples(
+        "SELECT department_id, count(*), sum(CASE WHEN status = '已接班' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status = '已接班' AND receiving_at <= datetime(shift_ends_at, ?) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN census_ok = 0 THEN 1 ELSE 0 END)"
         " FROM handover_reports WHERE kind = ? AND date >= ? AND date <= ? GROUP BY department_id",
         (f"+{int(grace_minutes)} minutes", kind, first, last))
     return {r[0]: tuple(r[1:]) for r in rows}
@@ -208,12 +273,12 @@ def grade4_counts(db, kind: str, first: str, last: str) -> dict[int, tuple[int, 
     the day counts once (handed over at the bedside in any shift of the day), two grade-4 operations
     of one patient count twice.
     """
-    rows = db.execute(
+    rows = db.tuples(
         "SELECT department_id, count(*), sum(done) FROM ("
-        " SELECT r.department_id, max(e.bedside_at IS NOT NULL) AS done FROM handover_reports r"
-        " JOIN handover_entries e ON e.report_id = r.id AND e.grade4 = 1"
+        " SELECT r.department_id, max(CASE WHEN e.bedside_at IS NOT NULL THEN 1 ELSE 0 END) AS done"
+        " FROM handover_reports r JOIN handover_entries e ON e.report_id = r.id AND e.grade4 = 1"
         " WHERE r.kind = ? AND r.date >= ? AND r.date <= ?"
-        " GROUP BY r.department_id, r.date, e.bed, coalesce(e.operation, '')) GROUP BY department_id",
+        " GROUP BY r.department_id, r.date, e.bed, coalesce(e.operation, '')) AS operations GROUP BY department_id",
         (kind, first, last))
     return {r[0]: (r[1], r[2] or 0) for r in rows}
 

@@ -235,9 +235,9 @@ def _wards(session: Session, kind: str, department_id: int | None, with_reports:
     """The wards to print: those of the kind the user sees (doctors: departments with a template
     or a report in the period, as in the figures), or the one asked for."""
     db = session.db
-    allowed = service._departments(session, department_id)
+    allowed = service.within(session, department_id)
     out = []
-    for w in db.query("SELECT id, name, kind, active FROM departments ORDER BY sort_order, name"):
+    for w in repo.departments(db):
         if (allowed is not None and w["id"] not in allowed) or department_id not in (None, w["id"]):
             continue
         own_kind = w["kind"] == service._DEPT_KIND[kind] and w["active"]
@@ -247,7 +247,7 @@ def _wards(session: Session, kind: str, department_id: int | None, with_reports:
     return out
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=service.viewing(service.A_BOOK))
 def handover_snapshot(session: Session, kind: str, first, last, department_id: int | None = None) -> HandoverSnapshot:
     """Every report of ``first``–``last`` (handover days) of the wards this user sees, or of one
     ward, with every ended shift that has no report, and the period's figures."""
@@ -262,7 +262,7 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
     db = session.db
     if department_id is not None:
         service._template(db, department_id, kind)  # a ward of the right kind, or a message saying why not
-    reports = repo.printout_reports(db, kind=kind, departments=service._departments(session, department_id),
+    reports = repo.printout_reports(db, kind=kind, departments=service.within(session, department_id),
                                     first=a.isoformat(), last=b.isoformat())
     by_day: dict[tuple[int, str], list[Report]] = {}
     for r in reports:
@@ -289,7 +289,7 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
         books.append(WardBook(ward, name, visible, tuple(days)))
     profile = get_profile(db)
     scope = books[0].department_name if department_id is not None and books else "全院"
-    if department_id is None and service._visible(session) is not None:
+    if department_id is None and session.reach is not None:
         scope = "、".join(w.department_name for w in books) or "本病区"
     return HandoverSnapshot(
         hospital=profile.name if profile else "", kind=kind, first=a, last=b, scope=scope, wards=tuple(books),

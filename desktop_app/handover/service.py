@@ -53,6 +53,9 @@ names. A department head sees her department and the wards under it; a nurse or 
 ward of her staff record (a doctor: her department and the wards under it) — both with names. Other
 roles that may view (院领导, 只读) see every ward with names masked (``mask_name``: 张三 → 张*); a
 user without a staff record sees no ward. Writing follows the same scopes, without the 院领导/只读 rows.
+Each action declares this as its ``ward`` scope (:data:`VIEWING`, :func:`viewing`, :func:`writing`;
+see desktop_app/accounts/scope.py): a call naming another ward's report or department is refused
+before it runs, and lists read ``session.reach``.
 """
 from __future__ import annotations
 
@@ -61,11 +64,13 @@ import hashlib
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app import errors
-from desktop_app.accounts import audit
+from desktop_app import errors, records
 from desktop_app.accounts.permissions import Role, action, has_permission
+from desktop_app.accounts.scope import Target, on, own_departments
+from desktop_app.accounts.scope import ward as ward_scope
 from desktop_app.clock import stamp
 from desktop_app.errors import Finding
 from desktop_app.handover import repo
@@ -81,8 +86,10 @@ from desktop_app.handover.models import (
     DEFAULT_SHIFTS,
     DOCTOR,
     DRAFT,
+    ENTRY_FIELDS,
     GRADE4,
     HANDED,
+    HANDOVER_FIELDS,
     KIND_CATEGORY,
     KIND_LABELS,
     LEFT,
@@ -105,10 +112,8 @@ from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
 
-audit.register_entity("handover", "交接班记录", {
-    "status": "状态", "census": "病人动态", "entries": "患者交班内容", "items": "交接物品", "notes": "备注",
-    "outgoing": "交班人", "receiving": "接班人", "bedside": "床旁交接", "addendum": "补记", "reason": "退回原因",
-    "shifts": "班次", "checklist": "交接物品清单"})
+F = HANDOVER_FIELDS
+E = ENTRY_FIELDS
 
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _DEPT_KIND = {NURSE: "护理单元", DOCTOR: "临床"}
@@ -117,48 +122,64 @@ _DEPT_KIND = {NURSE: "护理单元", DOCTOR: "临床"}
 # ----------------------------------------------------------------------------- scope
 
 
-def _own_departments(session: Session) -> set[int]:
-    """Departments a user works in: a department head's subtree, else her staff record's."""
-    actor, db = session.actor, session.db
-    depts: set[int] = set()
-    if Role(actor.role) == Role.DEPT_HEAD and actor.department_id:
-        depts |= department_subtree(db, actor.department_id)
-    if actor.staff_id:
-        dept = db.scalar("SELECT department_id FROM staff WHERE id = ?", (actor.staff_id,))
-        if dept:
-            depts |= department_subtree(db, dept)
-    return depts
+# A nurse or doctor reaches the wards she works in (her staff record's department and the wards
+# under it; a 科室负责人 also her department's); 质控/护理部 (HANDOVER_ALL) every ward. 院领导 and 只读
+# look at every ward but see patient names only of their own wards (names_visible).
 
 
-def _visible(session: Session) -> set[int] | None:
-    """None: every department."""
-    actor = session.actor
-    if actor.can(HANDOVER_ALL) or Role(actor.role) in (Role.LEADER, Role.READONLY):
-        return None
-    return _own_departments(session)
+def viewing(*targets):
+    """Looking at the book: 院领导 and 只读 reach every ward too (names hidden, see names_visible)."""
+    return ward_scope(*targets, all_perm=HANDOVER_ALL, all_roles={Role.LEADER, Role.READONLY}, doing="查看",
+                      what="交接班记录")
+
+
+def writing(*targets):
+    """Writing, signing and setting up the book: one's own wards (质控/护理部: every ward)."""
+    return ward_scope(*targets, all_perm=HANDOVER_ALL, doing="书写", what="交接班记录")
+
+
+VIEWING = viewing()  # lists: what the user may look at
+A_WARD = on("department_id")  # the ward (or, for doctors, the department) the call names
+A_REPORT = on("report_id", repo.department_of_report)
+
+
+@dataclass(frozen=True)
+class _BookOf(Target):
+    """The ward whose book a printout asks for (``department_id``), seen with the call's ``kind``:
+    a nurses' book (or a book of no known kind) asked of a department that is not a 护理单元 names
+    no ward, and the printout refuses it for everyone alike (“……不是护理单元”), as it always did.
+    (A target reads one argument; this one also reads ``kind``.)"""
+
+    def departments(self, db, arguments: dict) -> set[int]:
+        found = super().departments(db, arguments)
+        if found and arguments.get("kind", NURSE) != DOCTOR:
+            d = repo.department(db, next(iter(found)))
+            if d is not None and d["kind"] != _DEPT_KIND[NURSE]:
+                return set()
+        return found
+
+
+A_BOOK = _BookOf("department_id")
 
 
 def names_visible(session: Session, department_id: int) -> bool:
-    return session.actor.can(HANDOVER_ALL) or department_id in _own_departments(session)
+    """Whether the user sees patient names of the ward (else ``mask_name``)."""
+    return session.actor.can(HANDOVER_ALL) or department_id in own_departments(session)
 
 
-def _require_view(session: Session, department_id: int) -> None:
-    allowed = _visible(session)
-    if allowed is not None and department_id not in allowed:
-        raise errors.PermissionDenied("只能查看本病区（本科室）的交接班记录。")
-
-
-def _require_write(session: Session, department_id: int) -> None:
-    if not session.actor.can(HANDOVER_ALL) and department_id not in _own_departments(session):
-        raise errors.PermissionDenied("只能书写本病区（本科室）的交接班记录。")
+def within(session: Session, department_id: int | None) -> set[int] | None:
+    """The wards a list covers: the one asked for (the action's scope has let it through), or every
+    ward within the user's reach (None: every ward)."""
+    if department_id is None:
+        return None if session.reach is None else set(session.reach)
+    return {department_id}
 
 
 def _member(db, staff_id: int | None, department_id: int, kind: str) -> str | None:
     """Why this person may not sign for the department (None: she may)."""
     if not staff_id:
         return "账户未关联人员档案，不能签名。请系统管理员在“用户管理”中关联本人的人员档案。"
-    s = db.query_one("SELECT s.name, s.category, s.department_id, s.on_duty, d.name AS dept FROM staff s"
-                     " JOIN departments d ON d.id = s.department_id WHERE s.id = ?", (staff_id,))
+    s = repo.signer(db, staff_id)
     if s is None:
         return "人员档案不存在。"
     want = KIND_CATEGORY[kind]
@@ -185,9 +206,9 @@ def _department(db, department_id: int, kind: str):
     if d is None:
         raise errors.NotFound("该病区（科室）不存在，可能已被删除。")
     if kind not in KIND_LABELS:
-        raise errors.ValidationError("交接班类别须为护理交接班或医师交接班。", field="类别")
+        raise errors.ValidationError(F.finding("kind", "交接班类别须为护理交接班或医师交接班。"))
     if kind == NURSE and d["kind"] != "护理单元":
-        raise errors.ValidationError(f"“{d['name']}”不是护理单元，不能书写护理交接班。", field="病区")
+        raise errors.ValidationError(F.finding("department_id", f"“{d['name']}”不是护理单元，不能书写护理交接班。"))
     return d
 
 
@@ -196,93 +217,117 @@ def _template(db, department_id: int, kind: str) -> Template:
     row = repo.template_row(db, department_id, kind)
     shifts = json.loads(row["shifts_json"]) if row else DEFAULT_SHIFTS[kind]
     checklist = json.loads(row["checklist_json"]) if row else DEFAULT_CHECKLIST[kind]
-    return Template(department_id, d["name"], kind, shifts_from(shifts), tuple(checklist), row is not None)
-
-
-@action(HANDOVER_VIEW)
-def handover_departments(session: Session, kind: str = NURSE) -> list[tuple[int, str, bool]]:
-    """(id, name, names visible) of the wards (nurse) or clinical departments (doctor) this user sees."""
-    allowed = _visible(session)
-    rows = session.db.query("SELECT id, name FROM departments WHERE kind = ? AND active = 1 ORDER BY sort_order, name",
-                            (_DEPT_KIND[kind],))
-    return [(r["id"], r["name"], names_visible(session, r["id"])) for r in rows if allowed is None or r["id"] in allowed]
-
-
-@action(HANDOVER_VIEW)
-def get_template(session: Session, department_id: int, kind: str = NURSE) -> Template:
-    _require_view(session, department_id)
-    return _template(session.db, department_id, kind)
-
-
-def _time(value, field: str, findings: list[Finding]) -> str:
-    text = clean_text(value).replace("：", ":")
-    if re.fullmatch(r"\d:\d\d", text):
-        text = "0" + text
-    if text == "24:00":
-        text = "00:00"
-    if not _TIME_RE.match(text):
-        findings.append(Finding("时间请写成 08:00 这样的 24 小时制。", field=field))
-    return text
-
-
-@action(HANDOVER_SETUP)
-def save_template(session: Session, department_id: int, kind: str, shifts: list[dict],
-                  checklist: list[dict]) -> Template:
-    """The ward's shifts (in order, covering the day) and the items handed over."""
-    db = session.db
-    _require_write(session, department_id)
-    before = _template(db, department_id, kind)
-    f: list[Finding] = []
-    clean_shifts = []
-    for i, s in enumerate(shifts, 1):
-        name = clean_text(s.get("name"))
-        if not name:
-            f.append(Finding(f"第 {i} 个班次：请填写名称，例如“白班”。", field="班次"))
-        starts = _time(s.get("starts"), f"第 {i} 个班次开始时间", f)
-        ends = _time(s.get("ends"), f"第 {i} 个班次结束时间", f)
-        clean_shifts.append({"name": name, "starts": starts, "ends": ends})
-    if not clean_shifts:
-        f.append(Finding("至少设置一个班次。", field="班次"))
-    names = [s["name"] for s in clean_shifts]
-    if len(set(names)) != len(names):
-        f.append(Finding("班次名称不能重复。", field="班次"))
-    if not f:
-        pattern = shifts_from(clean_shifts)
-        total = sum(s.duration for s in pattern)
-        if total != 24 * 60:
-            f.append(Finding(f"各班次合计 {total / 60:g} 小时，应正好覆盖 24 小时（前一班结束即后一班开始）。",
-                             field="班次"))
-        elif any(a.ends != b.starts for a, b in zip(pattern, pattern[1:])):
-            f.append(Finding("前一班的结束时间应等于后一班的开始时间。", field="班次"))
-    clean_items = []
-    for i, item in enumerate(checklist, 1):
-        name = clean_text(item.get("name"))
-        expected = item.get("expected")
-        if not name:
-            f.append(Finding(f"第 {i} 项交接物品：请填写名称。", field="交接物品"))
-        if expected not in (None, ""):
-            n = parse_count(expected)
-            if n is None:
-                f.append(Finding(f"“{name}”的基数须为 0 或正整数，不清点数量的物品留空。", field="交接物品"))
-            expected = n
-        else:
-            expected = None
-        clean_items.append({"name": name, "expected": expected})
-    if f:
-        raise errors.ValidationError(f)
-    with db.transaction():
-        repo.save_template(db, department_id, kind, clean_shifts, clean_items, session.stamp())
-        after = _template(db, department_id, kind)
-        old, new = audit.diff(_template_audit(before), _template_audit(after))
-        audit.record(session, "update", "handover", uid=f"template:{department_id}:{kind}",
-                     label=f"{after.department_name}{KIND_LABELS[kind]}模板", before=old, after=new)
-    return after
+    return Template(department_id, d["name"], kind, shifts_from(shifts), tuple(checklist), row is not None,
+                    row["id"] if row else None)
 
 
 def _template_audit(t: Template) -> dict:
     items = "、".join(i["name"] + (f"（基数 {i['expected']}）" if i["expected"] is not None else "")
                      for i in t.checklist)
     return {"shifts": "、".join(s.label() for s in t.shifts), "checklist": items}
+
+
+def _read_template(session: Session, template_id: int) -> Template | None:
+    key = repo.template_key(session.db, template_id)
+    return None if key is None else _template(session.db, *key)
+
+
+# A ward's template is one row of handover_templates; its audit rows are the handover book's
+# ("handover", uid template:<ward>:<kind>).
+TEMPLATE = records.Entity("handover", "交接班记录", "handover_templates", read=_read_template,
+                          audit_values=_template_audit, describe=lambda t: t.title, field_labels=F.labels(),
+                          stamped=False)
+
+
+def _signature(name: str | None, at: str | None) -> str | None:
+    return f"{name} {at}" if name else None
+
+
+def _report_audit(r: Report) -> dict:
+    """What the audit log records of a report's own row: its state and signatures (the content is
+    recorded at the outgoing signature, see ``_content_audit``)."""
+    return {"status": r.status, "outgoing": _signature(r.outgoing_name, r.outgoing_at),
+            "receiving": _signature(r.receiving_name, r.receiving_at)}
+
+
+REPORT = records.Entity("handover", "交接班记录", "handover_reports",
+                        read=lambda session, report_id: repo.read_report(session.db, report_id),
+                        audit_values=_report_audit, describe=lambda r: r.title, field_labels=F.labels())
+
+
+@action(HANDOVER_VIEW, scope=VIEWING)
+def handover_departments(session: Session, kind: str = NURSE) -> list[tuple[int, str, bool]]:
+    """(id, name, names visible) of the wards (nurse) or clinical departments (doctor) this user sees."""
+    return [(r["id"], r["name"], names_visible(session, r["id"])) for r in repo.departments_of_kind(
+        session.db, _DEPT_KIND[kind]) if session.reaches(r["id"])]
+
+
+@action(HANDOVER_VIEW, scope=viewing(A_WARD))
+def get_template(session: Session, department_id: int, kind: str = NURSE) -> Template:
+    return _template(session.db, department_id, kind)
+
+
+def _time(value, where: str, findings: list[Finding]) -> str:
+    text = clean_text(value).replace("：", ":")
+    if re.fullmatch(r"\d:\d\d", text):
+        text = "0" + text
+    if text == "24:00":
+        text = "00:00"
+    if not _TIME_RE.match(text):
+        findings.append(F.finding("shifts", f"{where}：时间请写成 08:00 这样的 24 小时制。"))
+    return text
+
+
+@action(HANDOVER_SETUP, scope=writing(A_WARD))
+def save_template(session: Session, department_id: int, kind: str, shifts: list[dict],
+                  checklist: list[dict]) -> Template:
+    """The ward's shifts (in order, covering the day) and the items handed over."""
+    db = session.db
+    _department(db, department_id, kind)
+    f: list[Finding] = []
+    clean_shifts = []
+    for i, s in enumerate(shifts, 1):
+        name = clean_text(s.get("name"))
+        if not name:
+            f.append(F.finding("shifts", f"第 {i} 个班次：请填写名称，例如“白班”。"))
+        starts = _time(s.get("starts"), f"第 {i} 个班次开始时间", f)
+        ends = _time(s.get("ends"), f"第 {i} 个班次结束时间", f)
+        clean_shifts.append({"name": name, "starts": starts, "ends": ends})
+    if not clean_shifts:
+        f.append(F.finding("shifts", "至少设置一个班次。"))
+    names = [s["name"] for s in clean_shifts]
+    if len(set(names)) != len(names):
+        f.append(F.finding("shifts", "班次名称不能重复。"))
+    if not f:
+        pattern = shifts_from(clean_shifts)
+        total = sum(s.duration for s in pattern)
+        if total != 24 * 60:
+            f.append(F.finding("shifts", f"各班次合计 {total / 60:g} 小时，应正好覆盖 24 小时（前一班结束即后一班开始）。"))
+        elif any(a.ends != b.starts for a, b in zip(pattern, pattern[1:])):
+            f.append(F.finding("shifts", "前一班的结束时间应等于后一班的开始时间。"))
+    clean_items = []
+    for i, item in enumerate(checklist, 1):
+        name = clean_text(item.get("name"))
+        expected = item.get("expected")
+        if not name:
+            f.append(F.finding("checklist", f"第 {i} 项交接物品：请填写名称。"))
+        if expected not in (None, ""):
+            n = parse_count(expected)
+            if n is None:
+                f.append(F.finding("checklist", f"“{name}”的基数须为 0 或正整数，不清点数量的物品留空。"))
+            expected = n
+        else:
+            expected = None
+        clean_items.append({"name": name, "expected": expected})
+    if f:
+        raise errors.ValidationError(f)
+    values = {"shifts_json": json.dumps(clean_shifts, ensure_ascii=False),
+              "checklist_json": json.dumps(clean_items, ensure_ascii=False), "updated_at": session.stamp()}
+    with db.transaction():
+        before = _template(db, department_id, kind)  # read under the write lock: saved meanwhile elsewhere?
+        if before.id is None:
+            return records.create(session, TEMPLATE, {"department_id": department_id, "kind": kind, **values})
+        return records.change(session, TEMPLATE, before, values)
 
 
 # ----------------------------------------------------------------------------- preparing and creating
@@ -292,7 +337,7 @@ def _shift(template: Template, shift) -> Shift:
     found = template.shift(shift)
     if found is None:
         names = "、".join(s.name for s in template.shifts)
-        raise errors.ValidationError(f"{template.department_name}没有“{shift}”班次，班次为：{names}。", field="班次")
+        raise errors.ValidationError(F.finding("shift", f"{template.department_name}没有“{shift}”班次，班次为：{names}。"))
     return found
 
 
@@ -320,12 +365,11 @@ def _carry(entry: Entry, same_day: bool) -> Entry:
                  None, None, None, entry.uid)
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_WARD))
 def prepare_report(session: Session, department_id: int, date, shift, kind: str = NURSE) -> NewReport:
     """A new report pre-filled from the previous one (nothing is saved; see the module docstring)."""
     db = session.db
     day = parse_date(date)
-    _require_write(session, department_id)
     template = _template(db, department_id, kind)
     sh = _shift(template, shift)
     _refuse_duplicate(db, department_id, kind, day.isoformat(), sh)
@@ -349,7 +393,7 @@ def prepare_report(session: Session, department_id: int, date, shift, kind: str 
                      prev["id"] if prev else None, _title(prev) if prev else None, suggestions, items)
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_WARD))
 def create_report(session: Session, department_id: int, date, shift, kind: str = NURSE,
                   values: dict | None = None) -> Report:
     """Save a new draft (pre-filled like ``prepare_report`` where ``values`` say nothing)."""
@@ -358,21 +402,16 @@ def create_report(session: Session, department_id: int, date, shift, kind: str =
     start, end = new.shift.interval(dt.date.fromisoformat(new.date))
     values = dict(values or {})
     census = clean_census({**new.census, **values.get("census", {})})
-    now = session.stamp()
+    entries = _clean_entries(values["entries"]) if values.get("entries") else None
     with db.transaction():
         _refuse_duplicate(db, department_id, kind, new.date, new.shift)
-        report_id = repo.insert_report(db, {
+        return records.create(session, REPORT, {
             "department_id": department_id, "kind": kind, "date": new.date, "shift_order": new.shift.order,
             "shift_name": new.shift.name, "shift_starts_at": stamp(start), "shift_ends_at": stamp(end),
             "census_json": json.dumps(census, ensure_ascii=False), "census_ok": int(not census_findings(census)),
             "items_json": json.dumps(values.get("items", list(new.items)), ensure_ascii=False),
-            "notes": clean_prose(values.get("notes")), "created_by": session.actor.display_name,
-            "created_at": now, "updated_at": now})
-        if values.get("entries"):
-            repo.replace_entries(db, report_id, _clean_entries(values["entries"]))
-        row = repo.report_row(db, report_id)
-        audit.record(session, "create", "handover", uid=row["uid"], label=_title(row), after={"status": DRAFT})
-    return get_report(session, report_id)
+            "notes": clean_prose(values.get("notes")), "created_by": session.actor.display_name},
+            then=(lambda report_id: repo.replace_entries(db, report_id, entries)) if entries else None)
 
 
 # ----------------------------------------------------------------------------- drafts
@@ -383,7 +422,7 @@ def _clean_entries(entries: list[dict]) -> list[dict]:
     for i, e in enumerate(entries, 1):
         category = clean_text(e.get("category"))
         if category not in CATEGORIES:
-            f.append(Finding(f"第 {i} 条：类别须为：" + "、".join(CATEGORIES) + "。", field="类别", row=i))
+            f.append(E.finding("category", f"第 {i} 条：类别须为：" + "、".join(CATEGORIES) + "。", row=i))
             continue
         raw_marks = e.get("marks") or ()
         if isinstance(raw_marks, str):
@@ -391,8 +430,8 @@ def _clean_entries(entries: list[dict]) -> list[dict]:
         marks = tuple(dict.fromkeys(m for m in (clean_text(x) for x in raw_marks) if m and m != category))
         bad = [m for m in marks if m not in CATEGORIES]
         if bad:
-            f.append(Finding(f"第 {i} 条：标记“{'、'.join(bad)}”不认识，可用：" + "、".join(CATEGORIES) + "。",
-                             field="标记", row=i))
+            f.append(E.finding("marks", f"第 {i} 条：标记“{'、'.join(bad)}”不认识，可用：" + "、".join(CATEGORIES) + "。",
+                               row=i))
         all_marks = {category, *marks}
         out.append({
             "uid": clean_text(e.get("uid")) or uuid.uuid4().hex, "category": category, "bed": clean_text(e.get("bed")),
@@ -412,30 +451,47 @@ def _clean_entries(entries: list[dict]) -> list[dict]:
     return out
 
 
-def _editable(session: Session, report_id: int):
+def _report_row(session: Session, report_id: int):
+    """The report's row (the action's scope has checked that the user may write it)."""
     row = repo.report_row(session.db, report_id)
     if row is None:
         raise errors.NotFound("该交接班记录不存在，可能已被删除。")
-    _require_write(session, row["department_id"])
     return row
 
 
 def _in_state(session: Session, report_id: int, status: str, message: str | None = None):
-    """The report's row if it is in ``status`` (and the user may write it); a Conflict saying why not."""
-    row = _editable(session, report_id)
+    """The report's row if it is in ``status``; a Conflict saying why not."""
+    row = _report_row(session, report_id)
     if row["status"] != status:
         raise errors.Conflict(message if message and row["status"] != RECEIVED else _frozen_message(row))
     return row
 
 
-def _still(db, row, *, allowed: tuple[str, ...] | None = None) -> None:
-    """Inside the write transaction: the report is still as it was read (``row``) — or in one of
-    ``allowed`` — so a signature or a change made meanwhile on another computer is never overwritten."""
-    now = repo.report_row(db, row["id"])
+def _moved_on(db, report_id: int) -> errors.UserError:
+    """What to say when a report is no longer as it was read: signed or sent back meanwhile on
+    another computer (nothing was written)."""
+    now = repo.report_row(db, report_id)
     if now is None:
-        raise errors.NotFound("该交接班记录刚被删除，本次没有写入。")
-    if now["status"] not in (allowed or (row["status"],)):
-        raise errors.Conflict(f"{_title(now)}刚被他人处理过（现为“{now['status']}”），本次没有写入。请刷新后再看。")
+        return errors.NotFound("该交接班记录刚被删除，本次没有写入。")
+    return errors.Conflict(f"{_title(now)}刚被他人处理过（现为“{now['status']}”），本次没有写入。请刷新后再看。")
+
+
+def _still(db, row, *, allowed: tuple[str, ...]) -> None:
+    """Inside the write transaction: the report is still in one of ``allowed`` (for what is written
+    beside the report's row, e.g. a bedside record)."""
+    if repo.status_of(db, row["id"]) not in allowed:
+        raise _moved_on(db, row["id"])
+
+
+def _change(session: Session, row, changes: dict, *, note: dict | None = None, by: Session | None = None) -> Report:
+    """Write ``changes`` to the report read as ``row`` and audit them (as ``by``, else the user),
+    provided it is still in the status it was read in — a signature or a change made meanwhile on
+    another computer is never overwritten. Caller's transaction."""
+    before = repo.report(session.db, row, with_entries=False)
+    try:
+        return records.change(by or session, REPORT, before, changes, expect={"status": row["status"]}, note=note)
+    except errors.Conflict:
+        raise _moved_on(session.db, row["id"]) from None
 
 
 def _frozen_message(row) -> str:
@@ -444,12 +500,13 @@ def _frozen_message(row) -> str:
     return f"{_title(row)}已交班，等待接班签名，不能修改；如需修改，请由接班者退回。"
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_REPORT))
 def save_draft(session: Session, report_id: int, values: dict) -> Report:
-    """Autosave a draft: whatever was typed is kept (see the module docstring: not audited per save)."""
+    """Autosave a draft: whatever was typed is kept (see the module docstring: not audited per save:
+    the draft's state and signatures, all the audit log records of its row, do not change)."""
     db = session.db
     row = _in_state(session, report_id, DRAFT)
-    changes: dict = {}
+    changes: dict = {"updated_at": session.stamp()}  # stamped even when only the entries change
     if "census" in values:
         census = clean_census({**json.loads(row["census_json"]), **values["census"]})
         changes["census_json"] = json.dumps(census, ensure_ascii=False)
@@ -460,11 +517,9 @@ def save_draft(session: Session, report_id: int, values: dict) -> Report:
         changes["notes"] = clean_prose(values["notes"])
     entries = _clean_entries(values["entries"]) if "entries" in values else None
     with db.transaction():
-        _still(db, row)
-        repo.update_report(db, report_id, {**changes, "updated_at": session.stamp()})
-        if entries is not None:
+        if entries is not None:  # first, so the report read back has them; a conflict below undoes them
             repo.replace_entries(db, report_id, entries)
-    return get_report(session, report_id)
+        return _change(session, row, changes)
 
 
 def report_findings(report: Report) -> list[Finding]:
@@ -473,25 +528,25 @@ def report_findings(report: Report) -> list[Finding]:
     for e in report.entries:
         where = f"{e.bed or '（未填床号）'}床 {e.category}"
         if not e.bed:
-            f.append(Finding(f"{where}：请填写床号。", field="床号"))
+            f.append(E.finding("bed", f"{where}：请填写床号。"))
         if e.category in LEFT and not (e.event_time and e.place):
-            f.append(Finding(f"{where}：请填写离开的时间和去向。", field="时间、去向"))
+            f.append(E.finding("place", f"{where}：请填写离开的时间和去向。"))
         if e.category in ARRIVED and not e.place:
-            f.append(Finding(f"{where}：请填写来源（门诊、急诊或转出科室）。", field="来源"))
+            f.append(E.finding("place", f"{where}：请填写来源（门诊、急诊或转出科室）。"))
         if GRADE4 in e.all_marks and not e.operation:
-            f.append(Finding(f"{where}：请填写四级手术名称。", field="手术名称"))
+            f.append(E.finding("operation", f"{where}：请填写四级手术名称。"))
     for item in report.items:
         name, expected, count = item.get("name"), item.get("expected"), item.get("count")
         if expected is not None:
             n = parse_count(count)
             if n is None:
-                f.append(Finding(f"“{name}”请清点后填写数量。", field="交接物品"))
+                f.append(F.finding("items", f"“{name}”请清点后填写数量。"))
             elif n != expected and not clean_text(item.get("note")):
-                f.append(Finding(f"“{name}”清点 {n}，基数 {expected}，数量不符，请在备注中说明。", field="交接物品"))
+                f.append(F.finding("items", f"“{name}”清点 {n}，基数 {expected}，数量不符，请在备注中说明。"))
         elif item.get("ok") is None:
-            f.append(Finding(f"“{name}”请勾选是否完好。", field="交接物品"))
+            f.append(F.finding("items", f"“{name}”请勾选是否完好。"))
         elif not item.get("ok") and not clean_text(item.get("note")):
-            f.append(Finding(f"“{name}”不完好，请在备注中说明。", field="交接物品"))
+            f.append(F.finding("items", f"“{name}”不完好，请在备注中说明。"))
     return f
 
 
@@ -507,7 +562,7 @@ def _content_audit(report: Report) -> dict:
 # ----------------------------------------------------------------------------- signatures
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_REPORT))
 def sign_outgoing(session: Session, report_id: int) -> Report:
     """草稿 → 已交班, signed by the logged-in nurse (doctor) of the ward."""
     db = session.db
@@ -519,44 +574,34 @@ def sign_outgoing(session: Session, report_id: int) -> Report:
     findings = report_findings(report)
     if findings:
         raise errors.ValidationError(findings)
-    name = db.scalar("SELECT name FROM staff WHERE id = ?", (session.actor.staff_id,))
-    now = session.stamp()
+    name = repo.staff_name(db, session.actor.staff_id)
     with db.transaction():
-        _still(db, row)
-        repo.update_report(db, report_id, {"status": HANDED, "outgoing_user_id": session.actor.user_id,
-                                           "outgoing_staff_id": session.actor.staff_id, "outgoing_name": name,
-                                           "outgoing_at": now, "updated_at": now})
-        audit.record(session, "update", "handover", uid=row["uid"], label=_title(row), before={"status": DRAFT},
-                     after={"status": HANDED, "outgoing": f"{name} {now}", **_content_audit(report)})
-    return get_report(session, report_id)
+        return _change(session, row, {"status": HANDED, "outgoing_user_id": session.actor.user_id,
+                                      "outgoing_staff_id": session.actor.staff_id, "outgoing_name": name,
+                                      "outgoing_at": session.stamp()}, note=_content_audit(report))
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_REPORT))
 def return_to_draft(session: Session, report_id: int, reason: str) -> Report:
     """The receiver refuses (七不接) before signing: back to 草稿, the outgoing signature is cleared."""
     db = session.db
     row = _in_state(session, report_id, HANDED, "这份记录还是草稿，不需要退回。")
     reason = clean_prose(reason)
     if not reason:
-        raise errors.ValidationError("请写明退回原因，例如“病人数不准”“物品数量不符”。", field="退回原因")
+        raise errors.ValidationError(F.finding("reason", "请写明退回原因，例如“病人数不准”“物品数量不符”。"))
     with db.transaction():
-        _still(db, row)
-        repo.update_report(db, report_id, {"status": DRAFT, "outgoing_user_id": None, "outgoing_staff_id": None,
-                                           "outgoing_name": None, "outgoing_at": None, "updated_at": session.stamp()})
-        audit.record(session, "update", "handover", uid=row["uid"], label=_title(row),
-                     before={"status": HANDED, "outgoing": row["outgoing_name"]},
-                     after={"status": DRAFT, "reason": reason})
-    return get_report(session, report_id)
+        return _change(session, row, {"status": DRAFT, "outgoing_user_id": None, "outgoing_staff_id": None,
+                                      "outgoing_name": None, "outgoing_at": None}, note={"reason": reason})
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_REPORT))
 def record_bedside(session: Session, report_id: int, entry_uid: str, at, evidence: str | None = None,
                    photo: Path | str | None = None) -> Report:
     """The bedside handover of one entry: time and evidence (a paper-record reference and/or a photo)."""
     from desktop_app.ledger.service import read_attachment_file
 
     db = session.db
-    row = _editable(session, report_id)
+    row = _report_row(session, report_id)
     if row["status"] == RECEIVED:
         raise errors.Conflict(_frozen_message(row))
     entry = next((e for e in repo.entries(db, report_id) if e.uid == entry_uid), None)
@@ -565,10 +610,10 @@ def record_bedside(session: Session, report_id: int, entry_uid: str, at, evidenc
     f: list[Finding] = []
     when = _stamp_or_none(at)
     if when is None:
-        f.append(Finding("请填写床旁交接时间，例如 2026-11-23 08:10。", field="床旁交接时间"))
+        f.append(F.finding("bedside_at", "请填写床旁交接时间，例如 2026-11-23 08:10。"))
     evidence = clean_prose(evidence)
     if not evidence and photo is None:
-        f.append(Finding("请填写床旁交接记录的出处（如“床旁交接记录单第 12 页”）或附上照片。", field="佐证"))
+        f.append(F.finding("evidence", "请填写床旁交接记录的出处（如“床旁交接记录单第 12 页”）或附上照片。"))
     if f:
         raise errors.ValidationError(f)
     attachment = read_attachment_file(photo) if photo is not None else None
@@ -580,10 +625,10 @@ def record_bedside(session: Session, report_id: int, entry_uid: str, at, evidenc
             name, kind, content = attachment
             repo.add_attachment(db, report_id, entry_uid, name, kind, content, hashlib.sha256(content).hexdigest(),
                                 by, session.stamp())
-        audit.record(session, "update", "handover", uid=row["uid"], label=_title(row),
-                     before={"bedside": entry.bedside_at and f"{entry.bed}床 {entry.bedside_at}"},
-                     after={"bedside": f"{entry.bed}床 {entry.category} {when} "
-                                       + "；".join(x for x in (evidence, attachment and attachment[0]) if x)})
+        records.event(session, REPORT, repo.report(db, row, with_entries=False),
+                      before={"bedside": entry.bedside_at and f"{entry.bed}床 {entry.bedside_at}"},
+                      after={"bedside": f"{entry.bed}床 {entry.category} {when} "
+                                        + "；".join(x for x in (evidence, attachment and attachment[0]) if x)})
     return get_report(session, report_id)
 
 
@@ -599,7 +644,7 @@ def _stamp_or_none(value) -> str | None:
     return None
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_REPORT))
 def sign_receive(session: Session, report_id: int, username: str, password: str) -> Report:
     """已交班 → 已接班: the receiver signs with her own account and password on the same PC."""
     from desktop_app.accounts.service import authenticate
@@ -616,8 +661,8 @@ def _ready_to_receive(session: Session, report_id: int):
     missing = get_report(session, report_id).missing_bedside()
     if missing:
         beds = "、".join(f"{e.bed}床（{'、'.join(sorted(e.all_marks & BEDSIDE_MARKS))}）" for e in missing)
-        raise errors.ValidationError(f"以下患者须床旁交接，尚未记录床旁交接：{beds}。请到床旁交接并记录后再接班签名。",
-                                     field="床旁交接")
+        raise errors.ValidationError(F.finding(
+            "bedside", f"以下患者须床旁交接，尚未记录床旁交接：{beds}。请到床旁交接并记录后再接班签名。"))
     return row
 
 
@@ -635,21 +680,18 @@ def _receive(session: Session, row, receiver) -> Report:
     why = _member(db, receiver.staff_id, row["department_id"], row["kind"])
     if why:
         raise errors.ValidationError(why, field="接班人")
-    name = db.scalar("SELECT name FROM staff WHERE id = ?", (receiver.staff_id,))
+    name = repo.staff_name(db, receiver.staff_id)
     now = session.stamp()
     as_receiver = session.as_actor(receiver)
     report_id = row["id"]
     with db.transaction():
-        _still(db, row)
-        repo.update_report(db, report_id, {"status": RECEIVED, "receiving_user_id": receiver.user_id,
-                                           "receiving_staff_id": receiver.staff_id, "receiving_name": name,
-                                           "receiving_at": now, "updated_at": now})
-        audit.record(as_receiver, "update", "handover", uid=row["uid"], label=_title(row), before={"status": HANDED},
-                     after={"status": RECEIVED, "receiving": f"{name} {now}"})
+        _change(session, row, {"status": RECEIVED, "receiving_user_id": receiver.user_id,
+                               "receiving_staff_id": receiver.staff_id, "receiving_name": name, "receiving_at": now},
+                by=as_receiver)
     return get_report(session, report_id)
 
 
-@action(HANDOVER_WRITE)
+@action(HANDOVER_WRITE, scope=writing(A_REPORT))
 def add_addendum(session: Session, report_id: int, text: str) -> Report:
     """A correction after both signatures: shown under the report with author and time."""
     db = session.db
@@ -657,11 +699,10 @@ def add_addendum(session: Session, report_id: int, text: str) -> Report:
                     "补记只用于已接班（双方签名）的记录；未接班的记录请直接修改草稿或由接班者退回。")
     text = clean_prose(text)
     if not text:
-        raise errors.ValidationError("请填写补记内容。", field="补记")
-    now = session.stamp()
+        raise errors.ValidationError(F.finding("addendum", "请填写补记内容。"))
     with db.transaction():
-        repo.add_addendum(db, report_id, text, session.actor.display_name, session.actor.user_id, now)
-        audit.record(session, "update", "handover", uid=row["uid"], label=_title(row), after={"addendum": text})
+        repo.add_addendum(db, report_id, text, session.actor.display_name, session.actor.user_id, session.stamp())
+        records.event(session, REPORT, repo.report(db, row, with_entries=False), after={"addendum": text})
     return get_report(session, report_id)
 
 
@@ -676,14 +717,13 @@ def _masked(entry: Entry, visible: bool) -> Entry:
     return replace(entry, patient_name=mask_name(entry.patient_name))
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=viewing(A_REPORT))
 def get_report(session: Session, report_id: int) -> Report:
     from dataclasses import replace
 
     row = repo.report_row(session.db, report_id)
     if row is None:
         raise errors.NotFound("该交接班记录不存在，可能已被删除。")
-    _require_view(session, row["department_id"])
     report = repo.report(session.db, row)
     visible = names_visible(session, row["department_id"])
     if visible:
@@ -698,40 +738,31 @@ def _range(first, last) -> tuple[str, str]:
     return a.isoformat(), b.isoformat()
 
 
-def _departments(session: Session, department_id: int | None) -> set[int] | None:
-    allowed = _visible(session)
-    if department_id is None:
-        return allowed
-    _require_view(session, department_id)
-    return {department_id}
-
-
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=viewing(A_WARD))
 def list_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
                  status: str | None = None, limit: int | None = None, offset: int = 0) -> list[ReportRow]:
     """History, newest first (LIMIT/OFFSET paging for ten years of reports)."""
     a, b = _range(first, last)
-    return repo.list_rows(session.db, kind=kind, departments=_departments(session, department_id), first=a, last=b,
+    return repo.list_rows(session.db, kind=kind, departments=within(session, department_id), first=a, last=b,
                           status=status, limit=limit, offset=offset)
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=viewing(A_WARD))
 def count_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
                   status: str | None = None) -> int:
     """How many reports ``list_reports`` would return without a limit (for paging the history)."""
     a, b = _range(first, last)
-    return repo.count_rows(session.db, kind=kind, departments=_departments(session, department_id), first=a, last=b,
+    return repo.count_rows(session.db, kind=kind, departments=within(session, department_id), first=a, last=b,
                            status=status)
 
 
 def _board_departments(session: Session, kind: str, department_id: int | None) -> list[tuple[int, str]]:
-    allowed = _departments(session, department_id)
-    rows = session.db.query("SELECT id, name FROM departments WHERE kind = ? AND active = 1 ORDER BY sort_order, name",
-                            (_DEPT_KIND[kind],))
-    return [(r["id"], r["name"]) for r in rows if allowed is None or r["id"] in allowed]
+    allowed = within(session, department_id)
+    return [(r["id"], r["name"]) for r in repo.departments_of_kind(session.db, _DEPT_KIND[kind])
+            if allowed is None or r["id"] in allowed]
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=viewing(A_WARD))
 def shift_board(session: Session, kind: str, first, last, department_id: int | None = None) -> list[ShiftSlot]:
     """Every shift of the handover days ``first``–``last`` of the wards this user sees (or one ward),
     each with its report or None — newest shift first. The ward's today view and the 工作台 read it."""
@@ -754,13 +785,13 @@ def shift_board(session: Session, kind: str, first, last, department_id: int | N
     return out
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=viewing(A_WARD))
 def open_reports(session: Session, kind: str = NURSE, department_id: int | None = None) -> list[ReportRow]:
     """Reports not yet received (草稿 and 已交班) of the wards this user sees, oldest first."""
-    return repo.waiting_rows(session.db, kind, _departments(session, department_id))
+    return repo.waiting_rows(session.db, kind, within(session, department_id))
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=VIEWING)
 def missing_reports(session: Session, kind: str = NURSE, days: int = 2) -> list[ShiftSlot]:
     """Shifts of the last ``days`` handover days that ended more than the signing grace ago and
     have no report at all (未书写), newest first."""
@@ -787,19 +818,19 @@ def _shifts_ended(shifts: tuple[Shift, ...], first: dt.date, last: dt.date, now:
     return count
 
 
-@action(HANDOVER_VIEW)
+@action(HANDOVER_VIEW, scope=viewing(A_WARD))
 def figures(session: Session, first, last, kind: str = NURSE, department_id: int | None = None) -> list[WardFigures]:
     """Per ward: expected (shifts of the period ended by now) vs written, signed on time, census errors,
     the bedside ratio; a total row last."""
     db = session.db
     a, b = _range(first, last)
-    depts = _departments(session, department_id)
+    depts = within(session, department_id)
     grace = int(get_setting(db, "handover.sign_within_minutes"))
     counts = repo.report_counts(db, kind, a, b, grace)
     grade4 = repo.grade4_counts(db, kind, a, b)
     now = session.now()
     first_day, last_day = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-    wards = db.query("SELECT id, name, kind, active FROM departments ORDER BY sort_order, name")
+    wards = repo.departments(db)
     out = []
     for w in wards:
         if depts is not None and w["id"] not in depts:

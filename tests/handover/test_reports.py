@@ -129,3 +129,23 @@ def test_template_must_cover_the_day(ward, system):
     with pytest.raises(errors.ValidationError, match="“毒麻药品”的基数须为 0 或正整数"):
         handover.save_template(system, ward.ward, "nurse", [{"name": "白班", "starts": "08:00", "ends": "08:00"}],
                                [{"name": "毒麻药品", "expected": "五"}])
+
+
+def test_saving_entries_keeps_other_reports_entries_and_drops_removed_photos(ward, db, tmp_path):
+    first = write(ward.wang, ward.ward, DAY, "白班", CENSUS_OK, entries=[
+        {"category": "病危", "bed": "12", "patient_name": "王二"}])
+    uid = first.entries[0].uid
+    second = write(ward.wang, ward.ward, DAY, "小夜班", CENSUS_OK)
+    second = handover.save_draft(ward.wang, second.id, {"entries": [
+        {"uid": uid, "category": "病重", "bed": "3"},  # another report's entry: not taken over
+        {"uid": "x1", "category": "病重", "bed": "5"}, {"uid": "x1", "category": "病重", "bed": "6"}]})
+    assert [(e.uid, e.bed) for e in second.entries] == [("x1", "6")]  # a uid given twice: the last values
+    assert [(e.uid, e.bed, e.category) for e in handover.get_report(ward.wang, first.id).entries] == [
+        (uid, "12", "病危")]
+    photo = tmp_path / "床旁.png"
+    photo.write_bytes(b"\x89PNG\r\n" + b"0" * 64)
+    handover.record_bedside(ward.wang, second.id, "x1", "2026-11-22 16:05", photo=photo)
+    assert db.scalar("SELECT count(*) FROM handover_attachments WHERE report_id = ?", (second.id,)) == 1
+    assert handover.save_draft(ward.wang, second.id, {"entries": []}).entries == ()
+    assert db.scalar("SELECT count(*) FROM handover_attachments WHERE report_id = ?", (second.id,)) == 0
+    assert len(handover.get_report(ward.wang, first.id).entries) == 1

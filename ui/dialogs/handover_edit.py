@@ -39,12 +39,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app import errors
 from desktop_app.handover import service as handover
-from desktop_app.errors import Finding
 from desktop_app.handover.census import census_findings, current_formula, expected_current
 from desktop_app.handover.models import (
     ARRIVED,
     BEDSIDE_MARKS,
     CATEGORIES,
+    CENSUS,
     CENSUS_FIELDS,
     DRAFT,
     GRADE4,
@@ -53,6 +53,7 @@ from desktop_app.handover.models import (
     NewReport,
     Report,
 )
+from desktop_app.handover.models import ENTRY_FIELDS as E
 from ui.errors import show_error
 from ui.forms import ERROR_COLOUR, text_area
 from ui.widgets.handover_view import entry_heading
@@ -152,15 +153,15 @@ class HandoverEditor(QDialog):
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(2)
-        self.census_edits: dict[str, QLineEdit] = {}
+        self.census_edits: dict[str, QLineEdit] = {}  # by census key (原有 …)
         for col, name in enumerate(CENSUS_FIELDS):
-            label = QLabel(name)
+            label = QLabel(CENSUS.label(name))
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             edit = QLineEdit()
             edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
             edit.setMaxLength(4)
             edit.setFixedWidth(62)
-            edit.setAccessibleName(name)
+            edit.setAccessibleName(CENSUS.label(name))
             edit.textEdited.connect(lambda _t: self._census_changed(edited=True))
             edit.returnPressed.connect(self.focusNextChild)
             label.setBuddy(edit)
@@ -244,7 +245,7 @@ class HandoverEditor(QDialog):
         self.f_place_label = QLabel("去向")
         self.f_place = QLineEdit()
         self.f_place.setMaxLength(60)
-        self.f_operation_label = QLabel("手术名称")
+        self.f_operation_label = QLabel(E.label("operation"))
         self.f_operation = QLineEdit()
         self.f_operation.setMaxLength(120)
         self.mark_boxes: dict[str, QCheckBox] = {m: QCheckBox(m) for m in KEY}
@@ -260,14 +261,15 @@ class HandoverEditor(QDialog):
             ("assessment", "评估：目前的问题与风险（跌倒、压力性损伤、管道、出血…）"),
             ("recommendation", "建议：下一班须观察和完成的事项"))}
         r = 0
-        for label, widget, label2, widget2 in (("类别", self.f_category, "床号", self.f_bed),
-                                               ("姓名", self.f_name, "诊断", self.f_diagnosis)):
+        for label, widget, label2, widget2 in ((E.label("category"), self.f_category, E.label("bed"), self.f_bed),
+                                               (E.label("patient_name"), self.f_name, E.label("diagnosis"),
+                                                self.f_diagnosis)):
             grid.addWidget(QLabel(label), r, 0)
             grid.addWidget(widget, r, 1)
             grid.addWidget(QLabel(label2), r, 2)
             grid.addWidget(widget2, r, 3)
             r += 1
-        grid.addWidget(QLabel("标记"), r, 0)
+        grid.addWidget(QLabel(E.label("marks")), r, 0)
         grid.addLayout(marks, r, 1, 1, 3)
         r += 1
         grid.addWidget(self.f_time_label, r, 0)
@@ -436,10 +438,10 @@ class HandoverEditor(QDialog):
         formula = current_formula(values)
         if "现有" in blank and formula:  # say what 现有 should be rather than that it is empty
             blank.discard("现有")
-            problems.append(Finding(f"{formula}（可点“按公式填现有”）。", field="现有"))
-        blanks = [name for name in CENSUS_FIELDS if name in blank]
+            problems.append(CENSUS.finding("现有", f"{formula}（可点“按公式填现有”）。"))
+        blanks = [CENSUS.label(name) for name in CENSUS_FIELDS if name in blank]
         lines = ([f"{'、'.join(blanks)}：不能空着，没有请填 0。"] if blanks else []) + [
-            f"{f.field}：{f.message}" for f in problems if "不能空着" not in f.message]
+            f"{f.label}：{f.message}" for f in problems if "不能空着" not in f.message]
         self.census_message.setText("\n".join(lines))
         self.compute_button.setEnabled(expected_current(values) is not None)
         if edited:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app import errors
 from desktop_app.handover import service as handover
 from desktop_app.handover.models import BEDSIDE_MARKS, Entry, Report
+from desktop_app.handover.models import HANDOVER_FIELDS as F
 from ui.forms import ValidatedForm, line_edit, save_cancel_buttons, text_area
 from ui.widgets.handover_view import entry_heading, report_html
 
@@ -45,9 +46,9 @@ class BedsideDialog(QDialog):
         self.at = QDateTimeEdit(QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0))
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at.setCalendarPopup(True)
-        self.form.add("床旁交接时间", self.at, required=True)
-        self.evidence = self.form.add("佐证", line_edit(entry.bedside_evidence or "", "如：床旁交接记录单第 12 页",
-                                                      max_length=200),
+        self.form.add(F["bedside_at"], self.at, required=True)
+        self.evidence = self.form.add(F["evidence"], line_edit(entry.bedside_evidence or "", "如：床旁交接记录单第 12 页",
+                                                               max_length=200),
                                       hint="纸质床旁交接记录的出处，或附上照片（二者至少其一）。")
         photo_row = QWidget()
         row = QHBoxLayout(photo_row)
@@ -59,7 +60,7 @@ class BedsideDialog(QDialog):
         choose.clicked.connect(self._choose)
         row.addWidget(self.photo, 1)
         row.addWidget(choose)
-        self.form.add("附件", photo_row)
+        self.form.add(F["photo"], photo_row)
         layout.addWidget(self.form)
         layout.addWidget(save_cancel_buttons(self, self.save, save_text="记录"))
 
@@ -104,8 +105,8 @@ class ReceiveDialog(QDialog):
         row.addWidget(self.bedside_button)
         layout.addWidget(self.bedside_row)
         self.form = ValidatedForm()
-        self.username = self.form.add("接班人账户", line_edit("", "接班者本人的用户名", 40), required=True)
-        self.password = self.form.add("密码", QLineEdit(), required=True)
+        self.username = self.form.add(F["username"], line_edit("", "接班者本人的用户名", 40), required=True)
+        self.password = self.form.add(F["password"], QLineEdit(), required=True)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.sign)
         layout.addWidget(self.form)
@@ -152,7 +153,7 @@ class ReceiveDialog(QDialog):
                 return handover.sign_receive(self.ctx.session, self.report.id, self.username.text().strip(),
                                              self.password.text())
             except errors.AuthenticationError as exc:  # shown beside the password, like any other finding
-                raise errors.ValidationError(exc.message, field="密码") from exc
+                raise errors.ValidationError(F.finding("password", exc.message)) from exc
 
         ok, saved = self.form.submit(receive)
         self.password.clear()
@@ -188,7 +189,7 @@ class AddendumDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.form = ValidatedForm()
-        self.text = self.form.add("补记", text_area("", "如：更正 12 床患者诊断为“急性前壁心肌梗死”", 90), required=True)
+        self.text = self.form.add(F["addendum"], text_area("", "如：更正 12 床患者诊断为“急性前壁心肌梗死”", 90), required=True)
         layout.addWidget(self.form)
         layout.addWidget(save_cancel_buttons(self, self.save, save_text="添加补记"))
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.handover import service as handover
 from desktop_app.handover.models import DEFAULT_SHIFTS, KIND_LABELS, TWO_SHIFTS, Template
+from desktop_app.handover.models import HANDOVER_FIELDS as F
 from ui.forms import ValidatedForm, save_cancel_buttons
 
 
@@ -89,7 +90,7 @@ class HandoverTemplateDialog(QDialog):
                            ("三班制", lambda: self._preset(DEFAULT_SHIFTS["nurse"])),
                            ("两班制", lambda: self._preset(TWO_SHIFTS)))
         self.two_shifts_button = buttons[-1]
-        self.form.add("班次", shifts)
+        self.form.add(F["shifts"], shifts)
 
         items = QGroupBox("交接物品（需清点数量的填基数；只查看是否完好的留空）")
         col = QVBoxLayout(items)
@@ -97,7 +98,7 @@ class HandoverTemplateDialog(QDialog):
         _set_rows(self.items, [[i["name"], i["expected"]] for i in template.checklist])
         col.addWidget(self.items)
         _buttons(col, ("添加物品", lambda: self._add(self.items, ["", ""])), ("删除所选", lambda: self._remove(self.items)))
-        self.form.add("交接物品", items)
+        self.form.add(F["checklist"], items)
         layout.addWidget(save_cancel_buttons(self, self.save))
 
     def _add(self, table: QTableWidget, values: list) -> None:

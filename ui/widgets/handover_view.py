@@ -91,7 +91,7 @@ def _census_html(report: Report) -> str:
              f"<tr style='background:#eef1f4'>{head}</tr><tr>{cells}</tr></table>")
     problems = census_findings(report.census)
     if problems:
-        table += "".join(f"<p style='color:#c62828; margin:2px 0'>{_e(f.field)}：{_e(f.message)}</p>" for f in problems)
+        table += "".join(f"<p style='color:#c62828; margin:2px 0'>{_e(f.label)}：{_e(f.message)}</p>" for f in problems)
     return table
 
 
