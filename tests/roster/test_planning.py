@@ -75,7 +75,7 @@ def test_cover_and_swap_after_publishing(system, posts, doctors, db):
     with pytest.raises(errors.ValidationError) as exc:
         roster.record_revision(system, {"kind": "替班", "date": "2026-12-01", "shift_id": night,
                                         "from_staff_id": doctors[0], "to_staff_id": doctors[2]})
-    assert {f.field for f in exc.value.findings} == {"原因", "申请人", "批准人"}
+    assert {f.label for f in exc.value.findings} == {"原因", "申请人", "批准人"}
     cover = roster.record_revision(system, {**base, "kind": "替班", "date": "2026-12-01", "shift_id": night,
                                             "from_staff_id": doctors[0], "to_staff_id": doctors[2]})
     assert cover.version == 2 and "孙医生 替 张三" in cover.text()
@@ -126,12 +126,12 @@ def test_department_head_plans_only_own_posts(posts, doctors, session_as):
 def test_post_and_shift_validation(system):
     with pytest.raises(errors.ValidationError) as exc:
         roster.save_post(system, {"name": "", "kind": "乱写", "headcount": 0, "min_title_rank": 9})
-    assert {f.field for f in exc.value.findings} == {"岗位名称", "岗位类型", "每班人数", "最低职称"}
+    assert {f.label for f in exc.value.findings} == {"岗位名称", "岗位类型", "每班人数", "最低职称"}
     post = roster.save_post(system, {"name": "医技值班", "kind": "医技值班", "group_name": "医技"})
     with pytest.raises(errors.ValidationError) as exc:
         roster.save_shift(system, post.id, {"name": "夜班", "starts": "25:00", "ends": "8点",
                                             "on_workdays": False, "on_weekends": False, "on_holidays": False})
-    assert {f.field for f in exc.value.findings} == {"开始时间", "结束时间", "适用日"}
+    assert {f.label for f in exc.value.findings} == {"开始时间", "结束时间", "适用日"}
     shift = roster.save_shift(system, post.id, {"name": "夜班", "starts": "17：30", "ends": "8:00"})
     assert (shift.starts, shift.ends) == ("17:30", "08:00")
     chief = roster.save_post(system, {"name": "护理总值班", "kind": "护理总值班", "group_name": "总值班"})
