@@ -505,9 +505,12 @@ _HELP = [
 
 @action(ROSTER_PLAN, scope=service.PLANNING)
 def write_roster_template(session: Session, path: Path | str, month: str) -> Path:
-    """A template for ``month``: the dates down, the hospital's active post·shifts across, a 说明 sheet."""
+    """A template for ``month``: the dates down, the active post·shifts the user plans across (a
+    科室负责人's own posts: the import refuses any other column), a 说明 sheet."""
     month = service._check_month_text(month)
     posts = [p for p in service.list_posts(session) if any(s.active for s in p.shifts)]
+    allowed = service.within_reach(session, posts)
+    posts = [p for p in posts if allowed is None or p.id in allowed]
     first, last = month_bounds(month)
     types = DayTypes.load(session.db, first, last)
     wb = Workbook()
