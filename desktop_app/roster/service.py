@@ -386,18 +386,18 @@ def month_view(session: Session, month: str, *, group: str | None = None,
     if department_id is not None:
         depts = department_subtree(session.db, department_id)
         shown = [p for p in shown if p.department_id in depts]
-    cells: dict[tuple[str, int], list[StaffInfo]] = {}
     first_s, last_s = first.isoformat(), last.isoformat()
-    for a in data.assignments:
-        if first_s <= a.date <= last_s and a.staff_id in data.staff:
-            if hidden and data.shifts[a.shift_id].post_id not in plannable:
-                continue
-            cells.setdefault((a.date, a.shift_id), []).append(data.staff[a.staff_id])
+    month_duties = [a for a in data.assignments if first_s <= a.date <= last_s and a.staff_id in data.staff]
+    if hidden:  # her posts' duties, and her people's duties elsewhere (they are busy then)
+        people = {a.staff_id for a in month_duties if data.shifts[a.shift_id].post_id in plannable}
+        month_duties = [a for a in month_duties if a.staff_id in people]
+    cells: dict[tuple[str, int], list[StaffInfo]] = {}
+    for a in month_duties:
+        cells.setdefault((a.date, a.shift_id), []).append(data.staff[a.staff_id])
     days = tuple(month_days(month))
     violations = seen_violations(session, rules.check(data), data)
     tallies = rules.tallies(data)
     if hidden:
-        people = {p.id for v in cells.values() for p in v}
         tallies = [t for t in tallies if t.staff_id in people]
     return MonthView(
         month=month, status=record.status, version=record.version, published_at=record.published_at,

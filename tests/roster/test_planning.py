@@ -115,6 +115,28 @@ def test_draft_is_visible_only_to_planners(system, posts, doctors, session_as):
         roster.assign(nurse, "2026-12-02", posts["night"].id, doctors[1])
 
 
+def test_a_draft_shows_a_department_head_her_posts_and_her_people_only(system, hospital, posts, doctors,
+                                                                       session_as):
+    surgery = roster.save_post(system, {"name": "外科一线", "kind": "一线", "group_name": "外科系统",
+                                        "department_id": hospital.departments["外科"]})
+    their_night = roster.save_shift(system, surgery.id, {"name": "夜班", "starts": "17:30", "ends": "08:00"})
+    night = posts["night"].id
+    roster.assign(system, "2026-12-01", night, doctors[0])  # 张三 on 内科一线
+    roster.assign(system, "2026-12-10", their_night.id, doctors[0])  # and on 外科一线: she is busy that night
+    roster.assign(system, "2026-12-02", their_night.id, hospital.staff["李四"])  # 外科's own draft
+    head = session_as(Role.DEPT_HEAD, "内科")
+    view = roster.month_view(head, MONTH)
+    assert {p.name for p in view.posts} == {"内科一线", "内科一病区护理夜班"} and view.editable
+    assert set(view.cells) == {("2026-12-01", night), ("2026-12-10", their_night.id)}
+    assert [t.name for t in view.tallies] == ["张三"]
+    for found in (view.violations, roster.check_month(head, MONTH)):
+        assert found and all(v.post_name != "外科一线" or v.staff_id == doctors[0] for v in found)
+    assert any(v.post_name == "外科一线" and v.staff_id is None for v in roster.check_month(system, MONTH))
+    roster.publish(system, MONTH, confirm_violations=True)
+    published = roster.month_view(head, MONTH)  # the published roster is the whole hospital's
+    assert ("2026-12-02", their_night.id) in published.cells and "外科一线" in {p.name for p in published.posts}
+
+
 def test_department_head_plans_only_own_posts(posts, doctors, session_as):
     head = session_as(Role.DEPT_HEAD, "内科")
     roster.assign(head, "2026-12-01", posts["night"].id, doctors[0])
