@@ -375,7 +375,7 @@ class _Planner:
                     self.skipped.append((r, f"说明行：{g.text(r, date_col)[:30]}"))
                     continue
                 self.at_date(r, date_col, f"“{clean_text(raw)[:20]}”不是可识别的日期。请写 1、1日、12月1日 或 "
-                                           f"{self.first.isoformat()}。")
+                                          f"{self.first.isoformat()}。")
                 continue
             if day is None:
                 if cells:

@@ -45,8 +45,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from desktop_app.accounts.permissions import action
-from desktop_app.people.repo import department_name
 from desktop_app.hospital.service import get_profile
+from desktop_app.people.repo import department_name
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo
 from desktop_app.reports.fonts import FONT, FONT_BOLD
 from desktop_app.reports.pdf import PdfReport, _DataTable
