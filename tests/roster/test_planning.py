@@ -167,3 +167,30 @@ def test_dashboard_shows_gaps_and_unpublished_months(system, posts, clock):
     titles = [t.title for t in collect(system, StartupHealth(integrity_checked=True))]
     assert any("个班次人数不足" in t for t in titles)
     assert any("2026-12 的值班表尚未发布" in t for t in titles)
+
+
+def test_publishing_or_revising_a_month_changed_meanwhile_writes_nothing(system, posts, doctors, db, monkeypatch):
+    """Another computer published the month, or recorded a revision, after this one read it."""
+    night = posts["night"].id
+    roster.assign(system, "2026-12-01", night, doctors[0])
+    roster.assign(system, "2026-12-03", night, doctors[1])
+    draft = roster.month_status(system, MONTH)
+    roster.publish(system, MONTH, confirm_violations=True)
+    with monkeypatch.context() as m:
+        m.setattr(roster.repo, "month", lambda _db, _month: draft)  # as read before the other publication
+        with pytest.raises(errors.Conflict, match="刚被他人发布"):
+            roster.publish(system, MONTH, confirm_violations=True)
+    first = roster.month_status(system, MONTH)
+    base = {"kind": "替班", "shift_id": night, "reason": "病假", "requested_by": "张三", "approved_by": "内科主任"}
+    roster.record_revision(system, {**base, "date": "2026-12-03", "from_staff_id": doctors[1],
+                                    "to_staff_id": doctors[3]}, confirm_violations=True)
+    audit_rows = db.scalar("SELECT count(*) FROM audit_log")
+    with monkeypatch.context() as m:
+        m.setattr(roster.repo, "month", lambda _db, _month: first)  # version 1: the revision above not seen
+        with pytest.raises(errors.Conflict, match="刚被他人修改过"):
+            roster.record_revision(system, {**base, "date": "2026-12-01", "from_staff_id": doctors[0],
+                                            "to_staff_id": doctors[2]}, confirm_violations=True)
+    view = roster.month_view(system, MONTH)
+    assert view.version == 2 and [r.date for r in view.revisions] == ["2026-12-03"]
+    assert view.people("2026-12-01", night)[0].id == doctors[0]  # the duty was not moved either
+    assert db.scalar("SELECT count(*) FROM audit_log") == audit_rows
