@@ -49,6 +49,7 @@ from openpyxl.utils import get_column_letter
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import on
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import ImportPlan, require_same_plan, require_unchanged_file
 from desktop_app.excel.reader import ExcelFileError, Limits, _check_container, _read_bytes
@@ -57,14 +58,24 @@ from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.roster import repo, rules, service
 from desktop_app.roster.calendar import HOLIDAY, WEEKEND, DayTypes
 from desktop_app.roster.manifest import ROSTER_PLAN
-from desktop_app.roster.models import PUBLISHED, Assignment, Post, Shift, StaffInfo, month_bounds, month_days
+from desktop_app.roster.models import (
+    PUBLISHED,
+    ROSTER_FIELDS,
+    Assignment,
+    Post,
+    Shift,
+    StaffInfo,
+    month_bounds,
+    month_days,
+)
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_text, parse_date
 
 ROSTER_SHEET = "值班表"
 HELP_SHEET = "说明"
 IGNORED_HEADINGS = {"星期", "周", "周次", "节假日", "假日", "备注", "说明", "序号", "类型", "日别"}
-DATE_HEADINGS = {"日期", "值班日期", "日", "date", "时间"}
+R = ROSTER_FIELDS
+DATE_HEADINGS = {R["date"].label, *R["date"].aliases}  # the date column's heading
 HEADER_SCAN_ROWS = 20
 _SEPARATORS = re.compile(r"[\s\-—–_·•・/／\\|()（）【】\[\]:：*※]")
 _NAME_SPLIT = re.compile(r"[、，,/／;；\s]+")
@@ -220,29 +231,34 @@ class _Planner:
         first, last = month_bounds(month)
         self.first, self.last = first, last
         self.day_types = DayTypes.load(db, first, last)
-        self.holiday_names = {r[0]: r[1] for r in db.query(
-            "SELECT date, name FROM holidays WHERE date >= ? AND date <= ?", (first.isoformat(), last.isoformat()))}
+        self.holiday_names = {d: name for d, _kind, name in repo.holiday_entries(db, first, last)}
         self.staff: dict[int, StaffInfo] = repo.staff_info(db)
         self.by_name: dict[str, list[StaffInfo]] = defaultdict(list)
         self.by_no: dict[str, StaffInfo] = {}
         for person in self.staff.values():
             self.by_name[person.name].append(person)
             self.by_no[person.employee_no.lower()] = person
-        self.allowed = service._plannable_posts(session)
+        self.allowed = service.within_reach(session, posts.posts)  # the posts the user plans (None: all)
         self.findings: list[Finding] = []
         self.columns: dict[int, tuple[Post, Shift]] = {}
         self.ignored: list[str] = []
         self.skipped: list[tuple[int, str]] = []
 
-    def at(self, row: int, col: int, field: str, message: str, severity: str = "error") -> None:
-        self.findings.append(Finding(message, field=field, severity=severity, row=row,
+    def at(self, row: int, col: int, heading: str, message: str, severity: str = "error") -> None:
+        """A finding about a post·shift column (its heading) or one of its cells."""
+        # the field is a duty column; its label the heading as written (内科一线 夜班)
+        self.findings.append(Finding(message, field=R["duty"].key, label=heading, severity=severity, row=row,
                                      column=get_column_letter(col)))
+
+    def at_date(self, row: int, col: int, message: str) -> None:
+        self.findings.append(R.finding("date", message, row=row, column=get_column_letter(col)))
 
     # -- headings
     def read_headings(self) -> tuple[int, int]:
         """Resolve every column; returns (date column, first data row)."""
         g, r = self.grid, self.header
-        date_col = next((c for c in range(1, g.width + 1) if _key(g.text(r, c)) in DATE_HEADINGS), 1)
+        dates = {_key(h) for h in DATE_HEADINGS}
+        date_col = next((c for c in range(1, g.width + 1) if _key(g.text(r, c)) in dates), 1)
         two_rows = any(isinstance(self.posts.resolve(g.text(r, c)), Post)
                        and _key(g.text(r, c) + g.text(r + 1, c)) in self.posts.by_key
                        for c in range(1, g.width + 1) if c != date_col)
@@ -358,16 +374,16 @@ class _Planner:
                 if not cells:
                     self.skipped.append((r, f"说明行：{g.text(r, date_col)[:30]}"))
                     continue
-                self.at(r, date_col, "日期", f"“{clean_text(raw)[:20]}”不是可识别的日期。请写 1、1日、12月1日 或 "
-                                           f"{self.first.isoformat()}。")
+                self.at_date(r, date_col, f"“{clean_text(raw)[:20]}”不是可识别的日期。请写 1、1日、12月1日 或 "
+                                          f"{self.first.isoformat()}。")
                 continue
             if day is None:
                 if cells:
-                    self.at(r, date_col, "日期", "这一行有人员但没有日期，请填写日期。")
+                    self.at_date(r, date_col, "这一行有人员但没有日期，请填写日期。")
                 continue
             if not self.first <= day <= self.last:
-                self.at(r, date_col, "日期", f"{day.isoformat()} 不在 {self.month} 内。请只导入本月的日期，"
-                                           "或在导入时选择正确的月份。")
+                self.at_date(r, date_col, f"{day.isoformat()} 不在 {self.month} 内。请只导入本月的日期，"
+                                          "或在导入时选择正确的月份。")
                 continue
             duties = []
             kind = self.day_types.kind(day)
@@ -425,10 +441,13 @@ def _plan(session: Session, path: Path, month: str, limits: Limits) -> RosterImp
     planned = {(r.date, s, p) for r in rows for s, p in r.duties}
     first, last = month_bounds(month)
     data = service._load(session, first, last)
-    existing = sum(1 for a in data.assignments if first.isoformat() <= a.date <= last.isoformat())
+    mine = {s.id for s in data.shifts.values() if planner.allowed is None or s.post_id in planner.allowed}
+    existing = sum(1 for a in data.assignments if first.isoformat() <= a.date <= last.isoformat()
+                   and a.shift_id in mine)
     have = {(a.date, a.shift_id, a.staff_id) for a in data.assignments}
     data.assignments = data.assignments + [Assignment(*a) for a in sorted(planned - have)]
-    violations = tuple(rules.check(data)) if not any(f.is_error for f in planner.findings) else ()
+    violations = (tuple(service.seen_violations(session, rules.check(data), data))
+                  if not any(f.is_error for f in planner.findings) else ())
     findings = sorted(planner.findings, key=lambda f: (f.row or 0, f.column or ""))
     return RosterImportPlan(
         path=path, sha256=sha, month=month, sheet=grid.title, header_row=header_row,
@@ -437,7 +456,15 @@ def _plan(session: Session, path: Path, month: str, limits: Limits) -> RosterImp
         ignored_columns=tuple(planner.ignored), skipped_rows=tuple(planner.skipped))
 
 
-@action(ROSTER_PLAN)
+# A 科室负责人 imports the duties of the posts she plans (a column of another post is an error in
+# the plan); applying a plan is refused when it holds duties of posts beyond her reach.
+
+
+def _plan_departments(db, plan) -> set[int]:
+    return repo.departments_of_duties(db, plan.assignments)
+
+
+@action(ROSTER_PLAN, scope=service.PLANNING)
 def preview_roster_import(session: Session, path: Path | str, month: str, *,
                           limits: Limits = Limits()) -> RosterImportPlan:
     """Read and check the file for ``month`` (a draft); nothing is written."""
@@ -445,7 +472,7 @@ def preview_roster_import(session: Session, path: Path | str, month: str, *,
     return _plan(session, Path(path), month, limits)
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=service.planning_scope(on("plan", _plan_departments)))
 def apply_roster_import(session: Session, plan: RosterImportPlan) -> RosterImportResult:
     """Write an error-free plan's duties into the draft month, in one transaction with one audit entry."""
     if plan.errors:
@@ -476,11 +503,14 @@ _HELP = [
 ]
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=service.PLANNING)
 def write_roster_template(session: Session, path: Path | str, month: str) -> Path:
-    """A template for ``month``: the dates down, the hospital's active post·shifts across, a 说明 sheet."""
+    """A template for ``month``: the dates down, the active post·shifts the user plans across (a
+    科室负责人's own posts: the import refuses any other column), a 说明 sheet."""
     month = service._check_month_text(month)
     posts = [p for p in service.list_posts(session) if any(s.active for s in p.shifts)]
+    allowed = service.within_reach(session, posts)
+    posts = [p for p in posts if allowed is None or p.id in allowed]
     first, last = month_bounds(month)
     types = DayTypes.load(session.db, first, last)
     wb = Workbook()
@@ -488,11 +518,13 @@ def write_roster_template(session: Session, path: Path | str, month: str) -> Pat
     ws.title = ROSTER_SHEET
     head_fill, off_fill = PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="BFBFBF")
     columns = [(p, s) for p in posts for s in p.shifts if s.active]
-    for c, text in enumerate(["日期", "星期"] + [f"{p.name} {s.name}" for p, s in columns], start=1):
+    fixed = R.pick(("date", "weekday"))
+    headings = [(f.label, f.xlsx_width) for f in fixed] + [(f"{p.name} {s.name}", 12) for p, s in columns]
+    for c, (text, width) in enumerate(headings, start=1):
         cell = ws.cell(1, c, text)
         cell.font, cell.fill = Font(bold=True), head_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(c)].width = 12 if c > 2 else 11
+        ws.column_dimensions[get_column_letter(c)].width = width
     for r, day in enumerate(month_days(month), start=2):
         ws.cell(r, 1, day).number_format = "yyyy-mm-dd"
         ws.cell(r, 2, "星期" + "一二三四五六日"[day.weekday()])

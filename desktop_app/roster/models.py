@@ -2,13 +2,85 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from desktop_app.fields import Field, Fields
 
 POST_KINDS = ["医院总值班", "医疗总值班", "护理总值班", "行政总值班", "一线", "二线", "三线听班", "护理夜班",
               "医技值班", "其他"]
 CHIEF_KINDS = {"医院总值班", "医疗总值班", "护理总值班", "行政总值班"}  # need 总值班 training by default
 DRAFT, PUBLISHED = "草稿", "已发布"
 SWAP, COVER = "换班", "替班"
+
+# Every field of the roster as forms, the importer, the template and the audit log name it (see
+# desktop_app/fields.py). The printouts' column lists stay in reports.py for now.
+
+# 值班岗位 (its dialog, the audit log); "shift" and "rotation" are the post's 班次 and 轮转表
+POST_FIELDS = Fields(
+    Field("name", "岗位名称"),
+    Field("kind", "岗位类型"),
+    Field("group_name", "分组"),
+    Field("department_id", "科室"),
+    Field("duties", "岗位职责"),
+    Field("required_category", "人员类别要求"),
+    Field("min_title_rank", "最低职称"),
+    Field("qualification", "资质证明"),  # the dialog's row holding the two check boxes below
+    Field("licence_required", "须有执业证书"),
+    Field("duty_training_required", "须经总值班培训"),
+    Field("headcount", "每班人数"),
+    Field("sort_order", "排序"),
+    Field("active", "启用"),
+    Field("shift", "班次"),
+    Field("rotation", "轮转表"),
+)
+
+# 班次 of a post
+SHIFT_FIELDS = Fields(
+    Field("name", "班次名称"),
+    Field("starts", "开始时间"),
+    Field("ends", "结束时间"),
+    Field("days", "适用日"),  # at least one of the three below
+    Field("on_workdays", "工作日"),
+    Field("on_weekends", "周末"),
+    Field("on_holidays", "节假日"),
+    Field("active", "启用"),
+)
+
+# 节假日 (its dialog and the audit log)
+HOLIDAY_FIELDS = Fields(
+    Field("date", "日期"),
+    Field("last", "至"),  # the last day of a run added at once
+    Field("kind", "类型"),
+    Field("name", "名称"),
+    Field("confirmed", "已核对"),
+)
+
+# A month's roster: planning steps and revisions as the audit log, the 换班/替班 dialog and the importer
+# name them. ``date`` and ``weekday`` are also the import template's first columns (Excel widths in
+# characters); ``duty`` is a post·shift column of an imported sheet (its findings carry the heading).
+ROSTER_FIELDS = Fields(
+    Field("month", "月份"),
+    Field("status", "状态"),
+    Field("version", "版本"),
+    Field("date", "日期", ("值班日期", "日", "date", "时间"), kind="date", xlsx_width=11),
+    Field("weekday", "星期", xlsx_width=11),
+    Field("post", "岗位"),
+    Field("shift", "班次"),
+    Field("shift_id", "值班"),  # the duty a revision concerns: date, post and shift
+    Field("staff", "人员"),
+    Field("duty", "值班人员"),
+    Field("change", "变动"),
+    Field("count", "条数"),
+    Field("source", "来源"),
+    Field("confirmed", "确认的违规"),
+    Field("kind", "类型"),
+    Field("from_staff_id", "原值班人员"),
+    Field("to_staff_id", "接替人员"),
+    Field("other_shift_id", "对方的班"),
+    Field("reason", "原因"),
+    Field("requested_by", "申请人"),
+    Field("approved_by", "批准人"),
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +95,8 @@ class Shift:
     on_holidays: bool
     sort_order: int
     active: bool
+    uid: str | None = field(default=None, compare=False)
+    post_name: str = field(default="", compare=False)
 
     @property
     def overnight(self) -> bool:
@@ -94,6 +168,14 @@ class Post:
         if self.duty_training_required:
             parts.append("须经总值班培训考核合格")
         return "、".join(parts) or "不限"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    date: str
+    kind: str  # 法定节假日 / 调休上班
+    name: str
+    confirmed: bool
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,12 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
+from desktop_app.people.repo import department_name
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo
 from desktop_app.reports.fonts import FONT, FONT_BOLD
 from desktop_app.reports.pdf import PdfReport, _DataTable
 from desktop_app.reports.xlsx import XlsxReport
-from desktop_app.roster import service
+from desktop_app.roster import repo, service
 from desktop_app.roster.calendar import HOLIDAY, HOLIDAY_KIND, MAKEUP_WORKDAY, WEEKEND
 from desktop_app.roster.manifest import ROSTER_EXPORT
 from desktop_app.roster.models import DRAFT, Post, Revision, Shift, StaffInfo
@@ -162,22 +163,22 @@ def _group_order(posts) -> list[Post]:
     return sorted(posts, key=lambda p: groups.index(p.group_name))
 
 
-@action(ROSTER_EXPORT)
+# Printed as shown (service.month_view): the published roster is everyone's; a draft its planners'.
+@action(ROSTER_EXPORT, scope=service.VIEWING)
 def roster_snapshot(session: Session, month: str, *, department_id: int | None = None,
                     group: str | None = None) -> RosterSnapshot:
     """Everything the printouts of ``month`` need (a department's or a post group's posts if given)."""
     view = service.month_view(session, month, group=group, department_id=department_id)
     db = session.db
-    first, last = view.days[0].isoformat(), view.days[-1].isoformat()
     names = {}
-    for r in db.query("SELECT date, kind, name FROM holidays WHERE date >= ? AND date <= ?", (first, last)):
-        names[r["date"]] = r["name"] if r["kind"] == HOLIDAY_KIND else f"{MAKEUP_WORKDAY}（{r['name']}）"
+    for date, kind, name in repo.holiday_entries(db, view.days[0], view.days[-1]):
+        names[date] = name if kind == HOLIDAY_KIND else f"{MAKEUP_WORKDAY}（{name}）"
     posts = _group_order([p for p in view.posts if any(s.active for s in p.shifts)])
     shown = {s.id for p in posts for s in p.shifts}
     cells = {k: v for k, v in view.cells.items() if k[1] in shown}
     people = {p.id: p for v in cells.values() for p in v}
-    shared = {r[0] for r in db.query("SELECT name FROM staff WHERE on_duty = 1 GROUP BY name HAVING count(*) > 1")}
-    department = db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,)) if department_id else None
+    shared = repo.shared_staff_names(db)
+    department = department_name(db, department_id) if department_id else None
     profile = get_profile(db)
     return RosterSnapshot(
         hospital=profile.name if profile else "", month=view.month, status=view.status, version=view.version,

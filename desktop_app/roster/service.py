@@ -4,8 +4,13 @@ A month is a draft until published; planners assign and remove people freely (ea
 audited, and the violations it causes are returned at once so the page shows them live).
 Publishing with violations needs an explicit confirmation that is recorded. A published month
 is frozen: 换班 and 替班 are recorded as revisions with the reason, who asked and who approved,
-and each raises the month's version. Department heads plan and revise only their own
-department's posts; drafts are visible only to planners.
+and each raises the month's version.
+
+Scope (declared with each action, checked in desktop_app/accounts/scope.py): the published roster,
+its posts and the calendar are the whole hospital's (值班表全院公开); posts and holidays are set up
+by 质控/医务科. A 科室负责人 plans (drafts, imports, revisions) only the posts of their department and
+its wards — a post without a department (医院总值班 …) is the hospital's. An unpublished draft is
+shown only to those who plan it: a 科室负责人 sees the draft of their own posts.
 """
 from __future__ import annotations
 
@@ -14,20 +19,23 @@ import json
 import re
 from dataclasses import dataclass
 
-from desktop_app import errors
-from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
+from desktop_app import errors, records
+from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL, department, on
 from desktop_app.errors import Finding
 from desktop_app.people.models import STAFF_CATEGORIES, TITLE_RANK_LABELS
-from desktop_app.people.repo import department_subtree
+from desktop_app.people.repo import department_name, department_subtree
 from desktop_app.roster import repo, rules
 from desktop_app.roster.manifest import ROSTER_PLAN, ROSTER_PUBLISH, ROSTER_REVISE, ROSTER_SETUP, ROSTER_VIEW
 from desktop_app.roster.models import (
     CHIEF_KINDS,
     COVER,
     DRAFT,
+    POST_FIELDS,
     POST_KINDS,
     PUBLISHED,
+    ROSTER_FIELDS,
+    SHIFT_FIELDS,
     SWAP,
     Post,
     Revision,
@@ -42,15 +50,7 @@ from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
 
-audit.register_entity("duty_post", "值班岗位", {
-    "name": "岗位名称", "kind": "岗位类型", "group_name": "分组", "department_id": "科室", "duties": "岗位职责",
-    "required_category": "人员类别要求", "min_title_rank": "最低职称", "licence_required": "须有执业证书",
-    "duty_training_required": "须经总值班培训", "headcount": "每班人数", "active": "启用", "shift": "班次",
-    "rotation": "轮转表"})
-audit.register_entity("roster", "值班表", {
-    "date": "日期", "post": "岗位", "shift": "班次", "staff": "人员", "change": "变动", "count": "条数",
-    "status": "状态", "version": "版本", "confirmed": "确认的违规", "reason": "原因", "requested_by": "申请人",
-    "approved_by": "批准人", "source": "来源"})
+P, S, R = POST_FIELDS, SHIFT_FIELDS, ROSTER_FIELDS
 
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -81,23 +81,63 @@ def _load(session: Session, first: dt.date, last: dt.date) -> RosterData:
 def _check_month_text(month: str) -> str:
     month = clean_text(month)
     if not _MONTH_RE.match(month):
-        raise errors.ValidationError(f"月份“{month}”不正确，请写成 2026-12。", field="月份")
+        raise errors.ValidationError(R.finding("month", f"月份“{month}”不正确，请写成 2026-12。"))
     return month
 
 
-def _plannable_posts(session: Session) -> set[int] | None:
-    """None: every post; a department head: the posts of their department and its wards."""
-    actor = session.actor
-    if Role(actor.role) not in DEPARTMENT_SCOPED:
+# ----------------------------------------------------------------------------- scope
+# Planning reaches the posts of the user's departments (session.reach; None: every post). A single
+# duty, post or revision names its post's department (repo.WHOLE_HOSPITAL for a hospital-wide post,
+# in nobody's reach); a bulk step works on the posts within reach.
+
+
+def planning_scope(*targets):
+    return department(*targets, doing="安排", what="值班")
+
+
+PLANNING = planning_scope()  # lists and bulk steps: the posts within reach
+ON_SHIFT = on("shift_id", repo.department_of_shift)
+# Reading: the published roster is everyone's; a draft's duties only its planners' (see seen_violations).
+VIEWING = department(doing="查看", what="值班")
+
+
+def within_reach(session: Session, posts) -> set[int] | None:
+    """The ids of ``posts`` within the user's reach (None: every post)."""
+    if session.reach is None:
         return None
-    depts = department_subtree(session.db, actor.department_id) if actor.department_id else set()
-    return {p.id for p in repo.posts(session.db) if p.department_id in depts}
+    return {p.id for p in posts if p.department_id in session.reach}
 
 
-def _require_post_scope(session: Session, post_id: int) -> None:
-    allowed = _plannable_posts(session)
-    if allowed is not None and post_id not in allowed:
-        raise errors.PermissionDenied("科室负责人只能安排本科室（含下属病区）岗位的值班。")
+def _draft_posts(session: Session, posts) -> set[int] | None:
+    """The posts whose draft duties the user may see: those she plans (None: all of them)."""
+    if not session.actor.can(ROSTER_PLAN):
+        return set()
+    return within_reach(session, posts)
+
+
+def _refuse_unpublished(session: Session, record: RosterMonth) -> None:
+    if record.status != PUBLISHED and not session.actor.can(ROSTER_PLAN):
+        raise errors.PermissionDenied(f"{record.month} 的值班表尚未发布。发布后全院可见。")
+
+
+def _concerning(violations: list[Violation], data: RosterData, post_ids: set[int]) -> set[Violation]:
+    """The violations on the posts ``post_ids`` and those of the people on duty there."""
+    shifts = {s.id for s in data.shifts.values() if s.post_id in post_ids}
+    first, last = data.first.isoformat(), data.last.isoformat()
+    people = {a.staff_id for a in data.assignments if a.shift_id in shifts and first <= a.date <= last}
+    return {v for v in violations if v.post_id in post_ids or v.staff_id in people}
+
+
+def seen_violations(session: Session, violations: list[Violation], data: RosterData) -> list[Violation]:
+    """What the user may see of ``violations``: all of a published month's; of a draft month's,
+    those of the posts she plans and of their people."""
+    known = repo.months(session.db, data.first.strftime("%Y-%m"), data.last.strftime("%Y-%m"))
+    drafts = {m for m in {v.date[:7] for v in violations} if m not in known or known[m].status != PUBLISHED}
+    plannable = _draft_posts(session, data.posts.values()) if drafts else None
+    if plannable is None:
+        return violations
+    kept = _concerning(violations, data, plannable)
+    return [v for v in violations if v.date[:7] not in drafts or v in kept]
 
 
 def _shift_or_fail(session: Session, shift_id: int) -> tuple[Post, Shift]:
@@ -109,19 +149,56 @@ def _shift_or_fail(session: Session, shift_id: int) -> tuple[Post, Shift]:
 
 
 def _staff_label(db, staff_id: int) -> str:
-    r = db.query_one("SELECT name, employee_no FROM staff WHERE id = ?", (staff_id,))
-    return f"{r['name']}（{r['employee_no']}）" if r else str(staff_id)
+    return repo.staff_label(db, staff_id)
+
+
+# ----------------------------------------------------------------------------- the records
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def _post_audit_values(post: Post) -> dict:
+    return {"name": post.name, "kind": post.kind, "group_name": post.group_name, "department_id": post.department_name,
+            "duties": post.duties, "required_category": post.required_category,
+            "min_title_rank": TITLE_RANK_LABELS[post.min_title_rank],
+            "licence_required": _yes(post.licence_required),
+            "duty_training_required": _yes(post.duty_training_required),
+            "headcount": post.headcount, "active": _yes(post.active)}
+
+
+def _shift_audit_values(shift: Shift) -> dict:
+    return {"name": shift.name, "starts": shift.starts, "ends": shift.ends, "on_workdays": _yes(shift.on_workdays),
+            "on_weekends": _yes(shift.on_weekends), "on_holidays": _yes(shift.on_holidays),
+            "active": _yes(shift.active)}
+
+
+DUTY_POST = records.Entity(
+    "duty_post", "值班岗位", "duty_posts", read=lambda session, post_id: repo.post(session.db, post_id),
+    audit_values=_post_audit_values, describe=lambda post: post.name, field_labels=P.labels())
+DUTY_SHIFT = records.Entity(
+    "duty_shift", "值班班次", "duty_shifts", read=lambda session, shift_id: repo.shift(session.db, shift_id),
+    audit_values=_shift_audit_values, describe=lambda shift: f"{shift.post_name} {shift.name}",
+    field_labels=S.labels(), stamped=False)
+# A month's roster: its status and version are its own fields; each planning step (a duty put on or
+# taken off, a bulk step, a revision) is an event of the month in the audit log.
+ROSTER_MONTH = records.Entity(
+    "roster", "值班表", "roster_months", read=lambda session, month_id: repo.month_by_id(session.db, month_id),
+    audit_values=lambda month: {"status": month.status, "version": month.version},
+    describe=lambda month: f"{month.month} 值班表", field_labels=R.labels())
 
 
 # ----------------------------------------------------------------------------- posts and shifts
+# Posts, their shifts and rotation lists are the hospital's, set up by 质控/医务科 and read by everyone.
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=HOSPITAL)
 def list_posts(session: Session, *, include_inactive: bool = False) -> list[Post]:
     return repo.posts(session.db, include_inactive=include_inactive)
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=HOSPITAL)
 def post_groups(session: Session) -> list[str]:
     return list(dict.fromkeys(p.group_name for p in repo.posts(session.db, include_inactive=False)))
 
@@ -142,76 +219,55 @@ def _validate_post(db, values: dict, post_id: int | None) -> tuple[dict, list[Fi
         "active": True if values.get("active") is None else bool(values.get("active")),
     }
     if not c["name"]:
-        f.append(Finding("请填写岗位名称，例如“内科一线”。", field="岗位名称"))
-    elif db.scalar("SELECT id FROM duty_posts WHERE name = ? AND id <> ?", (c["name"], post_id or -1)):
-        f.append(Finding(f"已有名为“{c['name']}”的岗位。", field="岗位名称"))
+        f.append(P.finding("name", "请填写岗位名称，例如“内科一线”。"))
+    elif repo.post_name_taken(db, c["name"], post_id):
+        f.append(P.finding("name", f"已有名为“{c['name']}”的岗位。"))
     if kind not in POST_KINDS:
-        f.append(Finding("岗位类型须为：" + "、".join(POST_KINDS) + "。", field="岗位类型"))
-    if c["department_id"] is not None and not db.scalar("SELECT 1 FROM departments WHERE id = ?", (c["department_id"],)):
-        f.append(Finding("所选科室不存在。", field="科室"))
+        f.append(P.finding("kind", "岗位类型须为：" + "、".join(POST_KINDS) + "。"))
+    if c["department_id"] is not None and not repo.department_exists(db, c["department_id"]):
+        f.append(P.finding("department_id", "所选科室不存在。"))
     if c["required_category"] and c["required_category"] not in STAFF_CATEGORIES:
-        f.append(Finding("人员类别须为：" + "、".join(STAFF_CATEGORIES) + "。", field="人员类别要求"))
+        f.append(P.finding("required_category", "人员类别须为：" + "、".join(STAFF_CATEGORIES) + "。"))
     try:
         c["min_title_rank"] = int(c["min_title_rank"])
         if c["min_title_rank"] not in TITLE_RANK_LABELS:
             raise ValueError
     except (TypeError, ValueError, OverflowError):
-        f.append(Finding("最低职称须为：" + "、".join(TITLE_RANK_LABELS.values()) + "。", field="最低职称"))
+        f.append(P.finding("min_title_rank", "最低职称须为：" + "、".join(TITLE_RANK_LABELS.values()) + "。"))
     try:
         c["headcount"] = int(c["headcount"])
         if not 1 <= c["headcount"] <= 20:
             raise ValueError
     except (TypeError, ValueError, OverflowError):
-        f.append(Finding("每班人数须为 1–20。", field="每班人数"))
+        f.append(P.finding("headcount", "每班人数须为 1–20。"))
     return c, f
 
 
-def _post_audit(post: Post) -> dict:
-    return {"name": post.name, "kind": post.kind, "group_name": post.group_name, "department_id": post.department_name,
-            "duties": post.duties, "required_category": post.required_category,
-            "min_title_rank": TITLE_RANK_LABELS[post.min_title_rank],
-            "licence_required": "是" if post.licence_required else "否",
-            "duty_training_required": "是" if post.duty_training_required else "否",
-            "headcount": post.headcount, "active": "是" if post.active else "否"}
-
-
 def _post(db, post_id: int) -> Post:
-    found = next((p for p in repo.posts(db) if p.id == post_id), None)
+    found = repo.post(db, post_id)
     if found is None:
         raise errors.NotFound("该值班岗位不存在，可能已被删除。")
     return found
 
 
-@action(ROSTER_SETUP)
+@action(ROSTER_SETUP, scope=HOSPITAL)
 def save_post(session: Session, values: dict, post_id: int | None = None) -> Post:
     """Create or change a duty post (its qualification, headcount, group …)."""
     db = session.db
     before = _post(db, post_id) if post_id else None
     if before:
-        values = {**_post_audit_values(before), **values}
+        values = {**_post_values(before), **values}
     c, findings = _validate_post(db, values, post_id)
     if findings:
         raise errors.ValidationError(findings)
-    cols = list(c)
-    now = session.stamp()
     with db.transaction():
-        params = [int(v) if isinstance(v, bool) else v for v in c.values()]
         if before is None:
-            cur = db.execute(f"INSERT INTO duty_posts ({', '.join(cols)}, created_at, updated_at)"
-                             f" VALUES ({', '.join('?' * len(cols))}, ?, ?)", [*params, now, now])
-            post = _post(db, cur.lastrowid)
-            audit.record(session, "create", "duty_post", uid=post.uid, label=post.name, after=_post_audit(post))
-        else:
-            db.execute(f"UPDATE duty_posts SET {', '.join(f'{k} = ?' for k in cols)}, updated_at = ? WHERE id = ?",
-                       [*params, now, post_id])
-            post = _post(db, post_id)
-            old, new = audit.diff(_post_audit(before), _post_audit(post))
-            if new:
-                audit.record(session, "update", "duty_post", uid=post.uid, label=post.name, before=old, after=new)
-    return post
+            return records.create(session, DUTY_POST, c)
+        return records.change(session, DUTY_POST, before, c)
 
 
-def _post_audit_values(post: Post) -> dict:
+def _post_values(post: Post) -> dict:
+    """A post's stored values, as save_post takes them."""
     return {"name": post.name, "kind": post.kind, "group_name": post.group_name, "department_id": post.department_id,
             "duties": post.duties, "required_category": post.required_category,
             "min_title_rank": post.min_title_rank, "licence_required": post.licence_required,
@@ -219,7 +275,7 @@ def _post_audit_values(post: Post) -> dict:
             "sort_order": post.sort_order, "active": post.active}
 
 
-@action(ROSTER_SETUP)
+@action(ROSTER_SETUP, scope=HOSPITAL)
 def save_shift(session: Session, post_id: int, values: dict, shift_id: int | None = None) -> Shift:
     """A shift of a post: name, times (an end not after the start is the next day), the days it applies."""
     db = session.db
@@ -233,59 +289,47 @@ def save_shift(session: Session, post_id: int, values: dict, shift_id: int | Non
     f: list[Finding] = []
     name = clean_text(merged.get("name"))
     if not name:
-        f.append(Finding("请填写班次名称，例如“白班”“夜班”“24小时”。", field="班次名称"))
+        f.append(S.finding("name", "请填写班次名称，例如“白班”“夜班”“24小时”。"))
     elif any(s.name == name and s.id != shift_id for s in post.shifts):
-        f.append(Finding(f"该岗位已有“{name}”班次。", field="班次名称"))
+        f.append(S.finding("name", f"该岗位已有“{name}”班次。"))
     times = {}
-    for key, label in (("starts", "开始时间"), ("ends", "结束时间")):
+    for key in ("starts", "ends"):
         value = clean_text(merged.get(key)).replace("：", ":")
         if re.fullmatch(r"\d:\d\d", value):
             value = "0" + value
         if not _TIME_RE.match(value):
-            f.append(Finding("时间请写成 08:00 这样的 24 小时制。", field=label))
+            f.append(S.finding(key, "时间请写成 08:00 这样的 24 小时制。"))
         times[key] = value
     days = {k: bool(merged.get(k, True)) for k in ("on_workdays", "on_weekends", "on_holidays")}
     if not any(days.values()):
-        f.append(Finding("至少选择一种日子：工作日、周末或节假日。", field="适用日"))
+        f.append(S.finding("days", "至少选择一种日子：工作日、周末或节假日。"))
     if f:
         raise errors.ValidationError(f)
     active = True if merged.get("active") is None else bool(merged.get("active"))
+    row = {"name": name, **times, **days, "active": active}
     with db.transaction():
         if old is None:
-            order = (db.scalar("SELECT max(sort_order) FROM duty_shifts WHERE post_id = ?", (post_id,)) or 0) + 1
-            cur = db.execute(
-                "INSERT INTO duty_shifts (post_id, name, starts, ends, on_workdays, on_weekends, on_holidays,"
-                " sort_order, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (post_id, name, times["starts"], times["ends"], *map(int, days.values()), order, int(active)))
-            shift_id = cur.lastrowid
-        else:
-            db.execute("UPDATE duty_shifts SET name = ?, starts = ?, ends = ?, on_workdays = ?, on_weekends = ?,"
-                       " on_holidays = ?, active = ? WHERE id = ?",
-                       (name, times["starts"], times["ends"], *map(int, days.values()), int(active), shift_id))
-        shift = repo.shifts(db)[shift_id]
-        audit.record(session, "update" if old else "create", "duty_post", uid=post.uid, label=post.name,
-                     before={"shift": old.label()} if old else None, after={"shift": shift.label()})
-    return shift
+            return records.create(session, DUTY_SHIFT,
+                                  {"post_id": post_id, **row, "sort_order": repo.next_shift_order(db, post_id)})
+        return records.change(session, DUTY_SHIFT, old, row)
 
 
-@action(ROSTER_SETUP)
+@action(ROSTER_SETUP, scope=HOSPITAL)
 def set_rotation(session: Session, post_id: int, staff_ids: list[int]) -> None:
     """The turn order for 按轮转表排班 (一线 轮转)."""
     db = session.db
     post = _post(db, post_id)
     ids = list(dict.fromkeys(int(i) for i in staff_ids))
-    known = {r[0] for r in db.query("SELECT id FROM staff")}
+    known = repo.staff_ids(db)
     if any(i not in known for i in ids):
-        raise errors.ValidationError("轮转表中有不存在的人员。", field="轮转表")
+        raise errors.ValidationError(P.finding("rotation", "轮转表中有不存在的人员。"))
     with db.transaction():
-        db.execute("INSERT INTO rotation_lists (post_id, staff_ids, updated_at) VALUES (?, ?, ?)"
-                   " ON CONFLICT(post_id) DO UPDATE SET staff_ids = excluded.staff_ids, updated_at = excluded.updated_at",
-                   (post_id, json.dumps(ids), session.stamp()))
+        repo.set_rotation(db, post_id, ids, session.stamp())
         names = "、".join(_staff_label(db, i).split("（")[0] for i in ids)
-        audit.record(session, "update", "duty_post", uid=post.uid, label=post.name, after={"rotation": names})
+        records.event(session, DUTY_POST, post, after={"rotation": names})
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=HOSPITAL)
 def rotation(session: Session, post_id: int) -> list[int]:
     return repo.rotation(session.db, post_id)
 
@@ -321,52 +365,67 @@ def _month_record(session: Session, month: str) -> RosterMonth:
     return found or RosterMonth(0, month, DRAFT, 0, None, None)
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=VIEWING)
 def month_view(session: Session, month: str, *, group: str | None = None,
                department_id: int | None = None) -> MonthView:
-    """The month for a post group or a department (all posts if neither), with every violation."""
+    """The month for a post group or a department (all posts if neither), with every violation.
+
+    A draft is shown to its planners only: a 科室负责人 sees the posts she plans, the violations
+    of those posts and of their people, and those people's load."""
     month = _check_month_text(month)
     record = _month_record(session, month)
+    _refuse_unpublished(session, record)
     can_plan = session.actor.can(ROSTER_PLAN)
-    if record.status != PUBLISHED and not can_plan:
-        raise errors.UserError(f"{month} 的值班表尚未发布。发布后全院可见。")
     first, last = month_bounds(month)
     data = _load(session, first, last)
-    shown = [p for p in data.posts.values() if p.active and p.shifts]
+    plannable = within_reach(session, data.posts.values())
+    hidden = record.status != PUBLISHED and plannable is not None  # a draft beyond the posts she plans
+    shown = [p for p in data.posts.values() if p.active and p.shifts and (not hidden or p.id in plannable)]
     if group:
         shown = [p for p in shown if p.group_name == group]
     if department_id is not None:
         depts = department_subtree(session.db, department_id)
         shown = [p for p in shown if p.department_id in depts]
-    cells: dict[tuple[str, int], list[StaffInfo]] = {}
     first_s, last_s = first.isoformat(), last.isoformat()
-    for a in data.assignments:
-        if first_s <= a.date <= last_s and a.staff_id in data.staff:
-            cells.setdefault((a.date, a.shift_id), []).append(data.staff[a.staff_id])
+    month_duties = [a for a in data.assignments if first_s <= a.date <= last_s and a.staff_id in data.staff]
+    if hidden:  # her posts' duties, and her people's duties elsewhere (they are busy then)
+        people = {a.staff_id for a in month_duties if data.shifts[a.shift_id].post_id in plannable}
+        month_duties = [a for a in month_duties if a.staff_id in people]
+    cells: dict[tuple[str, int], list[StaffInfo]] = {}
+    for a in month_duties:
+        cells.setdefault((a.date, a.shift_id), []).append(data.staff[a.staff_id])
     days = tuple(month_days(month))
-    plannable = _plannable_posts(session)
+    violations = seen_violations(session, rules.check(data), data)
+    tallies = rules.tallies(data)
+    if hidden:
+        tallies = [t for t in tallies if t.staff_id in people]
     return MonthView(
         month=month, status=record.status, version=record.version, published_at=record.published_at,
         published_by=record.published_by, days=days,
         day_kinds={d.isoformat(): data.day_types.kind(d) for d in days},
         posts=tuple(shown), cells={k: tuple(v) for k, v in cells.items()},
-        violations=tuple(rules.check(data)),
+        violations=tuple(violations),
         revisions=tuple(repo.revisions(session.db, record.id)) if record.id else (),
-        tallies=tuple(rules.tallies(data)),
+        tallies=tuple(tallies),
         editable=record.status == DRAFT and can_plan and (plannable is None or bool(plannable & {p.id for p in shown})),
     )
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=VIEWING)
 def check_month(session: Session, month: str) -> list[Violation]:
+    """Every violation of the month (of a draft: those its planner may see)."""
     month = _check_month_text(month)
+    _refuse_unpublished(session, _month_record(session, month))
     first, last = month_bounds(month)
-    return rules.check(_load(session, first, last))
+    data = _load(session, first, last)
+    return seen_violations(session, rules.check(data), data)
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=VIEWING)
 def check_range(session: Session, first: dt.date, last: dt.date) -> list[Violation]:
-    return rules.check(_load(session, first, last))
+    """The violations from ``first`` to ``last`` the user may see (the 工作台's look ahead)."""
+    data = _load(session, first, last)
+    return seen_violations(session, rules.check(data), data)
 
 
 @dataclass(frozen=True)
@@ -380,7 +439,7 @@ class Candidate:
         return not self.problems and not self.busy
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=planning_scope(ON_SHIFT))
 def candidates(session: Session, day, shift_id: int, query: str = "") -> list[Candidate]:
     """People for a post-slot: those who qualify first, then the others with the reason.
 
@@ -435,47 +494,40 @@ def _live(session: Session, day: dt.date, shift_id: int, staff_ids: list[int]) -
 
 def _in_month(day: dt.date, month: str) -> None:
     if day.strftime("%Y-%m") != month:
-        raise errors.ValidationError(f"{day} 不在 {month} 内。", field="日期")
+        raise errors.ValidationError(R.finding("date", f"{day} 不在 {month} 内。"))
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=planning_scope(ON_SHIFT))
 def assign(session: Session, day, shift_id: int, staff_id: int) -> list[Violation]:
     """Put a person on a post-slot of a draft month; returns the violations this slot and person now have."""
     day = parse_date(day)
     post, shift = _shift_or_fail(session, shift_id)
-    _require_post_scope(session, post.id)
     db = session.db
-    person = db.query_one("SELECT id FROM staff WHERE id = ?", (staff_id,))
-    if person is None:
+    if not repo.staff_exists(db, staff_id):
         raise errors.NotFound("该人员不存在。")
     month = day.strftime("%Y-%m")
     with db.transaction():
         record = _draft_month(session, month)
-        if db.scalar("SELECT 1 FROM duty_assignments WHERE date = ? AND shift_id = ? AND staff_id = ?",
-                     (day.isoformat(), shift_id, staff_id)):
+        if repo.on_duty(db, day.isoformat(), shift_id, staff_id):
             raise errors.Conflict(f"{_staff_label(db, staff_id)}已排在 {day} {post.name}{shift.name}。")
-        db.execute("INSERT INTO duty_assignments (month_id, date, shift_id, staff_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                   (record.id, day.isoformat(), shift_id, staff_id, session.stamp()))
-        audit.record(session, "update", "roster", label=f"{month} 值班表", after={
+        repo.add_assignment(db, record.id, day.isoformat(), shift_id, staff_id, session.stamp())
+        records.event(session, ROSTER_MONTH, record, after={
             "change": "排入", "date": day.isoformat(), "post": post.name, "shift": shift.name,
             "staff": _staff_label(db, staff_id)})
     return _live(session, day, shift_id, [staff_id])
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=planning_scope(ON_SHIFT))
 def unassign(session: Session, day, shift_id: int, staff_id: int) -> list[Violation]:
     day = parse_date(day)
     post, shift = _shift_or_fail(session, shift_id)
-    _require_post_scope(session, post.id)
     db = session.db
     month = day.strftime("%Y-%m")
     with db.transaction():
-        _draft_month(session, month)
-        n = db.execute("DELETE FROM duty_assignments WHERE date = ? AND shift_id = ? AND staff_id = ?",
-                       (day.isoformat(), shift_id, staff_id)).rowcount
-        if not n:
+        record = _draft_month(session, month)
+        if not repo.remove_assignment(db, day.isoformat(), shift_id, staff_id):
             raise errors.NotFound("此人不在这个班上。")
-        audit.record(session, "update", "roster", label=f"{month} 值班表", after={
+        records.event(session, ROSTER_MONTH, record, after={
             "change": "撤下", "date": day.isoformat(), "post": post.name, "shift": shift.name,
             "staff": _staff_label(db, staff_id)})
     return _live(session, day, shift_id, [staff_id])
@@ -487,21 +539,14 @@ def insert_assignments(session: Session, month: str, rows: list[tuple[str, int, 
     For bulk planning steps (copy, rotation, import): the caller has checked permission and scope
     and opened the transaction.
     """
-    db = session.db
     record = _draft_month(session, month)
-    now = session.stamp()
-    before = db.scalar("SELECT count(*) FROM duty_assignments WHERE month_id = ?", (record.id,))
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO duty_assignments (month_id, date, shift_id, staff_id, created_at) VALUES (?, ?, ?, ?, ?)",
-        [(record.id, d, s, p, now) for d, s, p in rows])
-    added = db.scalar("SELECT count(*) FROM duty_assignments WHERE month_id = ?", (record.id,)) - before
+    added = repo.add_assignments(session.db, record.id, rows, session.stamp())
     if added:
-        audit.record(session, "update", "roster", label=f"{month} 值班表", after={"change": "批量排入",
-                                                                                "source": source, "count": added})
+        records.event(session, ROSTER_MONTH, record, after={"change": "批量排入", "source": source, "count": added})
     return added
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=PLANNING)
 def copy_days(session: Session, source_first, target_first, days: int, *, post_ids: list[int] | None = None) -> int:
     """Copy ``days`` days of assignments from ``source_first`` onto ``target_first`` (e.g. 复制上周).
 
@@ -512,9 +557,9 @@ def copy_days(session: Session, source_first, target_first, days: int, *, post_i
     delta = target_first - source_first
     target_last = target_first + dt.timedelta(days=days - 1)
     if target_first.strftime("%Y-%m") != target_last.strftime("%Y-%m"):
-        raise errors.ValidationError("一次只能复制到同一个月内。", field="日期")
-    allowed = _plannable_posts(session)
+        raise errors.ValidationError(R.finding("date", "一次只能复制到同一个月内。"))
     data = _load(session, target_first, target_last)
+    allowed = within_reach(session, data.posts.values())
     rows = []
     for a in repo.assignments(session.db, source_first, source_first + dt.timedelta(days=days - 1)):
         shift = data.shifts.get(a.shift_id)
@@ -530,14 +575,14 @@ def copy_days(session: Session, source_first, target_first, days: int, *, post_i
                             f"复制 {source_first}起 {days} 天")
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=PLANNING)
 def copy_previous_month(session: Session, month: str, *, post_ids: list[int] | None = None) -> int:
     """Fill a draft month from the previous one, keeping weekdays: each date takes the duties
     of the same weekday four (or, at the month's end, five) weeks earlier."""
     month = _check_month_text(month)
     first, last = month_bounds(month)
-    allowed = _plannable_posts(session)
     data = _load(session, first, last)
+    allowed = within_reach(session, data.posts.values())
     source = repo.assignments(session.db, first - dt.timedelta(days=35), first - dt.timedelta(days=1))
     by_date: dict[str, list] = {}
     for a in source:
@@ -560,7 +605,7 @@ def copy_previous_month(session: Session, month: str, *, post_ids: list[int] | N
         return insert_assignments(session, month, rows, "复制上月")
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=planning_scope(on("post_id", repo.department_of_post)))
 def fill_from_rotation(session: Session, month: str, post_id: int, *, start=None) -> int:
     """Fill the post's empty places in turn order from its rotation list (一线 轮转).
 
@@ -569,12 +614,11 @@ def fill_from_rotation(session: Session, month: str, post_id: int, *, start=None
     Returns the number of duties added.
     """
     month = _check_month_text(month)
-    _require_post_scope(session, post_id)
     db = session.db
     post = _post(db, post_id)
     order = repo.rotation(db, post_id)
     if not order:
-        raise errors.ValidationError(f"岗位“{post.name}”还没有轮转表，请先在岗位设置中排好轮转顺序。", field="轮转表")
+        raise errors.ValidationError(P.finding("rotation", f"岗位“{post.name}”还没有轮转表，请先在岗位设置中排好轮转顺序。"))
     first, last = month_bounds(month)
     start = parse_date(start) or first
     data = _load(session, first, last)
@@ -617,37 +661,36 @@ def fill_from_rotation(session: Session, month: str, post_id: int, *, start=None
         return insert_assignments(session, month, rows, f"按轮转表（{post.name}）")
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=PLANNING)
 def clear_month(session: Session, month: str, *, post_ids: list[int] | None = None) -> int:
     """Remove a draft month's duties (of the posts given, or all the user may plan)."""
     month = _check_month_text(month)
-    allowed = _plannable_posts(session)
     wanted = set(post_ids) if post_ids is not None else None
     db = session.db
     with db.transaction():
         record = _draft_month(session, month)
+        allowed = within_reach(session, repo.posts(db))
         shifts = repo.shifts(db)
-        ids = [r[0] for r in db.query("SELECT id, shift_id FROM duty_assignments WHERE month_id = ?", (record.id,))
-               if (allowed is None or shifts[r[1]].post_id in allowed)
-               and (wanted is None or shifts[r[1]].post_id in wanted)]
-        db.conn.executemany("DELETE FROM duty_assignments WHERE id = ?", [(i,) for i in ids])
+        ids = [duty for duty, shift_id in repo.month_duties(db, record.id)
+               if (allowed is None or shifts[shift_id].post_id in allowed)
+               and (wanted is None or shifts[shift_id].post_id in wanted)]
+        repo.delete_assignments(db, ids)
         if ids:
-            audit.record(session, "update", "roster", label=f"{month} 值班表", after={"change": "清空",
-                                                                                    "count": len(ids)})
+            records.event(session, ROSTER_MONTH, record, after={"change": "清空", "count": len(ids)})
     return len(ids)
 
 
 # ----------------------------------------------------------------------------- publishing and revisions
 
 
-@action(ROSTER_PUBLISH)
+@action(ROSTER_PUBLISH, scope=HOSPITAL)
 def publish(session: Session, month: str, *, confirm_violations: bool = False) -> RosterMonth:
     """Publish a draft month to the whole hospital. With violations, ``confirm_violations`` must
     be True; the accepted violations are stored with the month and in the audit log."""
     month = _check_month_text(month)
     db = session.db
     record = repo.month(db, month)
-    if record is None or not db.scalar("SELECT 1 FROM duty_assignments WHERE month_id = ?", (record.id,)):
+    if record is None or not repo.month_has_duties(db, record.id):
         raise errors.UserError(f"{month} 还没有排班，不能发布。")
     if record.status == PUBLISHED:
         raise errors.Conflict(f"{month} 的值班表已经发布（第 {record.version} 版）。")
@@ -656,24 +699,23 @@ def publish(session: Session, month: str, *, confirm_violations: bool = False) -
         raise NeedsConfirmation(f"{month} 的值班表有 {len(violations)} 处违反值班规则。确认仍要发布吗？", violations)
     confirmed = [v.as_dict() for v in violations]
     with db.transaction():
-        db.execute("UPDATE roster_months SET status = ?, version = 1, published_at = ?, published_by = ?,"
-                   " confirmed_findings = ?, updated_at = ? WHERE id = ?",
-                   (PUBLISHED, session.stamp(), session.actor.display_name,
-                    json.dumps(confirmed, ensure_ascii=False) if confirmed else None, session.stamp(), record.id))
-        audit.record(session, "update", "roster", label=f"{month} 值班表", before={"status": DRAFT}, after={
-            "status": PUBLISHED, "version": 1,
+        return records.change(session, ROSTER_MONTH, record, {
+            "status": PUBLISHED, "version": 1, "published_at": session.stamp(),
+            "published_by": session.actor.display_name,
+            "confirmed_findings": json.dumps(confirmed, ensure_ascii=False) if confirmed else None,
+        }, expect={"status": DRAFT}, conflict=f"{month} 的值班表刚被他人发布，本次没有写入。请刷新后再看。", note={
             "confirmed": (f"{len(confirmed)} 处违规经确认后发布：" + "；".join(v.text() for v in violations[:20]))
             if confirmed else None})
-    return repo.month(db, month)
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=HOSPITAL)
 def confirmed_violations(session: Session, month: str) -> list[dict]:
-    raw = session.db.scalar("SELECT confirmed_findings FROM roster_months WHERE month = ?", (month,))
-    return json.loads(raw) if raw else []
+    """The violations accepted when the month was published (public with it)."""
+    return repo.confirmed_findings(session.db, month)
 
 
-@action(ROSTER_REVISE)
+@action(ROSTER_REVISE, scope=planning_scope(on("values", repo.department_of_shift, key="shift_id"),
+                                            on("values", repo.department_of_shift, key="other_shift_id")))
 def record_revision(session: Session, values: dict, *, confirm_violations: bool = False) -> Revision:
     """换班 or 替班 on a published month.
 
@@ -685,39 +727,36 @@ def record_revision(session: Session, values: dict, *, confirm_violations: bool 
     f: list[Finding] = []
     kind = clean_text(values.get("kind"))
     if kind not in (SWAP, COVER):
-        f.append(Finding("请选择“换班”或“替班”。", field="类型"))
+        f.append(R.finding("kind", "请选择“换班”或“替班”。"))
     try:
         day = parse_date(values.get("date"))
     except (TypeError, ValueError):
         day = None
     if day is None:
-        f.append(Finding("请填写值班日期。", field="日期"))
+        f.append(R.finding("date", "请填写值班日期。"))
     shift_id, from_id, to_id = values.get("shift_id"), values.get("from_staff_id"), values.get("to_staff_id")
     reason = clean_prose(values.get("reason"))
     requested_by, approved_by = clean_text(values.get("requested_by")), clean_text(values.get("approved_by"))
     if not reason:
-        f.append(Finding("请写明原因。", field="原因"))
+        f.append(R.finding("reason", "请写明原因。"))
     if not requested_by:
-        f.append(Finding("请填写申请人。", field="申请人"))
+        f.append(R.finding("requested_by", "请填写申请人。"))
     if not approved_by:
-        f.append(Finding("请填写批准人（科主任、护士长或医务科）。", field="批准人"))
+        f.append(R.finding("approved_by", "请填写批准人（科主任、护士长或医务科）。"))
     if from_id == to_id and from_id is not None:
-        f.append(Finding("替班人不能是原值班人本人。", field="接替人员"))
+        f.append(R.finding("to_staff_id", "替班人不能是原值班人本人。"))
     if f:
         raise errors.ValidationError(f)
     post, shift = _shift_or_fail(session, shift_id)
-    _require_post_scope(session, post.id)
     month = day.strftime("%Y-%m")
     record = repo.month(db, month)
     if record is None or record.status != PUBLISHED:
         raise errors.Conflict(f"{month} 的值班表尚未发布，草稿可直接修改，不必登记换班。")
-    on = lambda d, s, p: db.scalar(  # noqa: E731
-        "SELECT 1 FROM duty_assignments WHERE date = ? AND shift_id = ? AND staff_id = ?", (d, s, p))
-    if not on(day.isoformat(), shift_id, from_id):
-        raise errors.ValidationError(f"{_staff_label(db, from_id)}并未排在 {day} {post.name}{shift.name}。",
-                                     field="原值班人员")
-    if on(day.isoformat(), shift_id, to_id):
-        raise errors.ValidationError(f"{_staff_label(db, to_id)}已在这个班上。", field="接替人员")
+    if not repo.on_duty(db, day.isoformat(), shift_id, from_id):
+        raise errors.ValidationError(R.finding(
+            "from_staff_id", f"{_staff_label(db, from_id)}并未排在 {day} {post.name}{shift.name}。"))
+    if repo.on_duty(db, day.isoformat(), shift_id, to_id):
+        raise errors.ValidationError(R.finding("to_staff_id", f"{_staff_label(db, to_id)}已在这个班上。"))
     other_day, other_shift = None, None
     if kind == SWAP:
         try:
@@ -725,51 +764,49 @@ def record_revision(session: Session, values: dict, *, confirm_violations: bool 
         except (TypeError, ValueError):
             other_day = None
         other_shift = values.get("other_shift_id")
-        if other_day is None or other_shift is None or not on(other_day.isoformat(), other_shift, to_id):
-            raise errors.ValidationError(f"换班须指定{_staff_label(db, to_id)}原有的一个班，由原值班人去值。",
-                                         field="对方的班")
-        other_post, _ = _shift_or_fail(session, other_shift)
-        _require_post_scope(session, other_post.id)
+        if other_day is None or other_shift is None or not repo.on_duty(db, other_day.isoformat(), other_shift, to_id):
+            raise errors.ValidationError(R.finding(
+                "other_shift_id", f"换班须指定{_staff_label(db, to_id)}原有的一个班，由原值班人去值。"))
+        _shift_or_fail(session, other_shift)
         if other_day.strftime("%Y-%m") != month:
-            raise errors.ValidationError("换班的两个班须在同一个月内。", field="对方的班")
+            raise errors.ValidationError(R.finding("other_shift_id", "换班的两个班须在同一个月内。"))
     first, last = month_bounds(month)
-    before = {(v.rule, v.date, v.shift_id, v.staff_id) for v in check_month(session, month)}
+    before = {(v.rule, v.date, v.shift_id, v.staff_id) for v in rules.check(_load(session, first, last))}
     with db.transaction():
         moves = [(day.isoformat(), shift_id, from_id, to_id)]
         if kind == SWAP:
             moves.append((other_day.isoformat(), other_shift, to_id, from_id))
         for d, s, old, new in moves:
-            db.execute("UPDATE duty_assignments SET staff_id = ? WHERE date = ? AND shift_id = ? AND staff_id = ?",
-                       (new, d, s, old))
+            repo.move_duty(db, d, s, old, new)
         after = rules.check(_load(session, first, last))
         added = [v for v in after if (v.rule, v.date, v.shift_id, v.staff_id) not in before]
         if added and not confirm_violations:
             raise NeedsConfirmation(f"这次{kind}会带来 {len(added)} 处违反值班规则。确认仍要登记吗？", added)
         version = record.version + 1
-        db.execute("UPDATE roster_months SET version = ?, updated_at = ? WHERE id = ?",
-                   (version, session.stamp(), record.id))
-        cur = db.execute(
-            "INSERT INTO roster_revisions (month_id, version, kind, date, shift_id, from_staff_id, to_staff_id,"
-            " other_date, other_shift_id, reason, requested_by, approved_by, recorded_by, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (record.id, version, kind, day.isoformat(), shift_id, from_id, to_id,
-             other_day.isoformat() if other_day else None, other_shift, reason, requested_by, approved_by,
-             session.actor.display_name, session.stamp()))
-        revision = next(r for r in repo.revisions(db, record.id) if r.id == cur.lastrowid)
-        audit.record(session, "update", "roster", label=f"{month} 值班表", after={
-            "change": revision.text(), "version": version, "reason": reason, "requested_by": requested_by,
-            "approved_by": approved_by,
-            "confirmed": "；".join(v.text() for v in added) if added else None})
+        revision_id = repo.add_revision(db, {
+            "month_id": record.id, "version": version, "kind": kind, "date": day.isoformat(), "shift_id": shift_id,
+            "from_staff_id": from_id, "to_staff_id": to_id, "other_date": other_day.isoformat() if other_day else None,
+            "other_shift_id": other_shift, "reason": reason, "requested_by": requested_by,
+            "approved_by": approved_by, "recorded_by": session.actor.display_name, "recorded_at": session.stamp()})
+        revision = next(r for r in repo.revisions(db, record.id) if r.id == revision_id)
+        # two revisions at once: the second finds the version moved on and writes nothing
+        records.change(session, ROSTER_MONTH, record, {"version": version}, expect={"version": record.version},
+                       conflict=f"{month} 的值班表刚被他人修改过（第 {record.version} 版之后又有变更），本次没有写入。"
+                                "请刷新后再登记。", note={
+                           "change": revision.text(), "reason": reason, "requested_by": requested_by,
+                           "approved_by": approved_by,
+                           "confirmed": "；".join(v.text() for v in added) if added else None})
     return revision
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=HOSPITAL)
 def list_revisions(session: Session, month: str) -> list[Revision]:
+    """A published month's 换班/替班 (public with it; a draft has none)."""
     record = repo.month(session.db, _check_month_text(month))
     return repo.revisions(session.db, record.id) if record else []
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=HOSPITAL)
 def month_status(session: Session, month: str) -> RosterMonth:
     return _month_record(session, _check_month_text(month))
 
@@ -786,18 +823,18 @@ class ViewScope:
     department_id: int | None = None
 
 
-@action(ROSTER_VIEW)
+@action(ROSTER_VIEW, scope=VIEWING)
 def view_scopes(session: Session) -> list[ViewScope]:
     """What the planner page offers to show: all posts, each post group, each department with posts.
 
-    A department head who plans sees only their own department (its wards included): the
-    posts they may plan.
+    A department head (whose reach is her department) is offered only her own department (its
+    wards included): the posts she plans.
     """
     posts = [p for p in repo.posts(session.db, include_inactive=False) if p.shifts]
-    actor = session.actor
-    if Role(actor.role) in DEPARTMENT_SCOPED and actor.can(ROSTER_PLAN):
-        name = session.db.scalar("SELECT name FROM departments WHERE id = ?", (actor.department_id,))
-        return [ViewScope(f"本科室：{name}", department_id=actor.department_id)] if name else []
+    if session.reach is not None:
+        home = session.actor.department_id
+        name = department_name(session.db, home)
+        return [ViewScope(f"本科室：{name}", department_id=home)] if name else []
     scopes = [ViewScope("全部岗位")]
     scopes += [ViewScope(f"分组：{g}", group=g) for g in dict.fromkeys(p.group_name for p in posts)]
     departments = {p.department_id: p.department_name for p in posts if p.department_id is not None}
@@ -805,7 +842,8 @@ def view_scopes(session: Session) -> list[ViewScope]:
     return scopes
 
 
-@action(ROSTER_PLAN)
+@action(ROSTER_PLAN, scope=planning_scope(on("add", repo.departments_of_duties),
+                                          on("remove", repo.departments_of_duties)))
 def apply_changes(session: Session, month: str, *, add=(), remove=(), reason: str = "撤销") -> int:
     """Put back or take out exact duties of a draft month in one step (undo/redo of bulk steps).
 
@@ -817,18 +855,14 @@ def apply_changes(session: Session, month: str, *, add=(), remove=(), reason: st
     shifts = repo.shifts(db)
     for day, shift_id, _staff in [*add, *remove]:
         if not str(day).startswith(month):
-            raise errors.ValidationError(f"{day} 不在 {month} 内。", field="日期")
+            raise errors.ValidationError(R.finding("date", f"{day} 不在 {month} 内。"))
         if shift_id not in shifts:
             raise errors.NotFound("该班次不存在，可能已被删除。")
-        _require_post_scope(session, shifts[shift_id].post_id)
     with db.transaction():
         record = _draft_month(session, month)
-        removed = 0
-        for day, shift_id, staff_id in remove:
-            removed += db.execute("DELETE FROM duty_assignments WHERE month_id = ? AND date = ? AND shift_id = ?"
-                                  " AND staff_id = ?", (record.id, day, shift_id, staff_id)).rowcount
+        removed = sum(repo.remove_assignment(db, day, shift_id, staff_id, month_id=record.id)
+                      for day, shift_id, staff_id in remove)
         added = insert_assignments(session, month, list(add), reason) if add else 0
         if removed:
-            audit.record(session, "update", "roster", label=f"{month} 值班表",
-                         after={"change": "批量撤下", "source": reason, "count": removed})
+            records.event(session, ROSTER_MONTH, record, after={"change": "批量撤下", "source": reason, "count": removed})
     return added + removed

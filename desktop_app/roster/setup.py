@@ -11,10 +11,11 @@ import uuid
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.roster import calendar, service
 from desktop_app.roster.manifest import ROSTER_SETUP
-from desktop_app.roster.models import Post
+from desktop_app.roster.models import HOLIDAY_FIELDS, Post
 from desktop_app.session import Session
 from desktop_app.textnorm import parse_date
 
@@ -32,7 +33,10 @@ class _Rollback(Exception):
     """Raised inside the transaction so that nothing of a failed save stays."""
 
 
-@action(ROSTER_SETUP)
+# Posts and holidays are set up by 质控/医务科 for the whole hospital.
+
+
+@action(ROSTER_SETUP, scope=HOSPITAL)
 def save_post_with_shifts(session: Session, values: dict, shifts: list[dict], post_id: int | None = None) -> Post:
     """Create or change a post and its shifts together (one transaction, every problem reported).
 
@@ -62,8 +66,8 @@ def save_post_with_shifts(session: Session, values: dict, shifts: list[dict], po
                     service.save_shift(session, target, fields, shift_id)
                 except errors.ValidationError as exc:
                     name = str(fields.get("name") or "").strip() or None
-                    findings += [Finding(f.message, field=f.field, severity=f.severity, row=row, record=name)
-                                 for f in exc.findings]
+                    findings += [Finding(f.message, field=f.field, severity=f.severity, row=row, record=name,
+                                         label=f.label) for f in exc.findings]
             if findings:
                 raise _Rollback
             post = next(p for p in service.list_posts(session, include_inactive=True) if p.id == target)
@@ -72,27 +76,27 @@ def save_post_with_shifts(session: Session, values: dict, shifts: list[dict], po
     return post
 
 
-def _day(value, label: str, findings: list[Finding]) -> dt.date | None:
+def _day(value, key: str, findings: list[Finding]) -> dt.date | None:
     try:
         day = parse_date(value)
     except (TypeError, ValueError):
         day = None
     if day is None:
-        findings.append(Finding(f"请填写{label}，例如 2026-10-01。", field=label))
+        findings.append(HOLIDAY_FIELDS.finding(key, f"请填写{HOLIDAY_FIELDS.label(key)}，例如 2026-10-01。"))
     return day
 
 
-@action(ROSTER_SETUP)
+@action(ROSTER_SETUP, scope=HOSPITAL)
 def set_holiday_range(session: Session, first, last, kind: str, name: str) -> int:
     """Mark every date from ``first`` to ``last`` as 法定节假日 or 调休上班 (e.g. 国庆节 10-01..10-08)."""
     findings: list[Finding] = []
-    start = _day(first, "日期", findings)
-    end = _day(last or first, "至", findings)
+    start = _day(first, "date", findings)
+    end = _day(last or first, "last", findings)
     if start and end:
         if end < start:
-            findings.append(Finding("结束日期不能早于开始日期。", field="至"))
+            findings.append(HOLIDAY_FIELDS.finding("last", "结束日期不能早于开始日期。"))
         elif (end - start).days >= MAX_HOLIDAY_RUN:
-            findings.append(Finding(f"一次最多添加 {MAX_HOLIDAY_RUN} 天，请分段添加。", field="至"))
+            findings.append(HOLIDAY_FIELDS.finding("last", f"一次最多添加 {MAX_HOLIDAY_RUN} 天，请分段添加。"))
     if findings:
         raise errors.ValidationError(findings)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
@@ -102,7 +106,7 @@ def set_holiday_range(session: Session, first, last, kind: str, name: str) -> in
     return len(days)
 
 
-@action(ROSTER_SETUP)
+@action(ROSTER_SETUP, scope=HOSPITAL)
 def remove_holidays(session: Session, dates: list) -> int:
     """Make the dates ordinary days again (weekday = workday, Saturday/Sunday = weekend)."""
     with session.db.transaction():

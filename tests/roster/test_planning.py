@@ -75,7 +75,7 @@ def test_cover_and_swap_after_publishing(system, posts, doctors, db):
     with pytest.raises(errors.ValidationError) as exc:
         roster.record_revision(system, {"kind": "替班", "date": "2026-12-01", "shift_id": night,
                                         "from_staff_id": doctors[0], "to_staff_id": doctors[2]})
-    assert {f.field for f in exc.value.findings} == {"原因", "申请人", "批准人"}
+    assert {f.label for f in exc.value.findings} == {"原因", "申请人", "批准人"}
     cover = roster.record_revision(system, {**base, "kind": "替班", "date": "2026-12-01", "shift_id": night,
                                             "from_staff_id": doctors[0], "to_staff_id": doctors[2]})
     assert cover.version == 2 and "孙医生 替 张三" in cover.text()
@@ -115,6 +115,28 @@ def test_draft_is_visible_only_to_planners(system, posts, doctors, session_as):
         roster.assign(nurse, "2026-12-02", posts["night"].id, doctors[1])
 
 
+def test_a_draft_shows_a_department_head_her_posts_and_her_people_only(system, hospital, posts, doctors,
+                                                                       session_as):
+    surgery = roster.save_post(system, {"name": "外科一线", "kind": "一线", "group_name": "外科系统",
+                                        "department_id": hospital.departments["外科"]})
+    their_night = roster.save_shift(system, surgery.id, {"name": "夜班", "starts": "17:30", "ends": "08:00"})
+    night = posts["night"].id
+    roster.assign(system, "2026-12-01", night, doctors[0])  # 张三 on 内科一线
+    roster.assign(system, "2026-12-10", their_night.id, doctors[0])  # and on 外科一线: she is busy that night
+    roster.assign(system, "2026-12-02", their_night.id, hospital.staff["李四"])  # 外科's own draft
+    head = session_as(Role.DEPT_HEAD, "内科")
+    view = roster.month_view(head, MONTH)
+    assert {p.name for p in view.posts} == {"内科一线", "内科一病区护理夜班"} and view.editable
+    assert set(view.cells) == {("2026-12-01", night), ("2026-12-10", their_night.id)}
+    assert [t.name for t in view.tallies] == ["张三"]
+    for found in (view.violations, roster.check_month(head, MONTH)):
+        assert found and all(v.post_name != "外科一线" or v.staff_id == doctors[0] for v in found)
+    assert any(v.post_name == "外科一线" and v.staff_id is None for v in roster.check_month(system, MONTH))
+    roster.publish(system, MONTH, confirm_violations=True)
+    published = roster.month_view(head, MONTH)  # the published roster is the whole hospital's
+    assert ("2026-12-02", their_night.id) in published.cells and "外科一线" in {p.name for p in published.posts}
+
+
 def test_department_head_plans_only_own_posts(posts, doctors, session_as):
     head = session_as(Role.DEPT_HEAD, "内科")
     roster.assign(head, "2026-12-01", posts["night"].id, doctors[0])
@@ -126,12 +148,12 @@ def test_department_head_plans_only_own_posts(posts, doctors, session_as):
 def test_post_and_shift_validation(system):
     with pytest.raises(errors.ValidationError) as exc:
         roster.save_post(system, {"name": "", "kind": "乱写", "headcount": 0, "min_title_rank": 9})
-    assert {f.field for f in exc.value.findings} == {"岗位名称", "岗位类型", "每班人数", "最低职称"}
+    assert {f.label for f in exc.value.findings} == {"岗位名称", "岗位类型", "每班人数", "最低职称"}
     post = roster.save_post(system, {"name": "医技值班", "kind": "医技值班", "group_name": "医技"})
     with pytest.raises(errors.ValidationError) as exc:
         roster.save_shift(system, post.id, {"name": "夜班", "starts": "25:00", "ends": "8点",
                                             "on_workdays": False, "on_weekends": False, "on_holidays": False})
-    assert {f.field for f in exc.value.findings} == {"开始时间", "结束时间", "适用日"}
+    assert {f.label for f in exc.value.findings} == {"开始时间", "结束时间", "适用日"}
     shift = roster.save_shift(system, post.id, {"name": "夜班", "starts": "17：30", "ends": "8:00"})
     assert (shift.starts, shift.ends) == ("17:30", "08:00")
     chief = roster.save_post(system, {"name": "护理总值班", "kind": "护理总值班", "group_name": "总值班"})
@@ -145,3 +167,30 @@ def test_dashboard_shows_gaps_and_unpublished_months(system, posts, clock):
     titles = [t.title for t in collect(system, StartupHealth(integrity_checked=True))]
     assert any("个班次人数不足" in t for t in titles)
     assert any("2026-12 的值班表尚未发布" in t for t in titles)
+
+
+def test_publishing_or_revising_a_month_changed_meanwhile_writes_nothing(system, posts, doctors, db, monkeypatch):
+    """Another computer published the month, or recorded a revision, after this one read it."""
+    night = posts["night"].id
+    roster.assign(system, "2026-12-01", night, doctors[0])
+    roster.assign(system, "2026-12-03", night, doctors[1])
+    draft = roster.month_status(system, MONTH)
+    roster.publish(system, MONTH, confirm_violations=True)
+    with monkeypatch.context() as m:
+        m.setattr(roster.repo, "month", lambda _db, _month: draft)  # as read before the other publication
+        with pytest.raises(errors.Conflict, match="刚被他人发布"):
+            roster.publish(system, MONTH, confirm_violations=True)
+    first = roster.month_status(system, MONTH)
+    base = {"kind": "替班", "shift_id": night, "reason": "病假", "requested_by": "张三", "approved_by": "内科主任"}
+    roster.record_revision(system, {**base, "date": "2026-12-03", "from_staff_id": doctors[1],
+                                    "to_staff_id": doctors[3]}, confirm_violations=True)
+    audit_rows = db.scalar("SELECT count(*) FROM audit_log")
+    with monkeypatch.context() as m:
+        m.setattr(roster.repo, "month", lambda _db, _month: first)  # version 1: the revision above not seen
+        with pytest.raises(errors.Conflict, match="刚被他人修改过"):
+            roster.record_revision(system, {**base, "date": "2026-12-01", "from_staff_id": doctors[0],
+                                            "to_staff_id": doctors[2]}, confirm_violations=True)
+    view = roster.month_view(system, MONTH)
+    assert view.version == 2 and [r.date for r in view.revisions] == ["2026-12-03"]
+    assert view.people("2026-12-01", night)[0].id == doctors[0]  # the duty was not moved either
+    assert db.scalar("SELECT count(*) FROM audit_log") == audit_rows

@@ -163,3 +163,16 @@ def test_template_has_real_posts_dates_and_help(system, posts, doctors, tmp_path
     wb.save(out)
     plan = excel_io.preview_roster_import(system, out, MONTH)
     assert plan.can_apply and len(plan.assignments) == 3
+
+
+def test_department_heads_template_holds_her_posts_and_imports(session_as, posts, doctors, tmp_path):
+    head = session_as(Role.DEPT_HEAD, "内科")
+    out = excel_io.write_roster_template(head, tmp_path / "内科模板.xlsx", MONTH)
+    wb = load_workbook(out)
+    ws = wb["值班表"]
+    assert [c.value for c in ws[1]] == ["日期", "星期", "内科一线 白班", "内科一线 夜班", "内科一病区护理夜班 夜班"]
+    ws["D2"] = "孙医生"
+    wb.save(out)
+    plan = excel_io.preview_roster_import(head, out, MONTH)
+    assert plan.can_apply, [plan.finding_text(f) for f in plan.errors]
+    assert excel_io.apply_roster_import(head, plan).added == 1

@@ -25,14 +25,14 @@ def test_a_bad_shift_leaves_no_post_and_says_which_row(system, db):
         setup.save_post_with_shifts(system, {"name": "外科一线", "kind": "一线"},
                                     [DAY, {"name": "夜班", "starts": "25:00", "ends": "08:00"}])
     (finding,) = exc.value.findings
-    assert (finding.row, finding.record, finding.field) == (2, "夜班", "开始时间")
+    assert (finding.row, finding.record, finding.label) == (2, "夜班", "开始时间")
     assert roster.list_posts(system, include_inactive=True) == [] and audit_count(db) == before
 
 
 def test_post_and_shift_problems_are_reported_together(system):
     with pytest.raises(errors.ValidationError) as exc:
         setup.save_post_with_shifts(system, {"name": "", "kind": "一线"}, [DAY, dict(DAY)])
-    assert {(f.row, f.field) for f in exc.value.findings} == {(None, "岗位名称"), (2, "班次名称")}
+    assert {(f.row, f.label) for f in exc.value.findings} == {(None, "岗位名称"), (2, "班次名称")}
     assert roster.list_posts(system, include_inactive=True) == []
 
 
@@ -57,10 +57,10 @@ def test_holiday_run_and_removal(system):
 def test_holiday_run_problems_write_nothing(system):
     with pytest.raises(errors.ValidationError) as exc:
         setup.set_holiday_range(system, "2028-10-07", "2028-10-01", "法定节假日", "国庆节")
-    assert exc.value.findings[0].field == "至"
+    assert exc.value.findings[0].label == "至"
     with pytest.raises(errors.ValidationError) as exc:
         setup.set_holiday_range(system, "2028-10-01", "2028-10-03", "法定节假日", "")
-    assert exc.value.findings[0].field == "名称"
+    assert exc.value.findings[0].label == "名称"
     assert calendar.list_holidays(system, 2028) == []
 
 

@@ -33,7 +33,7 @@ from desktop_app.people.models import STAFF_CATEGORIES, TITLE_RANK_LABELS
 from desktop_app.roster import service as roster
 from desktop_app.roster import setup
 from desktop_app.roster.manifest import ROSTER_SETUP
-from desktop_app.roster.models import CHIEF_KINDS, POST_KINDS, Post
+from desktop_app.roster.models import CHIEF_KINDS, POST_FIELDS, POST_KINDS, Post
 from ui.dialogs.staff_edit import department_items
 from ui.errors import guarded, show_error
 from ui.forms import ValidatedForm, combo, combo_value, line_edit, save_cancel_buttons, text_area
@@ -233,7 +233,8 @@ class ShiftEditor(QWidget):
 
 def shift_finding_text(f: Finding) -> str:
     who = f"（{f.record}）" if f.record else ""
-    where = f"“{f.field}”" if f.field else ""
+    name = f.label or f.field
+    where = f"“{name}”" if name else ""
     return f"第 {f.row} 行{who}{where}：{f.message}"
 
 
@@ -256,17 +257,17 @@ class DutyPostDialog(QDialog):
         self.form = ValidatedForm()
         self.scroll.setWidget(self.form)
         outer.addWidget(self.scroll)
-        p, f = post, self.form
-        self.name = f.add("岗位名称", line_edit(p.name if p else "", "如：内科一线、医院总值班", max_length=40),
+        p, f, F = post, self.form, POST_FIELDS
+        self.name = f.add(F["name"], line_edit(p.name if p else "", "如：内科一线、医院总值班", max_length=40),
                           required=True)
-        self.kind = f.add("岗位类型", combo(POST_KINDS, p.kind if p else "一线"), required=True,
+        self.kind = f.add(F["kind"], combo(POST_KINDS, p.kind if p else "一线"), required=True,
                           hint=None if p else "选择类型后自动带出常用的资质要求和分组，可再修改。")
         groups = guarded(self, roster.post_groups, ctx.session) or []
-        self.group = f.add("分组", combo(groups, p.group_name if p else None, editable=True),
+        self.group = f.add(F["group_name"], combo(groups, p.group_name if p else None, editable=True),
                            hint="值班表按分组排列，如：总值班、内科系统、外科系统、护理、医技。")
         if not p:
             self.group.setEditText("")
-        self.department = f.add("科室", combo([], None))
+        self.department = f.add(F["department_id"], combo([], None))
         self.department.addItem(NO_DEPARTMENT, None)
         for label, dept_id in department_items(guarded(self, people.list_departments, ctx.session) or []):
             self.department.addItem(label, dept_id)
@@ -276,11 +277,11 @@ class DutyPostDialog(QDialog):
                 self.department.addItem(p.department_name or "", p.department_id)
                 idx = self.department.count() - 1
             self.department.setCurrentIndex(idx)
-        self.duties = f.add("岗位职责", text_area(p.duties if p else "", "如：负责全院夜间医疗应急处置、协调会诊与抢救…",
+        self.duties = f.add(F["duties"], text_area(p.duties if p else "", "如：负责全院夜间医疗应急处置、协调会诊与抢救…",
                                               height=52))
         self.duties.setMaximumHeight(80)
-        self.category = f.add("人员类别要求", combo(STAFF_CATEGORIES, p.required_category if p else None, blank="不限"))
-        self.min_title = f.add("最低职称", combo([]))
+        self.category = f.add(F["required_category"], combo(STAFF_CATEGORIES, p.required_category if p else None, blank="不限"))
+        self.min_title = f.add(F["min_title_rank"], combo([]))
         for rank, label in TITLE_RANK_LABELS.items():
             self.min_title.addItem("不限" if rank == 0 else f"{label}及以上", rank)
         self.min_title.setCurrentIndex(max(0, self.min_title.findData(p.min_title_rank if p else 0)))
@@ -292,12 +293,14 @@ class DutyPostDialog(QDialog):
         row.addWidget(self.licence)
         row.addWidget(self.training)
         row.addStretch(1)
-        f.add("资质证明", checks)
-        self.headcount = f.add("每班人数", QSpinBox())
+        f.add(F["qualification"], checks)
+        f.alias("licence_required", "qualification")
+        f.alias("duty_training_required", "qualification")
+        self.headcount = f.add(F["headcount"], QSpinBox())
         self.headcount.setRange(1, 20)
         self.headcount.setSuffix(" 人")
-        self.active = f.add("启用", QCheckBox("启用（停用的岗位不再排班，已排的值班记录保留）")) if p else None
-        self.shifts = f.add("班次", ShiftEditor(),
+        self.active = f.add(F["active"], QCheckBox("启用（停用的岗位不再排班，已排的值班记录保留）")) if p else None
+        self.shifts = f.add(F["shift"], ShiftEditor(),
                             hint="结束时间不晚于开始时间即为跨夜（如 17:30–08:00）；相同时间为 24 小时班。")
         if p:
             self.licence.setChecked(p.licence_required)
@@ -349,11 +352,11 @@ class DutyPostDialog(QDialog):
         shift_findings = [f for f in findings if f.row is not None]
         shown = [f for f in findings if f.row is None]
         if shift_findings:
-            shown.append(Finding("<br>".join(shift_finding_text(f) for f in shift_findings), field="班次"))
+            shown.append(POST_FIELDS.finding("shift", "<br>".join(shift_finding_text(f) for f in shift_findings)))
         self.form.show_findings(shown)
         self.shifts.table.mark_rows({f.row for f in shift_findings})
         if shift_findings:
-            self.scroll.ensureWidgetVisible(self.form.fields["班次"][1])  # the message under the table
+            self.scroll.ensureWidgetVisible(self.form.fields["shift"][1])  # the message under the table
             if not any(f.row is None for f in findings):
                 self.shifts.table.setFocus()
 

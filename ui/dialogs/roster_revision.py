@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import errors
 from desktop_app.roster import service as roster
-from desktop_app.roster.models import COVER, SWAP
+from desktop_app.roster.models import COVER, ROSTER_FIELDS, SWAP
 from ui.dialogs.roster_pick import CandidateList
 from ui.forms import ValidatedForm, line_edit, save_cancel_buttons, text_area
 
@@ -71,28 +70,28 @@ class RevisionDialog(QDialog):
         self.resize(620, 640)
         col = QVBoxLayout(self)
         self.form = ValidatedForm()
-        f = self.form
+        f, F = self.form, ROSTER_FIELDS
         self.kind = QComboBox()
         self.kind.addItem("替班（他人代值此班）", COVER)
         self.kind.addItem("换班（两人互换各自的班）", SWAP)
-        f.add("类型", self.kind, required=True)
-        f.add("值班", QLabel(f"{day:%Y-%m-%d}（星期{'一二三四五六日'[day.weekday()]}）{post.name} · {shift.label()}"))
+        f.add(F["kind"], self.kind, required=True)
+        f.add(F["shift_id"], QLabel(f"{day:%Y-%m-%d}（星期{'一二三四五六日'[day.weekday()]}）{post.name} · {shift.label()}"))
         self.from_staff = QComboBox()
         for p in people:
             self.from_staff.addItem(f"{p.name}（{p.department_name}）", p.id)
-        f.add("原值班人员", self.from_staff, required=True)
+        f.add(F["from_staff_id"], self.from_staff, required=True)
         self.to_staff = CandidateList(ctx, day.isoformat(), shift.id, self,
                                       exclude=lambda: {p.id for p in people})
         self.to_staff.list.setMinimumHeight(140)
-        f.add("接替人员", self.to_staff, required=True, hint="输入姓名或拼音首字母，↑↓ 选择；灰色为资质不符或时间冲突者")
+        f.add(F["to_staff_id"], self.to_staff, required=True, hint="输入姓名或拼音首字母，↑↓ 选择；灰色为资质不符或时间冲突者")
         self.other = QComboBox()
-        f.add("对方的班", self.other, hint="换班时，原值班人去值接替人员原有的这个班")
+        f.add(F["other_shift_id"], self.other, hint="换班时，原值班人去值接替人员原有的这个班")
         self.reason = text_area(placeholder="例如：家中有事、病假、外出学习", height=56)
-        f.add("原因", self.reason, required=True)
+        f.add(F["reason"], self.reason, required=True)
         self.requested_by = line_edit(placeholder="提出换班/替班的人")
-        f.add("申请人", self.requested_by, required=True)
+        f.add(F["requested_by"], self.requested_by, required=True)
         self.approved_by = line_edit(placeholder="科主任、护士长或医务科")
-        f.add("批准人", self.approved_by, required=True)
+        f.add(F["approved_by"], self.approved_by, required=True)
         col.addWidget(f, 1)
         buttons = save_cancel_buttons(self, self.save, save_text="登记")
         self.save_button = buttons.save_button
@@ -131,7 +130,7 @@ class RevisionDialog(QDialog):
     def save(self) -> None:
         values = self.values()
         if values["to_staff_id"] is None:
-            self.form.show_findings([errors.Finding("请选择接替人员。", field="接替人员")])
+            self.form.show_findings([ROSTER_FIELDS.finding("to_staff_id", "请选择接替人员。")])
             return
         ok, revision = self.form.submit(record_with_confirmation, self, self.ctx.session, values)
         if ok and revision is not None:

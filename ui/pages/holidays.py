@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 
 from desktop_app.roster import calendar, setup
 from desktop_app.roster.calendar import HOLIDAY_KIND, MAKEUP_WORKDAY, Holiday
+from desktop_app.roster.models import HOLIDAY_FIELDS as F
 from ui.errors import attempt, guarded
 from ui.forms import ValidatedForm, combo, date_edit, date_value, save_cancel_buttons
 from ui.pages.base import Page, button_row
@@ -78,13 +79,13 @@ class HolidayDialog(QDialog):
         f = self.form
         today = ctx.session.today()
         start = holiday.date if holiday else (today if today.year == year else dt.date(year, 1, 1))
-        self.first = f.add("日期", date_edit(start), required=True)
-        self.last = f.add("至", date_edit(start),
+        self.first = f.add(F["date"], date_edit(start), required=True)
+        self.last = f.add(F["last"], date_edit(start),
                           hint="连续几天（如春节、国庆节）一次添加：填最后一天；只有一天时与日期相同。")
         self.first.dateChanged.connect(self._follow_first)
-        self.kind = f.add("类型", combo([HOLIDAY_KIND, MAKEUP_WORKDAY], holiday.kind if holiday else HOLIDAY_KIND),
+        self.kind = f.add(F["kind"], combo([HOLIDAY_KIND, MAKEUP_WORKDAY], holiday.kind if holiday else HOLIDAY_KIND),
                           required=True, hint="调休上班：周末按工作日上班（排工作日的班次）。")
-        self.name = f.add("名称", combo(FESTIVALS, holiday.name if holiday else None, editable=True), required=True)
+        self.name = f.add(F["name"], combo(FESTIVALS, holiday.name if holiday else None, editable=True), required=True)
         if holiday is None:
             self.name.setEditText("")
         else:
