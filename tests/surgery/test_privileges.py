@@ -127,7 +127,7 @@ def test_operations_log_finds_operations_without_privilege(system, hospital, boo
         {"row": 8, "date": "2026-05-05", "patient_no": "Z007", "code": "47.0901", "name": "", "surgeon": "王五"},
     ]
     check = operations.check_operations(system, rows)
-    assert [(p.row, p.field) for p in check.problems] == [(7, "手术"), (8, "术者")]
+    assert [(p.row, p.label) for p in check.problems] == [(7, "手术"), (8, "术者")]
     bad = {o.row: o.finding for o in check.unprivileged}
     assert set(bad) == {3, 5, 6} and bad[3] == "授权自 2026-03-01 起，手术时尚未授权"
     assert bad[5] == "授权已于 2026-05-01 暂停" and bad[6] == "四级手术，该医师未获此项授权"
