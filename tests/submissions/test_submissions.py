@@ -41,7 +41,7 @@ def test_snapshot_figures_come_from_the_records(system, half_year):
 def test_finalising_needs_everything_and_the_right_role(system, half_year, session_as):
     s = submissions.create_submission(system, "上半年", 2026)
     snap = submissions.snapshot(system, s.id)
-    fields = {f.field for f in submissions.submission_findings(snap)}
+    fields = {f.label for f in submissions.submission_findings(snap)}
     assert {"工作开展情况", "下一步计划", "非计划重返手术室再手术率", "填报人", "单位负责人"} <= fields
     submissions.save_submission(system, s.id, {"indicators": {"grade4_mdt": {"numerator": 0, "denominator": 0}}})
     messages = [f.message for f in submissions.submission_findings(submissions.snapshot(system, s.id))]
