@@ -67,10 +67,10 @@ def update_catalogue(db, catalogue_id: int, values: dict, now: str) -> None:
 
 
 def copy_procedures(db, source_id: int, target_id: int) -> None:
-    db.execute("INSERT INTO surgery_procedures (catalogue_id, code, name, grade, department_id, specialty, restricted,"
-               " day_surgery, minimally_invasive, notes, initials) SELECT ?, code, name, grade, department_id, specialty,"
-               " restricted, day_surgery, minimally_invasive, notes, initials FROM surgery_procedures"
-               " WHERE catalogue_id = ?", (target_id, source_id))
+    """Every procedure of one version into another (a new version starts as a copy of the one it is made from)."""
+    rows = db.tuples("SELECT " + ", ".join(PROCEDURE_COLUMNS) + " FROM surgery_procedures WHERE catalogue_id = ?"
+                     " ORDER BY id", (source_id,))
+    tables.insert_many(db, "surgery_procedures", ("catalogue_id", *PROCEDURE_COLUMNS), ((target_id, *r) for r in rows))
 
 
 # ----------------------------------------------------------------------------- procedures
