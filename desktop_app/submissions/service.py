@@ -95,15 +95,15 @@ def _require(db, submission_id: int) -> Submission:
     return found
 
 
-def _frozen(s: Submission) -> str:
-    return f"“{s.title}”第 {s.version} 版已定稿，内容已冻结；如需修改，请“修订”生成新版本。"
-
-
 def _require_draft(db, submission_id: int) -> Submission:
     found = _require(db, submission_id)
     if found.final:
-        raise errors.Conflict(_frozen(found))
+        raise errors.Conflict(f"“{found.title}”第 {found.version} 版已定稿，内容已冻结；如需修改，请“修订”生成新版本。")
     return found
+
+
+def _finalised_meanwhile(s: Submission) -> str:
+    return f"“{s.title}”第 {s.version} 版刚被他人定稿，内容已冻结，本次没有写入；如需修改，请“修订”生成新版本。"
 
 
 # ----------------------------------------------------------------------------- periods and deadlines
@@ -208,7 +208,7 @@ def save_submission(session: Session, submission_id: int, values: dict) -> Submi
     if not changes:
         return before
     with db.transaction():  # not if it was finalised meanwhile on another computer
-        return records.change(session, SUBMISSION, before, changes, expect={"status": DRAFT}, conflict=_frozen(before))
+        return records.change(session, SUBMISSION, before, changes, expect={"status": DRAFT}, conflict=_finalised_meanwhile(before))
 
 
 # ----------------------------------------------------------------------------- the snapshot
@@ -335,7 +335,7 @@ def finalize(session: Session, submission_id: int) -> Submission:
             "status": FINAL, "snapshot_json": canonical(snap).decode("utf-8"), "content_sha256": digest,
             "verification_code": code, "pdf": pdf, "pdf_sha256": hashlib.sha256(pdf).hexdigest(), "xlsx": xlsx,
             "xlsx_sha256": hashlib.sha256(xlsx).hexdigest(), "finalized_by": snap["finalized_by"],
-            "finalized_at": snap["finalized_at"]}, expect={"status": DRAFT}, conflict=_frozen(s),
+            "finalized_at": snap["finalized_at"]}, expect={"status": DRAFT}, conflict=_finalised_meanwhile(s),
             note={"content_sha256": digest})
         if s.amends_id:
             repo.mark_superseded(db, s.amends_id)

@@ -125,15 +125,15 @@ def _require(db, catalogue_id: int) -> Catalogue:
     return found
 
 
-def _frozen(name: str) -> str:
-    return f"“{name}”已批准，内容已冻结；如需调整，请以它为基础新建一个版本。"
-
-
 def _require_draft(db, catalogue_id: int) -> Catalogue:
     found = _require(db, catalogue_id)
     if found.frozen:
-        raise errors.Conflict(_frozen(found.name))
+        raise errors.Conflict(f"“{found.name}”已批准，内容已冻结；如需调整，请以它为基础新建一个版本。")
     return found
+
+
+def _approved_meanwhile(name: str) -> str:
+    return f"“{name}”刚被他人批准，内容已冻结，本次没有写入；如需调整，请以它为基础新建一个版本。"
 
 
 # ----------------------------------------------------------------------------- versions
@@ -188,7 +188,7 @@ def update_catalogue(session: Session, catalogue_id: int, values: dict) -> Catal
     with db.transaction():
         return records.change(session, CATALOGUE, before, {
             "name": name, "effective_date": effective, "notes": clean_prose(values.get("notes", before.notes))},
-            expect={"status": DRAFT}, conflict=_frozen(before.name))
+            expect={"status": DRAFT}, conflict=_approved_meanwhile(before.name))
 
 
 @action(SURGERY_CATALOGUE, scope=HOSPITAL)
@@ -219,7 +219,7 @@ def approve_catalogue(session: Session, catalogue_id: int, approved_by: str, app
     with db.transaction():
         return records.change(session, CATALOGUE, before, {
             "status": APPROVED, "approved_by": approved_by, "approved_on": on, "effective_date": effective},
-            expect={"status": DRAFT}, conflict=_frozen(before.name))
+            expect={"status": DRAFT}, conflict=_approved_meanwhile(before.name))
 
 
 @action(SURGERY_CATALOGUE, scope=HOSPITAL)

@@ -146,7 +146,7 @@ def test_a_submission_finalised_meanwhile_elsewhere_is_not_finalised_again(syste
 
     monkeypatch.setattr(submissions, "submission_findings", meanwhile)
     try:
-        with pytest.raises(errors.Conflict, match="已定稿，内容已冻结"):
+        with pytest.raises(errors.Conflict, match="刚被他人定稿，内容已冻结，本次没有写入"):
             submissions.finalize(system, s.id)
     finally:
         other.close()
