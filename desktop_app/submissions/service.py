@@ -208,7 +208,8 @@ def save_submission(session: Session, submission_id: int, values: dict) -> Submi
     if not changes:
         return before
     with db.transaction():  # not if it was finalised meanwhile on another computer
-        return records.change(session, SUBMISSION, before, changes, expect={"status": DRAFT}, conflict=_finalised_meanwhile(before))
+        return records.change(session, SUBMISSION, before, changes, expect={"status": DRAFT},
+                              conflict=_finalised_meanwhile(before))
 
 
 # ----------------------------------------------------------------------------- the snapshot
