@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from desktop_app.submissions import repo
+
 OPS = {">=": (lambda a, b: a >= b, "≥"), "<=": (lambda a, b: a <= b, "≤"), ">": (lambda a, b: a > b, ">"),
        "<": (lambda a, b: a < b, "<")}
 
@@ -49,24 +51,22 @@ def install_indicator_sets(db, now: str | None = None, data: dict | None = None)
 
         data = json.loads(resource_path("indicators", "indicators.json").read_text(encoding="utf-8"))
     for s in data["sets"]:
-        if db.execute("SELECT 1 FROM indicator_sets WHERE year = ?", (s["year"],)).fetchone():
+        if repo.indicator_set_exists(db, s["year"]):
             continue
-        set_id = db.execute("INSERT INTO indicator_sets (year, name) VALUES (?, ?)", (s["year"], s["name"])).lastrowid
-        for order, i in enumerate(s["indicators"], 1):
-            db.execute(
-                "INSERT INTO indicators (set_id, code, name, definition, numerator_label, denominator_label, unit,"
-                " multiplier, target_op, target_value, computed_from, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (set_id, i["code"], i["name"], i.get("definition", ""), i["numerator"], i["denominator"], i["unit"],
-                 i.get("multiplier", 100), i.get("target_op"), i.get("target_value"), i.get("computed_from"), order))
+        repo.add_indicator_set(db, s["year"], s["name"], [
+            {"code": i["code"], "name": i["name"], "definition": i.get("definition", ""),
+             "numerator_label": i["numerator"], "denominator_label": i["denominator"], "unit": i["unit"],
+             "multiplier": i.get("multiplier", 100), "target_op": i.get("target_op"),
+             "target_value": i.get("target_value"), "computed_from": i.get("computed_from"), "sort_order": order}
+            for order, i in enumerate(s["indicators"], 1)])
 
 
 def indicator_set(db, year: int) -> tuple[int | None, str | None, list[Indicator]]:
     """(set year, set name, indicators) of the latest set not after ``year`` (the earliest set if none)."""
-    row = db.query_one("SELECT * FROM indicator_sets WHERE year <= ? ORDER BY year DESC LIMIT 1", (year,)) or \
-        db.query_one("SELECT * FROM indicator_sets ORDER BY year LIMIT 1")
+    row = repo.indicator_set_for(db, year)
     if row is None:
         return None, None, []
     items = [Indicator(r["code"], r["name"], r["definition"], r["numerator_label"], r["denominator_label"], r["unit"],
                        r["multiplier"], r["target_op"], r["target_value"], r["computed_from"])
-             for r in db.query("SELECT * FROM indicators WHERE set_id = ? ORDER BY sort_order, id", (row["id"],))]
+             for r in repo.indicator_rows(db, row["id"])]
     return row["year"], row["name"], items

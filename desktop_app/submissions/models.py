@@ -4,11 +4,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from desktop_app.fields import Field, Fields
+
 HALF_YEAR, FULL_YEAR, CUSTOM = "上半年", "全年", "自定义"
 PERIOD_KINDS = (HALF_YEAR, FULL_YEAR, CUSTOM)
 DRAFT, FINAL = "草稿", "已定稿"
-NARRATIVE = ("工作开展情况", "主要做法与亮点", "存在问题", "下一步计划")
-SIGNERS = ("填报人", "联系电话", "审核人", "单位负责人")
+
+# A submission's fields, as the forms, findings and the audit log name them. An indicator is a row of
+# the year's set, not a field: its findings carry its code and name.
+SUBMISSION_FIELDS = Fields(
+    Field("period", "期间"), Field("year", "年份"), Field("title", "标题"), Field("version", "版本"),
+    Field("status", "状态"), Field("narrative", "工作总结"), Field("indicators", "监测指标"), Field("signers", "签署人"),
+    Field("verification_code", "验证码"), Field("content_sha256", "内容摘要"), Field("reason", "修订原因"),
+    Field("file", "文件"),
+    # the narrative's four parts and the four signers: their labels are the keys of the stored narrative and
+    # signers (and of every finalised snapshot), so they never change
+    Field("work", "工作开展情况"), Field("highlights", "主要做法与亮点"), Field("problems", "存在问题"),
+    Field("plans", "下一步计划"),
+    Field("reporter", "填报人"), Field("phone", "联系电话"), Field("reviewer", "审核人"), Field("head", "单位负责人"),
+)
+NARRATIVE_KEYS = ("work", "highlights", "problems", "plans")
+SIGNER_KEYS = ("reporter", "phone", "reviewer", "head")
+NARRATIVE = tuple(SUBMISSION_FIELDS.label(k) for k in NARRATIVE_KEYS)  # 工作开展情况, 主要做法与亮点, 存在问题, 下一步计划
+SIGNERS = tuple(SUBMISSION_FIELDS.label(k) for k in SIGNER_KEYS)  # 填报人, 联系电话, 审核人, 单位负责人
 
 
 def period_range(kind: str, year: int) -> tuple[dt.date, dt.date]:

@@ -28,9 +28,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from desktop_app import errors
-from desktop_app.accounts import audit
+from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.hospital.service import get_profile
 from desktop_app.session import Session
@@ -46,8 +46,11 @@ from desktop_app.submissions.models import (
     FULL_YEAR,
     HALF_YEAR,
     NARRATIVE,
+    NARRATIVE_KEYS,
     PERIOD_KINDS,
+    SIGNER_KEYS,
     SIGNERS,
+    SUBMISSION_FIELDS,
     Submission,
     VerifyResult,
     default_title,
@@ -57,10 +60,29 @@ from desktop_app.submissions.models import (
 )
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
 
-audit.register_entity("submission", "报送", {
-    "title": "标题", "period": "期间", "version": "版本", "status": "状态", "narrative": "工作总结",
-    "indicators": "监测指标", "signers": "签署人", "verification_code": "验证码", "content_sha256": "内容摘要",
-    "reason": "修订原因"})
+F = SUBMISSION_FIELDS
+
+# The submission is the hospital's: the quality office drafts it, 院领导 finalise it, and those who may
+# look at it see every one (科室负责人 and clinicians hold no submission right). No action reaches by
+# department.
+
+
+def _audit(s: Submission) -> dict:
+    filled = [k for k in NARRATIVE if s.narrative.get(k)]
+    return {"title": s.title, "period": period_label(s.first_day, s.last_day), "version": s.version,
+            "status": s.status,
+            "narrative": "、".join(f"{k} {len(s.narrative[k])} 字" for k in filled) or None,
+            "indicators": "；".join(f"{k} {v.get('numerator')}/{v.get('denominator')}" + ("（不适用）" if
+                                    v.get("not_applicable") else "") for k, v in sorted(s.indicators.items())) or None,
+            "signers": "、".join(f"{k} {v}" for k, v in s.signers.items() if v) or None,
+            "verification_code": s.verification_code}
+
+
+SUBMISSION = records.Entity(
+    "submission", "报送", "submissions", read=lambda session, i: repo.submission(session.db, i), audit_values=_audit,
+    describe=lambda s: s.title,
+    field_labels=F.labels(("title", "period", "version", "status", "narrative", "indicators", "signers",
+                           "verification_code", "content_sha256", "reason")))
 
 FORMAT = 1
 CODE_RE = re.compile(r"QL-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}")
@@ -80,6 +102,10 @@ def _require_draft(db, submission_id: int) -> Submission:
     return found
 
 
+def _finalised_meanwhile(s: Submission) -> str:
+    return f"“{s.title}”第 {s.version} 版刚被他人定稿，内容已冻结，本次没有写入；如需修改，请“修订”生成新版本。"
+
+
 # ----------------------------------------------------------------------------- periods and deadlines
 
 
@@ -88,7 +114,7 @@ def deadline(db, kind: str, year: int) -> dt.date:
     return due_date(kind, year, int(get_setting(db, key)))
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def next_deadline(session: Session) -> dict:
     """The next deadline not yet passed: {"kind", "year", "first", "last", "due", "days_left", "submission"}."""
     today = session.today()
@@ -108,57 +134,52 @@ def next_deadline(session: Session) -> dict:
 # ----------------------------------------------------------------------------- drafts
 
 
-@action(SUBMISSION_EDIT)
+@action(SUBMISSION_EDIT, scope=HOSPITAL)
 def create_submission(session: Session, kind: str, year: int | None = None, first=None, last=None) -> Submission:
     db = session.db
     if kind not in PERIOD_KINDS:
-        raise errors.ValidationError("期间须为上半年、全年或自定义。", field="期间")
+        raise errors.ValidationError(F.finding("period", "期间须为上半年、全年或自定义。"))
     if kind == CUSTOM:
         try:
             a, b = parse_date(first), parse_date(last)
         except ValueError:
-            raise errors.ValidationError("日期格式无法识别，请写成 2026-03-05。", field="期间") from None
+            raise errors.ValidationError(F.finding("period", "日期格式无法识别，请写成 2026-03-05。")) from None
         if a is None or b is None or b < a:
-            raise errors.ValidationError("请填写正确的起止日期（结束不早于开始）。", field="期间")
+            raise errors.ValidationError(F.finding("period", "请填写正确的起止日期（结束不早于开始）。"))
     else:
         try:
             a, b = period_range(kind, int(year))
         except (TypeError, ValueError, OverflowError):
-            raise errors.ValidationError("请填写年份。", field="年份") from None
+            raise errors.ValidationError(F.finding("year", "请填写年份。")) from None
     if a > session.today():
-        raise errors.ValidationError(f"期间从 {a} 开始，尚未到来，不能报送。", field="期间")
+        raise errors.ValidationError(F.finding("period", f"期间从 {a} 开始，尚未到来，不能报送。"))
     versions = repo.for_period(db, a.isoformat(), b.isoformat())
     if versions:
         latest = versions[-1]
         what = "草稿，请继续编辑" if not latest.final else "已定稿；如需修改请“修订”"
         raise errors.Conflict(f"该期间已有报送（第 {latest.version} 版，{what}）。")
     title = default_title(kind, a.isoformat(), b.isoformat())
-    now = session.stamp()
     with db.transaction():
-        new_id = repo.insert(db, {"period_kind": kind, "first_day": a.isoformat(), "last_day": b.isoformat(),
-                                  "title": title, "created_by": session.actor.display_name, "created_at": now,
-                                  "updated_at": now})
-        created = repo.submission(db, new_id)
-        audit.record(session, "create", "submission", uid=created.uid, label=title,
-                     after={"title": title, "period": period_label(created.first_day, created.last_day), "version": 1,
-                            "status": DRAFT})
-    return created
+        return records.create(session, SUBMISSION, {
+            "period_kind": kind, "first_day": a.isoformat(), "last_day": b.isoformat(), "title": title,
+            "created_by": session.actor.display_name})
 
 
-def _clean_number(value, label: str, name: str, f: list[Finding]) -> float | None:
+def _clean_number(value, label: str, item, f: list[Finding]) -> float | None:
+    """An indicator's numerator or denominator (``label``); its findings name the indicator (code and name)."""
     if value in (None, ""):
         return None
     try:
         number = float(clean_text(value))
     except ValueError:
-        f.append(Finding(f"“{name}”的{label}“{value}”不是数字。", field=name))
+        f.append(Finding(f"“{item.name}”的{label}“{value}”不是数字。", field=item.code, label=item.name))
         return None
     if number < 0:
-        f.append(Finding(f"“{name}”的{label}不能为负数。", field=name))
+        f.append(Finding(f"“{item.name}”的{label}不能为负数。", field=item.code, label=item.name))
     return number
 
 
-@action(SUBMISSION_EDIT)
+@action(SUBMISSION_EDIT, scope=HOSPITAL)
 def save_submission(session: Session, submission_id: int, values: dict) -> Submission:
     db = session.db
     before = _require_draft(db, submission_id)
@@ -178,29 +199,17 @@ def save_submission(session: Session, submission_id: int, values: dict) -> Submi
             item = manual.get(code)
             if item is None:
                 continue  # computed from the records, or not in this year's set
-            entries[code] = {"numerator": _clean_number(entry.get("numerator"), "分子", item.name, f),
-                             "denominator": _clean_number(entry.get("denominator"), "分母", item.name, f),
+            entries[code] = {"numerator": _clean_number(entry.get("numerator"), "分子", item, f),
+                             "denominator": _clean_number(entry.get("denominator"), "分母", item, f),
                              "note": clean_prose(entry.get("note")) or "", "not_applicable": bool(entry.get("not_applicable"))}
         changes["indicators_json"] = json.dumps(entries, ensure_ascii=False)
     if f:
         raise errors.ValidationError(f)
     if not changes:
         return before
-    with db.transaction():
-        repo.update(db, submission_id, {**changes, "updated_at": session.stamp()})
-        after = repo.submission(db, submission_id)
-        old, new = audit.diff(_audit(before), _audit(after))
-        if new:
-            audit.record(session, "update", "submission", uid=after.uid, label=after.title, before=old, after=new)
-    return after
-
-
-def _audit(s: Submission) -> dict:
-    filled = [k for k in NARRATIVE if s.narrative.get(k)]
-    return {"narrative": "、".join(f"{k} {len(s.narrative[k])} 字" for k in filled) or None,
-            "indicators": "；".join(f"{k} {v.get('numerator')}/{v.get('denominator')}" + ("（不适用）" if
-                                    v.get("not_applicable") else "") for k, v in sorted(s.indicators.items())) or None,
-            "signers": "、".join(f"{k} {v}" for k, v in s.signers.items() if v) or None, "status": s.status}
+    with db.transaction():  # not if it was finalised meanwhile on another computer
+        return records.change(session, SUBMISSION, before, changes, expect={"status": DRAFT},
+                              conflict=_finalised_meanwhile(before))
 
 
 # ----------------------------------------------------------------------------- the snapshot
@@ -247,7 +256,7 @@ def build_snapshot(session: Session, s: Submission) -> dict:
             "gathered_at": session.stamp()}
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def snapshot(session: Session, submission_id: int) -> dict:
     s = _require(session.db, submission_id)
     if s.final:
@@ -259,22 +268,24 @@ def submission_findings(snap: dict) -> list[Finding]:
     """Everything that keeps a snapshot from being finalised (pure)."""
     f: list[Finding] = []
     if snap.get("empty"):
-        f.append(Finding(f"{snap['period']['label']}没有任何检查、问题、培训、交接班或手术记录，请确认期间是否正确，"
-                         "或先录入本期的工作记录。", field="期间"))
-    for title, text in snap["narrative"]:
-        if not (text or "").strip():
-            f.append(Finding(f"请填写“{title}”。", field=title))
+        f.append(F.finding("period", f"{snap['period']['label']}没有任何检查、问题、培训、交接班或手术记录，"
+                                     "请确认期间是否正确，或先录入本期的工作记录。"))
+    narrative = dict(snap["narrative"])  # title -> text
+    for key in NARRATIVE_KEYS:
+        if not (narrative.get(F.label(key)) or "").strip():
+            f.append(F.finding(key, f"请填写“{F.label(key)}”。"))
     for row in snap["indicators"]["rows"]:
         if row["computed"] or row["not_applicable"]:
             continue
         if not row["numerator"] or not row["denominator"]:
             f.append(Finding(f"请填写“{row['name']}”的分子（{row['numerator_label']}）和分母（{row['denominator_label']}），"
-                             "本院不开展的请标为不适用。", field=row["name"]))
+                             "本院不开展的请标为不适用。", field=row["code"], label=row["name"]))
         elif float(row["denominator"]) == 0:
-            f.append(Finding(f"“{row['name']}”的分母为 0，无法计算结果；请核对，或标为不适用并说明。", field=row["name"]))
-    for key in SIGNERS:
-        if not snap["signers"].get(key):
-            f.append(Finding(f"请填写{key}。", field=key))
+            f.append(Finding(f"“{row['name']}”的分母为 0，无法计算结果；请核对，或标为不适用并说明。", field=row["code"],
+                             label=row["name"]))
+    for key in SIGNER_KEYS:
+        if not snap["signers"].get(F.label(key)):
+            f.append(F.finding(key, f"请填写{F.label(key)}。"))
     return f
 
 
@@ -301,7 +312,7 @@ def canonical(snap: dict) -> bytes:
     return json.dumps(snap, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-@action(SUBMISSION_FINALIZE)
+@action(SUBMISSION_FINALIZE, scope=HOSPITAL)
 def finalize(session: Session, submission_id: int) -> Submission:
     """院领导 finalises: freeze the snapshot, stamp the code, keep the PDF and XLSX made from it."""
     from desktop_app.submissions import reports
@@ -320,20 +331,19 @@ def finalize(session: Session, submission_id: int) -> Submission:
         folder = Path(name)
         pdf = reports.write_submission_pdf(snap, code, folder / "报送.pdf").read_bytes()
         xlsx = reports.write_submission_xlsx(snap, code, folder / "报送.xlsx").read_bytes()
-    with db.transaction():
-        repo.update(db, submission_id, {
+    with db.transaction():  # not if another computer finalised it meanwhile
+        done = records.change(session, SUBMISSION, s, {
             "status": FINAL, "snapshot_json": canonical(snap).decode("utf-8"), "content_sha256": digest,
             "verification_code": code, "pdf": pdf, "pdf_sha256": hashlib.sha256(pdf).hexdigest(), "xlsx": xlsx,
             "xlsx_sha256": hashlib.sha256(xlsx).hexdigest(), "finalized_by": snap["finalized_by"],
-            "finalized_at": snap["finalized_at"], "updated_at": snap["finalized_at"]})
+            "finalized_at": snap["finalized_at"]}, expect={"status": DRAFT}, conflict=_finalised_meanwhile(s),
+            note={"content_sha256": digest})
         if s.amends_id:
-            repo.update(db, s.amends_id, {"superseded": 1})
-        audit.record(session, "update", "submission", uid=s.uid, label=s.title, before={"status": DRAFT},
-                     after={"status": FINAL, "verification_code": code, "content_sha256": digest})
-    return repo.submission(db, submission_id)
+            repo.mark_superseded(db, s.amends_id)
+    return done
 
 
-@action(SUBMISSION_EDIT)
+@action(SUBMISSION_EDIT, scope=HOSPITAL)
 def amend(session: Session, submission_id: int, reason: str) -> Submission:
     db = session.db
     s = _require(db, submission_id)
@@ -344,35 +354,30 @@ def amend(session: Session, submission_id: int, reason: str) -> Submission:
         raise errors.Conflict(f"该期间已有第 {versions[-1].version} 版，请在最新版本上修订。")
     reason = clean_prose(reason)
     if not reason:
-        raise errors.ValidationError("请写明修订原因，例如“更正监测指标分母”。", field="修订原因")
-    now = session.stamp()
+        raise errors.ValidationError(F.finding("reason", "请写明修订原因，例如“更正监测指标分母”。"))
     with db.transaction():
-        new_id = repo.insert(db, {
+        return records.create(session, SUBMISSION, {
             "period_kind": s.period_kind, "first_day": s.first_day, "last_day": s.last_day, "title": s.title,
             "version": s.version + 1, "narrative_json": json.dumps(s.narrative, ensure_ascii=False),
             "indicators_json": json.dumps(s.indicators, ensure_ascii=False),
             "signers_json": json.dumps(s.signers, ensure_ascii=False), "amends_id": s.id, "amend_reason": reason,
-            "created_by": session.actor.display_name, "created_at": now, "updated_at": now})
-        created = repo.submission(db, new_id)
-        audit.record(session, "create", "submission", uid=created.uid, label=created.title,
-                     after={"version": created.version, "status": DRAFT, "reason": reason})
-    return created
+            "created_by": session.actor.display_name}, note={"reason": reason})
 
 
 # ----------------------------------------------------------------------------- reading and verifying
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def list_submissions(session: Session) -> list[Submission]:
     return repo.submissions(session.db)
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def get_submission(session: Session, submission_id: int) -> Submission:
     return _require(session.db, submission_id)
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def stored_file(session: Session, submission_id: int, kind: str) -> bytes:
     """The PDF or XLSX kept when the submission was finalised (byte for byte what was printed)."""
     s = _require(session.db, submission_id)
@@ -401,13 +406,13 @@ def _code_in(content: bytes) -> str | None:
     return match.group(0) if match else None
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def verify_file(session: Session, path: Path | str) -> VerifyResult:
     path = Path(path)
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise errors.ValidationError(f"无法读取“{path.name}”（{exc.strerror or exc}）。", field="文件") from exc
+        raise errors.ValidationError(F.finding("file", f"无法读取“{path.name}”（{exc.strerror or exc}）。")) from exc
     digest = hashlib.sha256(content).hexdigest()
     found = repo.by_file_hash(session.db, digest)
     if found:
@@ -425,7 +430,7 @@ def verify_file(session: Session, path: Path | str) -> VerifyResult:
     return VerifyResult(False, f"“{path.name}”不是本程序定稿的报送文件（没有验证码）。")
 
 
-@action(SUBMISSION_VIEW)
+@action(SUBMISSION_VIEW, scope=HOSPITAL)
 def verify_code(session: Session, code: str) -> VerifyResult:
     """A code read off a printed copy: which submission it belongs to."""
     text = clean_text(code).upper().replace(" ", "")

@@ -17,9 +17,11 @@ API (every function takes the :class:`~desktop_app.session.Session` first):
 """
 from __future__ import annotations
 
-from desktop_app import errors
-from desktop_app.accounts import audit
+from dataclasses import dataclass
+
+from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.session import Session
 from desktop_app.surgery import repo
@@ -27,10 +29,13 @@ from desktop_app.surgery.manifest import SURGERY_CATALOGUE, SURGERY_VIEW
 from desktop_app.surgery.models import (
     ADDED,
     APPROVED,
+    CATALOGUE_FIELDS,
     CHANGED,
     DOWNGRADED,
+    DRAFT,
     GRADE_LABELS,
     REMOVED,
+    SURGERY_FIELDS,
     UPGRADED,
     Catalogue,
     Difference,
@@ -41,19 +46,74 @@ from desktop_app.surgery.models import (
 )
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
 
-audit.register_entity("surgery_catalogue", "手术分级目录", {
-    "name": "名称", "effective_date": "生效日期", "status": "状态", "approved_by": "批准机构", "approved_on": "批准日期",
-    "filed": "备案", "filed_on": "备案日期", "notes": "说明", "procedures": "手术", "based_on": "依据版本"})
-audit.register_entity("surgery_procedure", "目录手术", {
-    "code": "编码", "name": "手术名称", "grade": "级别", "department": "科室", "specialty": "专业", "flags": "属性",
-    "notes": "备注", "reason": "调整原因"})
+F = SURGERY_FIELDS
+C = CATALOGUE_FIELDS
+
+# The catalogue is the hospital's (院务公开): every clinician may read it and its printouts; the
+# 医务科/质控 keep it for the whole hospital. No action here reaches by department.
 
 
-def _date_or_none(value, field: str, f: list[Finding]) -> str | None:
+# ----------------------------------------------------------------------------- the records
+
+
+def _catalogue_audit(c: Catalogue) -> dict:
+    return {"name": c.name, "effective_date": c.effective_date, "status": c.status, "approved_by": c.approved_by,
+            "approved_on": c.approved_on, "filed": "已备案" if c.filed else "未备案", "filed_on": c.filed_on,
+            "notes": c.notes, "procedures": c.procedures}
+
+
+CATALOGUE = records.Entity(
+    "surgery_catalogue", "手术分级目录", "surgery_catalogues", read=lambda session, i: repo.catalogue(session.db, i),
+    audit_values=_catalogue_audit, describe=lambda c: c.name,
+    field_labels=C.labels(("name", "effective_date", "status", "approved_by", "approved_on", "filed", "filed_on",
+                           "notes", "procedures", "based_on")))
+
+
+@dataclass(frozen=True)
+class ListedProcedure:
+    """A procedure as the audit log names it: by its version and code (``procedure`` None: a code the
+    draft no longer has, e.g. the reason for a 删除 difference)."""
+
+    catalogue: Catalogue
+    code: str
+    name: str
+    procedure: Procedure | None = None
+
+    @property
+    def id(self) -> int:
+        return self.procedure.id
+
+    @property
+    def uid(self) -> str:
+        return f"{self.catalogue.uid}:{self.code}"
+
+
+def _listed(cat: Catalogue, p: Procedure) -> ListedProcedure:
+    return ListedProcedure(cat, p.code, p.name, p)
+
+
+def _read_procedure(session: Session, procedure_id: int) -> ListedProcedure | None:
+    p = repo.procedure(session.db, procedure_id)
+    return None if p is None else _listed(repo.catalogue(session.db, p.catalogue_id), p)
+
+
+def _procedure_audit(x: ListedProcedure) -> dict:
+    p = x.procedure
+    return {"code": p.code, "name": p.name, "grade": GRADE_LABELS.get(p.grade), "department": p.department,
+            "specialty": p.specialty, "flags": p.flags or None, "notes": p.notes}
+
+
+PROCEDURE = records.Entity(
+    "surgery_procedure", "目录手术", "surgery_procedures", read=_read_procedure, audit_values=_procedure_audit,
+    describe=lambda x: f"{x.catalogue.name} {x.code} {x.name}", stamped=False,
+    field_labels=F.labels(("code", "name", "grade", "department", "specialty", "flags", "notes", "reason")))
+
+
+def _date_or_none(value, key: str, f: list[Finding]) -> str | None:
     try:
         day = parse_date(value)
     except ValueError:
-        f.append(Finding("日期格式无法识别，请写成 2026-03-05。", field=field))
+        f.append(C.finding(key, "日期格式无法识别，请写成 2026-03-05。"))
         return None
     return day.isoformat() if day else None
 
@@ -72,78 +132,66 @@ def _require_draft(db, catalogue_id: int) -> Catalogue:
     return found
 
 
+def _approved_meanwhile(name: str) -> str:
+    return f"“{name}”刚被他人批准，内容已冻结，本次没有写入；如需调整，请以它为基础新建一个版本。"
+
+
 # ----------------------------------------------------------------------------- versions
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def list_catalogues(session: Session) -> list[Catalogue]:
     return repo.catalogues(session.db)
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def get_catalogue(session: Session, catalogue_id: int) -> Catalogue:
     return _require(session.db, catalogue_id)
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def catalogue_in_force(session: Session, day=None) -> Catalogue | None:
     day = parse_date(day) if day else session.today()
     return repo.in_force(session.db, day.isoformat())
 
 
-def _catalogue_audit(c: Catalogue) -> dict:
-    return {"name": c.name, "effective_date": c.effective_date, "status": c.status, "approved_by": c.approved_by,
-            "approved_on": c.approved_on, "filed": "已备案" if c.filed else "未备案", "filed_on": c.filed_on,
-            "notes": c.notes}
-
-
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def create_catalogue(session: Session, values: dict, based_on_id: int | None = None) -> Catalogue:
     db = session.db
     f: list[Finding] = []
     name = clean_text(values.get("name"))
     if not name:
-        f.append(Finding("请填写目录名称，例如“手术分级管理目录（2027 年版）”。", field="名称"))
-    effective = _date_or_none(values.get("effective_date"), "生效日期", f)
+        f.append(C.finding("name", "请填写目录名称，例如“手术分级管理目录（2027 年版）”。"))
+    effective = _date_or_none(values.get("effective_date"), "effective_date", f)
     base = _require(db, based_on_id) if based_on_id else None
     if f:
         raise errors.ValidationError(f)
-    now = session.stamp()
     with db.transaction():
-        new_id = repo.insert_catalogue(db, {"name": name, "based_on_id": based_on_id, "effective_date": effective,
-                                            "notes": clean_prose(values.get("notes"))}, session.actor.display_name, now)
-        if base:
-            repo.copy_procedures(db, base.id, new_id)
-        created = repo.catalogue(db, new_id)
-        audit.record(session, "create", "surgery_catalogue", uid=created.uid, label=name,
-                     after={**_catalogue_audit(created), "procedures": created.procedures,
-                            "based_on": base.name if base else None})
-    return created
+        return records.create(
+            session, CATALOGUE, {"name": name, "based_on_id": based_on_id, "effective_date": effective,
+                                 "notes": clean_prose(values.get("notes")), "created_by": session.actor.display_name},
+            note={"based_on": base.name if base else None},
+            then=(lambda new_id: repo.copy_procedures(db, base.id, new_id)) if base else None)
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def update_catalogue(session: Session, catalogue_id: int, values: dict) -> Catalogue:
     db = session.db
     before = _require_draft(db, catalogue_id)
     f: list[Finding] = []
     name = clean_text(values.get("name", before.name))
     if not name:
-        f.append(Finding("请填写目录名称。", field="名称"))
-    effective = _date_or_none(values.get("effective_date", before.effective_date), "生效日期", f)
+        f.append(C.finding("name", "请填写目录名称。"))
+    effective = _date_or_none(values.get("effective_date", before.effective_date), "effective_date", f)
     if f:
         raise errors.ValidationError(f)
     with db.transaction():
-        repo.update_catalogue(db, catalogue_id, {"name": name, "effective_date": effective,
-                                                 "notes": clean_prose(values.get("notes", before.notes))},
-                              session.stamp())
-        after = repo.catalogue(db, catalogue_id)
-        old, new = audit.diff(_catalogue_audit(before), _catalogue_audit(after))
-        if new:
-            audit.record(session, "update", "surgery_catalogue", uid=after.uid, label=after.name, before=old, after=new)
-    return after
+        return records.change(session, CATALOGUE, before, {
+            "name": name, "effective_date": effective, "notes": clean_prose(values.get("notes", before.notes))},
+            expect={"status": DRAFT}, conflict=_approved_meanwhile(before.name))
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def approve_catalogue(session: Session, catalogue_id: int, approved_by: str, approved_on, effective_date) -> Catalogue:
     """Approve a draft (the committee and date) and freeze it; every difference needs its reason first."""
     db = session.db
@@ -151,33 +199,30 @@ def approve_catalogue(session: Session, catalogue_id: int, approved_by: str, app
     f: list[Finding] = []
     approved_by = clean_text(approved_by)
     if not approved_by:
-        f.append(Finding("请填写批准机构，例如“医疗质量与安全管理委员会”。", field="批准机构"))
-    on = _date_or_none(approved_on, "批准日期", f)
+        f.append(C.finding("approved_by", "请填写批准机构，例如“医疗质量与安全管理委员会”。"))
+    on = _date_or_none(approved_on, "approved_on", f)
     if not clean_text(approved_on):
-        f.append(Finding("请填写批准日期。", field="批准日期"))
-    effective = _date_or_none(effective_date, "生效日期", f)
+        f.append(C.finding("approved_on", "请填写批准日期。"))
+    effective = _date_or_none(effective_date, "effective_date", f)
     if not clean_text(effective_date):
-        f.append(Finding("请填写生效日期。", field="生效日期"))
+        f.append(C.finding("effective_date", "请填写生效日期。"))
     if not before.procedures:
-        f.append(Finding("目录中还没有手术，不能批准。", field="手术"))
+        f.append(C.finding("procedures", "目录中还没有手术，不能批准。"))
     if before.based_on_id:
         missing = [d for d in _differences(db, before) if not d.reason]
         if missing:
             listed = "；".join(f"{d.kind} {d.code} {d.name}" for d in missing[:10])
-            f.append(Finding(f"与上一版本相比有 {len(missing)} 处调整尚未写明原因：{listed}"
-                             + ("……" if len(missing) > 10 else "") + "。", field="调整原因"))
+            f.append(C.finding("changes", f"与上一版本相比有 {len(missing)} 处调整尚未写明原因：{listed}"
+                                          + ("……" if len(missing) > 10 else "") + "。"))
     if f:
         raise errors.ValidationError(f)
     with db.transaction():
-        repo.update_catalogue(db, catalogue_id, {"status": APPROVED, "approved_by": approved_by, "approved_on": on,
-                                                 "effective_date": effective}, session.stamp())
-        after = repo.catalogue(db, catalogue_id)
-        old, new = audit.diff(_catalogue_audit(before), _catalogue_audit(after))
-        audit.record(session, "update", "surgery_catalogue", uid=after.uid, label=after.name, before=old, after=new)
-    return after
+        return records.change(session, CATALOGUE, before, {
+            "status": APPROVED, "approved_by": approved_by, "approved_on": on, "effective_date": effective},
+            expect={"status": DRAFT}, conflict=_approved_meanwhile(before.name))
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def file_catalogue(session: Session, catalogue_id: int, filed_on) -> Catalogue:
     """三、四级手术目录已报卫生健康行政部门备案 (approved versions only)."""
     db = session.db
@@ -185,19 +230,15 @@ def file_catalogue(session: Session, catalogue_id: int, filed_on) -> Catalogue:
     if not before.frozen:
         raise errors.Conflict(f"“{before.name}”尚未批准，批准后才能备案。")
     f: list[Finding] = []
-    on = _date_or_none(filed_on, "备案日期", f)
+    on = _date_or_none(filed_on, "filed_on", f)
     if on is None and not f:
-        f.append(Finding("请填写备案日期。", field="备案日期"))
+        f.append(C.finding("filed_on", "请填写备案日期。"))
     if on and before.approved_on and on < before.approved_on:
-        f.append(Finding(f"备案日期不能早于批准日期（{before.approved_on}）。", field="备案日期"))
+        f.append(C.finding("filed_on", f"备案日期不能早于批准日期（{before.approved_on}）。"))
     if f:
         raise errors.ValidationError(f)
     with db.transaction():
-        repo.update_catalogue(db, catalogue_id, {"filed": 1, "filed_on": on}, session.stamp())
-        after = repo.catalogue(db, catalogue_id)
-        old, new = audit.diff(_catalogue_audit(before), _catalogue_audit(after))
-        audit.record(session, "update", "surgery_catalogue", uid=after.uid, label=after.name, before=old, after=new)
-    return after
+        return records.change(session, CATALOGUE, before, {"filed": True, "filed_on": on})
 
 
 # ----------------------------------------------------------------------------- procedures
@@ -209,40 +250,31 @@ def clean_procedure(db, values: dict) -> tuple[dict, list[Finding]]:
     raw_code = values.get("code")
     code = normalise_code(raw_code)
     if code is None:
-        f.append(Finding(f"编码“{clean_text(raw_code)}”不是 ICD-9-CM-3 编码，应写成 21.3104 这样（两位数字、小数点、"
-                         "两到四位数字）。" if clean_text(raw_code) else "请填写手术编码，例如 21.3104。", field="编码"))
+        f.append(F.finding("code", f"编码“{clean_text(raw_code)}”不是 ICD-9-CM-3 编码，应写成 21.3104 这样（两位数字、"
+                                   "小数点、两到四位数字）。" if clean_text(raw_code) else "请填写手术编码，例如 21.3104。"))
     name = clean_text(values.get("name"))
     if not name:
-        f.append(Finding("请填写手术名称。", field="手术名称"))
+        f.append(F.finding("name", "请填写手术名称。"))
     grade = parse_grade(values.get("grade"))
     if grade is None:
-        f.append(Finding(f"级别“{clean_text(values.get('grade'))}”无法识别，请写一级至四级（或 1–4、Ⅰ–Ⅳ）。"
-                         if clean_text(values.get("grade")) else "请填写手术级别。", field="级别"))
+        f.append(F.finding("grade", f"级别“{clean_text(values.get('grade'))}”无法识别，请写一级至四级（或 1–4、Ⅰ–Ⅳ）。"
+                                    if clean_text(values.get("grade")) else "请填写手术级别。"))
     restricted = bool(values.get("restricted"))
     day_surgery = bool(values.get("day_surgery"))
     if restricted and grade is not None and grade != 4:
-        f.append(Finding("限制类技术按四级手术管理，级别应为四级。", field="级别"))
+        f.append(F.finding("grade", "限制类技术按四级手术管理，级别应为四级。"))
     if restricted and day_surgery:
-        f.append(Finding("限制类技术不得纳入日间手术。", field="日间手术"))
+        f.append(F.finding("day_surgery", "限制类技术不得纳入日间手术。"))
     department_id = values.get("department_id") or None
-    if department_id and not db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)):
-        f.append(Finding("科室不存在。", field="科室"))
+    if department_id and not repo.department_exists(db, department_id):
+        f.append(F.finding("department", "科室不存在。"))
     return {"code": code, "name": name, "grade": grade, "department_id": department_id,
             "specialty": clean_text(values.get("specialty")) or None, "restricted": int(restricted),
             "day_surgery": int(day_surgery), "minimally_invasive": int(bool(values.get("minimally_invasive"))),
             "notes": clean_prose(values.get("notes")), "initials": initials(name)}, f
 
 
-def _procedure_audit(db, p: dict | Procedure) -> dict:
-    get = p.get if isinstance(p, dict) else (lambda k: getattr(p, k))
-    dept = db.scalar("SELECT name FROM departments WHERE id = ?", (get("department_id"),)) if get("department_id") else None
-    flags = "、".join(w for w, k in (("限制类技术", "restricted"), ("日间手术", "day_surgery"),
-                                    ("微创/介入", "minimally_invasive")) if get(k))
-    return {"code": get("code"), "name": get("name"), "grade": GRADE_LABELS.get(get("grade")), "department": dept,
-            "specialty": get("specialty"), "flags": flags or None, "notes": get("notes")}
-
-
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def save_procedure(session: Session, catalogue_id: int, values: dict, procedure_id: int | None = None) -> Procedure:
     db = session.db
     cat = _require_draft(db, catalogue_id)
@@ -253,22 +285,18 @@ def save_procedure(session: Session, catalogue_id: int, values: dict, procedure_
     if clean["code"]:
         other = repo.procedure_by_code(db, catalogue_id, clean["code"])
         if other and other.id != procedure_id:
-            f.append(Finding(f"编码 {clean['code']} 在本目录中已有（{other.name}），同一版本中编码不能重复。", field="编码"))
+            f.append(F.finding("code", f"编码 {clean['code']} 在本目录中已有（{other.name}），同一版本中编码不能重复。"))
     if f:
         raise errors.ValidationError(f)
     with db.transaction():
         if before is None:
-            repo.insert_procedures(db, catalogue_id, [clean])
+            saved = records.create(session, PROCEDURE, {"catalogue_id": catalogue_id, **clean})
         else:
-            repo.update_procedure(db, procedure_id, clean)
-        saved = repo.procedure_by_code(db, catalogue_id, clean["code"])
-        old, new = audit.diff(_procedure_audit(db, before) if before else {}, _procedure_audit(db, clean))
-        audit.record(session, "update" if before else "create", "surgery_procedure", uid=f"{cat.uid}:{saved.code}",
-                     label=f"{cat.name} {saved.code} {saved.name}", before=old or None, after=new)
-    return saved
+            saved = records.change(session, PROCEDURE, _listed(cat, before), clean)
+    return saved.procedure
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def delete_procedure(session: Session, procedure_id: int) -> None:
     db = session.db
     p = repo.procedure(db, procedure_id)
@@ -276,17 +304,15 @@ def delete_procedure(session: Session, procedure_id: int) -> None:
         raise errors.NotFound("该手术不存在，可能已被删除。")
     cat = _require_draft(db, p.catalogue_id)
     with db.transaction():
-        repo.delete_procedure(db, procedure_id)
-        audit.record(session, "delete", "surgery_procedure", uid=f"{cat.uid}:{p.code}", label=f"{cat.name} {p.code} {p.name}",
-                     before=_procedure_audit(db, p))
+        records.remove(session, PROCEDURE, _listed(cat, p))
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def list_procedures(session: Session, catalogue_id: int) -> list[Procedure]:
     return repo.procedures(session.db, catalogue_id)
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def search_procedures(session: Session, catalogue_id: int, text: str = "", *, grade: int | None = None,
                       department_id: int | None = None, restricted: bool | None = None,
                       day_surgery: bool | None = None, minimally_invasive: bool | None = None,
@@ -331,21 +357,22 @@ def _differences(db, cat: Catalogue, other_id: int | None = None) -> list[Differ
     return sorted(out, key=lambda d: (order[d.kind], d.code))
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def differences(session: Session, catalogue_id: int, other_id: int | None = None) -> list[Difference]:
     return _differences(session.db, _require(session.db, catalogue_id), other_id)
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def set_change_reason(session: Session, catalogue_id: int, code: str, reason: str) -> None:
     db = session.db
     cat = _require_draft(db, catalogue_id)
     code = normalise_code(code) or clean_text(code)
     reason = clean_prose(reason)
-    if code not in {d.code for d in _differences(db, cat)}:
-        raise errors.ValidationError(f"编码 {code} 与上一版本相比没有变化，不需要写调整原因。", field="调整原因")
+    changed = next((d for d in _differences(db, cat) if d.code == code), None)
+    if changed is None:
+        raise errors.ValidationError(F.finding("reason", f"编码 {code} 与上一版本相比没有变化，不需要写调整原因。"))
     before = repo.change_reasons(db, catalogue_id).get(code)
     with db.transaction():
         repo.set_change_reason(db, catalogue_id, code, reason)
-        audit.record(session, "update", "surgery_procedure", uid=f"{cat.uid}:{code}", label=f"{cat.name} {code}",
-                     before={"reason": before} if before else None, after={"reason": reason})
+        records.event(session, PROCEDURE, ListedProcedure(cat, code, changed.name),
+                      before={"reason": before} if before else None, after={"reason": reason})

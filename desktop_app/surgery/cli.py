@@ -49,10 +49,10 @@ def _catalogue_id(session, text: str | None) -> int | None:
 def _surgeon_id(session, text: str) -> int:
     """A doctor by 工号, else by a name that only one doctor has."""
     from desktop_app import errors
+    from desktop_app.surgery import repo
 
     text = text.strip()
-    rows = session.db.query("SELECT id, name, employee_no FROM staff WHERE category = '医师' AND (employee_no = ?"
-                            " OR name = ?) ORDER BY employee_no = ? DESC", (text, text, text))
+    rows = repo.doctors_named(session.db, text)
     if rows and (len(rows) == 1 or rows[0]["employee_no"] == text):
         return rows[0]["id"]
     if rows:
@@ -130,12 +130,11 @@ def cmd_template(args) -> int:
 
 def cmd_lapsing(args) -> int:
     from desktop_app.cli import cli_session, print_json
-    from desktop_app.surgery import privileges
+    from desktop_app.surgery import privileges, repo
 
     with cli_session(args) as session:
         lapses = privileges.lapsing(session, args.days)
-        people = {r["id"]: dict(r) for r in session.db.query(
-            "SELECT s.id, s.employee_no, d.name AS department FROM staff s JOIN departments d ON d.id = s.department_id")}
+        people = repo.staff_index(session.db)
     rows = [{"staff_id": p.staff_id, "surgeon": p.staff_name, "employee_no": people[p.staff_id]["employee_no"],
              "department": people[p.staff_id]["department"], "what": p.what, "scope": p.scope, "grade": p.grade,
              "code": p.code, "name": p.name, "granted_on": p.granted_on, "valid_until": p.valid_until,
@@ -170,7 +169,7 @@ def cmd_check_log(args) -> int:
             "file": plan.file_name, "operations": len(plan.check.operations), "first_date": plan.check.first_date,
             "last_date": plan.check.last_date, "recorded": recorded,
             "already_recorded": len(plan.check.already_recorded),
-            "problems": [{"row": f.row, "column": f.column, "field": f.field, "message": f.message}
+            "problems": [{"row": f.row, "column": f.column, "field": f.label or f.field, "message": f.message}
                          for f in plan.errors],
             "unknown_surgeons": {k: list(v) for k, v in plan.unknown_surgeons.items()},
             "unknown_procedures": {k: list(v) for k, v in plan.unknown_procedures.items()},
@@ -183,7 +182,7 @@ def cmd_check_log(args) -> int:
             print(f"术者“{who}”不是本院登记的医师：第 {_rows_text(rows)} 行", file=sys.stderr)
         for what, rows in plan.unknown_procedures.items():
             print(f"手术“{what}”不在当日生效的手术分级目录中：第 {_rows_text(rows)} 行", file=sys.stderr)
-        _finding_lines(f for f in plan.findings if f.field not in ("术者", "手术") or not f.is_error)
+        _finding_lines(f for f in plan.findings if f.field not in ("operator", "procedure") or not f.is_error)
         for o in bad:
             print(f"越权　第 {o.row} 行 {o.date} {o.patient_no} {o.code} {o.name}（{GRADE_LABELS[o.grade]}）"
                   f" 术者 {o.staff_name}：{o.finding}")

@@ -53,6 +53,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -62,12 +63,12 @@ from desktop_app.excel.imports import (
     table_fields,
 )
 from desktop_app.excel.reader import (
-    Column,
     ExcelFileError,
     Limits,
     heading_key,
     read_table,
 )
+from desktop_app.fields import Field
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
@@ -75,7 +76,10 @@ from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import operations, repo
 from desktop_app.surgery.manifest import SURGERY_CATALOGUE, SURGERY_OPERATIONS
 from desktop_app.surgery.models import (
+    CATALOGUE_FIELDS,
     GRADE_LABELS,
+    OPERATION_FIELDS,
+    SURGERY_FIELDS,
     Catalogue,
     Procedure,
     normalise_code,
@@ -84,27 +88,13 @@ from desktop_app.textnorm import NO, YES, clean_prose, clean_text, parse_date
 
 # ----------------------------------------------------------------------------- the catalogue
 
-CATALOGUE_COLUMNS: tuple[Column, ...] = (
-    Column("seq", "序号", ("序", "no")),
-    Column("code", "手术编码", ("编码", "手术操作编码", "手术及操作编码", "手术代码", "操作编码", "ICD编码", "ICD-9-CM-3编码",
-                            "ICD-9-CM-3", "国家临床版编码", "代码"), required=True),
-    Column("name", "手术名称", ("名称", "手术操作名称", "手术及操作名称", "手术项目", "项目名称", "术式", "手术名"), required=True),
-    Column("grade", "手术级别", ("级别", "分级", "手术分级", "手术等级", "等级", "级别（一至四级）"), required=True),
-    Column("department", "科室", ("所属科室", "科别", "临床科室", "手术科室", "科室名称", "科室/专业")),
-    Column("specialty", "专业", ("专科", "专业组", "亚专业", "所属专业", "专业名称")),
-    Column("restricted", "限制类技术", ("是否限制类技术", "限制类", "限制类医疗技术", "限制技术")),
-    Column("day_surgery", "日间手术", ("是否日间手术", "日间")),
-    Column("minimally_invasive", "微创/介入", ("微创", "是否微创", "介入", "微创手术", "是否微创/介入", "微创介入", "微创或介入",
-                                           "是否微创介入")),
-    Column("notes", "备注", ("说明",)),
-    Column("reason", "调整原因", ("调整说明", "变更原因", "调整理由", "调整依据")),
-)
-_LABEL = {c.key: c.label for c in CATALOGUE_COLUMNS}
+F = SURGERY_FIELDS
+CATALOGUE_COLUMNS: tuple[Field, ...] = F.pick((
+    "seq", "code", "name", "grade", "department", "specialty", "restricted", "day_surgery", "minimally_invasive",
+    "notes", "reason"))
 _FLAGS = ("restricted", "day_surgery", "minimally_invasive")
 _FLAG_WORDS = {"restricted": ("限制类",), "day_surgery": ("日间",), "minimally_invasive": ("微创", "介入", "腔镜")}
 _YES = YES | {"✔", "●", "是的"}
-# clean_procedure names its findings by these fields; the file column each belongs to
-_COLUMN_OF_FIELD = {"编码": "code", "手术名称": "name", "级别": "grade", "日间手术": "day_surgery", "科室": "department"}
 TEMPLATE_SHEET = "手术分级目录导入模板"
 EXPORT_SHEET = "手术分级管理目录"  # the sheet of the catalogue workbook (reports.write_catalogue_xlsx): it imports back
 HELP_SHEET = "说明"
@@ -245,31 +235,31 @@ def _target(session: Session, into: int | None, name: str | None, based_on: int 
     """The draft imported into (or None and the new draft's name), the version compared with, the date."""
     if into is not None:
         if name or based_on:
-            raise errors.ValidationError("导入到已有草稿时，不需要填写新版本名称和依据版本。", field="目录版本")
+            raise errors.ValidationError(CATALOGUE_FIELDS.finding("target", "导入到已有草稿时，不需要填写新版本名称和依据版本。"))
         target = catalogues.get_catalogue(session, into)
         if target.frozen:
             raise errors.Conflict(f"“{target.name}”已批准，内容已冻结，不能导入。请新建一个版本（可以它为基础）再导入。")
         return target, target.name, None, None
     name = clean_text(name)
     if not name:
-        raise errors.ValidationError("请填写新目录版本的名称，例如“手术分级管理目录（2027 年版）”，或选择要导入的草稿。",
-                                     field="名称")
+        raise errors.ValidationError(CATALOGUE_FIELDS.finding(
+            "name", "请填写新目录版本的名称，例如“手术分级管理目录（2027 年版）”，或选择要导入的草稿。"))
     base = catalogues.get_catalogue(session, based_on) if based_on else None
     try:
         day = parse_date(effective_date)
     except ValueError:
-        raise errors.ValidationError("生效日期无法识别，请写成 2027-01-01。", field="生效日期") from None
+        raise errors.ValidationError(CATALOGUE_FIELDS.finding("effective_date", "生效日期无法识别，请写成 2027-01-01。")) from None
     return None, name, base, day.isoformat() if day else None
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def preview_catalogue_import(session: Session, path: Path | str, *, into: int | None = None, name: str | None = None,
                              based_on: int | None = None, effective_date=None, replace: bool = False,
                              limits: Limits = Limits()) -> CatalogueImportPlan:
     """Read and check the file against the draft ``into`` (or a new draft ``name`` made from
     ``based_on``); nothing is written. Raises ExcelFileError for unusable files."""
     target, target_name, base, effective = _target(session, into, name, based_on, effective_date)
-    departments = {r[0] for r in session.db.query("SELECT name FROM departments")}
+    departments = {r["name"] for r in repo.departments(session.db)}
     table = read_table(path, CATALOGUE_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits,
                        section_test=_looks_like_section(departments))
     by_row, general = split_findings(table)
@@ -299,7 +289,7 @@ def preview_catalogue_import(session: Session, path: Path | str, *, into: int | 
     )
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def apply_catalogue_import(session: Session, plan: CatalogueImportPlan) -> CatalogueImportResult:
     """Write an error-free plan into its draft (made now for a new one) in one transaction, audited."""
     if plan.errors:
@@ -354,7 +344,7 @@ class _Context:
     def __init__(self, session: Session, target: Catalogue | None, base: Catalogue | None, columns: dict[str, str]):
         db = session.db
         self.db, self.columns = db, columns
-        rows = db.query("SELECT id, name, kind FROM departments ORDER BY sort_order, id")
+        rows = repo.departments(db)
         self.departments = {r["name"]: r["id"] for r in rows}
         self.clinical = [r["name"] for r in rows if r["kind"] == "临床"]
         self.department_names = {v: k for k, v in self.departments.items()}
@@ -367,7 +357,7 @@ class _Context:
         self.has_previous = compared_id is not None
 
     def at(self, row: int, key: str, message: str, severity: str = "error") -> Finding:
-        return Finding(message, field=_LABEL[key], severity=severity, row=row, column=self.columns.get(key))
+        return F.finding(key, message, severity=severity, row=row, column=self.columns.get(key))
 
     def shown(self, key: str, value) -> str:
         if key == "grade":
@@ -426,8 +416,8 @@ def _plan_row(ctx: _Context, row: int, src: dict, fs: list[Finding]) -> PlannedP
     if kept is not None and "notes" not in ctx.columns:
         src = {**src, "notes": kept.notes}
     clean, found = catalogues.clean_procedure(ctx.db, {**src, **flags, "department_id": dept_id, "specialty": specialty})
-    for f in found:
-        key = _COLUMN_OF_FIELD.get(f.field, "code")
+    for f in found:  # keyed by the file's columns (code, name, grade, day_surgery, department)
+        key = f.field
         if ctx.columns.get(key) not in bad_cells:
             fs.append(ctx.at(row, key, f.message))
     code = clean["code"]
@@ -483,10 +473,9 @@ def _unknown_departments(ctx: _Context, planned: list[PlannedProcedure]) -> list
         if p.department is None and p.specialty and p.action != INVALID and not clean_text(p.source.get("specialty")):
             unknown.setdefault(p.specialty, []).append(p.row)
     known = "、".join(ctx.clinical[:8]) or "（无）"
-    return [Finding(f"“{name}”不是本院科室（{len(rows)} 项，第 {rows[0]} 行起），按“专业”保存，不关联科室。"
-                    f"如属本院某科室，请把分组行或“科室”列改成系统中的科室名称（如：{known}），或先在“科室”页添加。",
-                    field=_LABEL["department"], severity="warning", row=rows[0],
-                    column=ctx.columns.get("department"))
+    return [F.finding("department", f"“{name}”不是本院科室（{len(rows)} 项，第 {rows[0]} 行起），按“专业”保存，不关联科室。"
+                      f"如属本院某科室，请把分组行或“科室”列改成系统中的科室名称（如：{known}），或先在“科室”页添加。",
+                      severity="warning", row=rows[0], column=ctx.columns.get("department"))
             for name, rows in unknown.items()]
 
 
@@ -494,7 +483,6 @@ def _unknown_departments(ctx: _Context, planned: list[PlannedProcedure]) -> list
 
 TEMPLATE_KEYS = ("seq", "code", "name", "grade", "department", "restricted", "day_surgery", "minimally_invasive",
                  "notes", "reason")
-_WIDTH = {"seq": 6, "code": 14, "name": 36, "grade": 10, "department": 14, "notes": 24, "reason": 28}
 _HELP = [
     "1. 每行一项手术。带 * 的列必须填写：手术编码、手术名称、手术级别。列标题不要修改（也认得常见写法，如“手术（操作）编码”“级别”）。",
     "2. 手术编码按 ICD-9-CM-3 国家临床版填写，如 21.3104、43.7x01；写成 213104 也可以。编码列请设为“文本”格式，"
@@ -511,7 +499,7 @@ _HELP = [
 ]
 
 
-@action(SURGERY_CATALOGUE)
+@action(SURGERY_CATALOGUE, scope=HOSPITAL)
 def write_catalogue_template(session: Session, path: Path | str) -> Path:
     """The empty import template: canonical headings, drop-downs (级别, 科室, 是/否), a 说明 sheet."""
     wb = Workbook()
@@ -519,8 +507,7 @@ def write_catalogue_template(session: Session, path: Path | str) -> Path:
     ws.title = TEMPLATE_SHEET
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
-    departments = [r[0] for r in session.db.query(
-        "SELECT name FROM departments WHERE active = 1 AND kind = '临床' ORDER BY sort_order, id")]
+    departments = [r["name"] for r in repo.departments(session.db, active_clinical=True)]
     for r, name in enumerate(departments, start=1):
         lists.cell(r, 1, name)
     wb.defined_names["SurgeryDeptList"] = DefinedName(
@@ -528,13 +515,13 @@ def write_catalogue_template(session: Session, path: Path | str) -> Path:
     choices = {"grade": '"一级,二级,三级,四级"', "department": "=SurgeryDeptList",
                **{k: '"是,否"' for k in _FLAGS}}
     fill = PatternFill("solid", fgColor="DDEBF7")
-    columns = [c for key in TEMPLATE_KEYS for c in CATALOGUE_COLUMNS if c.key == key]
+    columns = F.pick(TEMPLATE_KEYS)
     for col, c in enumerate(columns, start=1):
         cell = ws.cell(1, col, f"*{c.label}" if c.required else c.label)
         cell.font, cell.fill = Font(bold=True, color="C00000" if c.required else None), fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         letter = get_column_letter(col)
-        ws.column_dimensions[letter].width = _WIDTH.get(c.key, 11)
+        ws.column_dimensions[letter].width = c.xlsx_width
         if c.key == "code":
             ws.column_dimensions[letter].number_format = "@"
         if c.key in choices:
@@ -561,19 +548,10 @@ def write_catalogue_template(session: Session, path: Path | str) -> Path:
 
 # ----------------------------------------------------------------------------- operations logs
 
-OPERATION_COLUMNS: tuple[Column, ...] = (
-    Column("date", "手术日期", ("日期", "手术时间", "手术开始时间", "手术开始日期", "术日", "手术日", "手术开始"),
-           required=True, kind="date"),
-    Column("patient_no", "住院号", ("病案号", "住院号/病案号", "病案号/住院号", "病历号", "住院流水号", "患者编号", "患者ID",
-                                 "病人ID", "登记号", "住院号码")),
-    Column("code", "手术编码", ("手术操作编码", "手术及操作编码", "编码", "手术代码", "ICD编码", "ICD-9-CM-3编码", "操作编码")),
-    Column("name", "手术名称", ("手术操作名称", "手术及操作名称", "名称", "术式", "手术")),
-    Column("surgeon", "主刀医师", ("术者", "主刀", "主刀医生", "手术医师", "手术者", "术者姓名", "主刀医师姓名", "主刀姓名",
-                               "手术医生")),
-    Column("surgeon_no", "主刀医师工号", ("术者工号", "主刀工号", "医师工号", "工号", "手术医师工号", "主刀医生工号")),
-)
-_OP_LABEL = {c.key: c.label for c in OPERATION_COLUMNS}
-_OP_COLUMNS = {"术者": ("surgeon", "surgeon_no"), "手术": ("code", "name"), "手术日期": ("date",)}
+OPERATION_COLUMNS: tuple[Field, ...] = OPERATION_FIELDS.pick(
+    ("date", "patient_no", "code", "name", "surgeon", "surgeon_no"))
+# the columns a row's unmatched 术者 or 手术 (operations.check_operations) is found in
+_OP_COLUMNS = {"operator": ("surgeon", "surgeon_no"), "procedure": ("code", "name"), "date": ("date",)}
 
 
 @dataclass(frozen=True)
@@ -618,14 +596,15 @@ def _operation_rows(session: Session, table) -> tuple[list[dict], list[Finding]]
         v = r.values  # already normalised text (or None)
         no, who = v.get("surgeon_no") or "", v.get("surgeon") or ""
         if no in doctors and who and clean_text(who) != doctors[no]:
-            mismatched.append(Finding(f"术者工号 {no} 是“{doctors[no]}”，与术者“{who}”不符，请核对 HIS 导出的术者。",
-                                      field="术者", row=r.row, column=table.columns.get("surgeon_no")))
+            mismatched.append(OPERATION_FIELDS.finding(
+                "operator", f"术者工号 {no} 是“{doctors[no]}”，与术者“{who}”不符，请核对 HIS 导出的术者。", row=r.row,
+                column=table.columns.get("surgeon_no")))
         out.append({"row": r.row, "date": v.get("date"), "patient_no": v.get("patient_no"), "code": v.get("code"),
                     "name": v.get("name"), "surgeon": no if (no in doctors or not who) else who})
     return out, mismatched
 
 
-@action(SURGERY_OPERATIONS)
+@action(SURGERY_OPERATIONS, scope=HOSPITAL)
 def preview_operations_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> OperationsImportPlan:
     """Read an HIS export and check every operation against the grants of its day; nothing is written."""
     table = read_table(path, OPERATION_COLUMNS, limits=limits)
@@ -653,9 +632,9 @@ def preview_operations_import(session: Session, path: Path | str, *, limits: Lim
     procedures: dict[str, list[int]] = {}
     for f in check.problems:
         r = by_number[f.row]
-        if f.field == "术者":
+        if f.field == "operator":
             surgeons.setdefault(clean_text(r["surgeon"]), []).append(f.row)
-        elif f.field == "手术":
+        elif f.field == "procedure":
             what = " ".join(x for x in (clean_text(r["code"]), clean_text(r["name"])) if x)
             procedures.setdefault(what, []).append(f.row)
     cells = [f for r in rows for f in by_row.get(r["row"], ())]
@@ -667,7 +646,7 @@ def preview_operations_import(session: Session, path: Path | str, *, limits: Lim
         unknown_procedures={k: tuple(v) for k, v in procedures.items()})
 
 
-@action(SURGERY_OPERATIONS)
+@action(SURGERY_OPERATIONS, scope=HOSPITAL)
 def apply_operations_import(session: Session, plan: OperationsImportPlan) -> operations.OperationsCheck:
     """Record an error-free log (operations.record_operations: one transaction, audited)."""
     if plan.errors:

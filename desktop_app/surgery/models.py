@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from desktop_app.fields import Field, Fields
+
 GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 DRAFT, APPROVED = "草稿", "已批准"
 VALID, SUSPENDED, CANCELLED, REPLACED, EXPIRED = "有效", "暂停", "取消", "已替代", "过期"
@@ -18,6 +20,73 @@ _GRADE_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "壹": 1, "贰": 2, "叁
 _GRADE_RE = re.compile(r"^(?:手术)?(一|二|三|四|壹|贰|叁|肆|[1-4]|iv|iii|ii|i)(?:级|级手术|类)?$")
 # 21.3104 · 43.7x01 (an x in place of a digit) · 81.5100x001 (the clinical version's extension)
 _CODE_RE = re.compile(r"^(\d{2})\.?(\d{1,4}(?:x\d{2,3})?|\dx\d{2})$")
+
+
+# ----------------------------------------------------------------------------- fields
+# Each kind of record's fields, as forms, importers, printouts, findings and the audit log name them.
+# A procedure's field has the name the catalogue file and the printouts use (手术编码, 手术级别); the
+# procedure dialog shows the shorter 编码 and 级别 on its rows (ui/dialogs/surgery_edit.py). Excel widths
+# are the import template's (characters; a Chinese character counts 2).
+
+SURGERY_FIELDS = Fields(  # a procedure of the catalogue (the catalogue file's columns first, in template order)
+    Field("seq", "序号", ("序", "no"), xlsx_width=6),
+    Field("code", "手术编码", ("编码", "手术操作编码", "手术及操作编码", "手术代码", "操作编码", "ICD编码", "ICD-9-CM-3编码",
+                            "ICD-9-CM-3", "国家临床版编码", "代码"), required=True, xlsx_width=14),
+    Field("name", "手术名称", ("名称", "手术操作名称", "手术及操作名称", "手术项目", "项目名称", "术式", "手术名"), required=True,
+          xlsx_width=36),
+    Field("grade", "手术级别", ("级别", "分级", "手术分级", "手术等级", "等级", "级别（一至四级）"), required=True,
+          xlsx_width=10),
+    Field("department", "科室", ("所属科室", "科别", "临床科室", "手术科室", "科室名称", "科室/专业"), xlsx_width=14),
+    Field("specialty", "专业", ("专科", "专业组", "亚专业", "所属专业", "专业名称"), xlsx_width=11),
+    Field("restricted", "限制类技术", ("是否限制类技术", "限制类", "限制类医疗技术", "限制技术"), xlsx_width=11),
+    Field("day_surgery", "日间手术", ("是否日间手术", "日间"), xlsx_width=11),
+    Field("minimally_invasive", "微创/介入", ("微创", "是否微创", "介入", "微创手术", "是否微创/介入", "微创介入", "微创或介入",
+                                          "是否微创介入"), xlsx_width=11),
+    Field("notes", "备注", ("说明",), xlsx_width=24),
+    Field("reason", "调整原因", ("调整说明", "变更原因", "调整理由", "调整依据"), xlsx_width=28),
+    Field("flags", "属性"),  # 限制类技术、日间手术、微创/介入 together (the dialog's row, the audit log)
+)
+
+CATALOGUE_FIELDS = Fields(  # a version of the catalogue
+    Field("name", "名称"), Field("based_on", "依据版本"), Field("effective_date", "生效日期"), Field("status", "状态"),
+    Field("approved_by", "批准机构"), Field("approved_on", "批准日期"), Field("filed", "备案"),
+    Field("filed_on", "备案日期"), Field("notes", "说明"), Field("procedures", "手术"),
+    Field("changes", "调整原因"),  # the differences from the version it was made from, each with its reason
+    Field("target", "目录版本"),  # the draft an import goes into
+)
+
+GRANT_FIELDS = Fields(  # 手术授权
+    Field("surgeon", "医师"), Field("scope", "授权方式"), Field("grade", "级别"), Field("codes", "手术"),
+    Field("what", "授权内容"), Field("granted_on", "授权日期"), Field("valid_until", "有效期至"), Field("basis", "依据"),
+    Field("approved_by", "批准"), Field("approved_on", "批准日期"),
+    Field("approved", "批准"),  # who and when, in one (the audit log)
+    Field("status", "状态"), Field("ended_on", "结束日期"), Field("reason", "原因"),
+    Field("action", "操作"), Field("date", "日期"),  # a suspension, cancellation or resumption
+)
+
+ASSESSMENT_FIELDS = Fields(  # 手术能力评估
+    Field("surgeon", "医师"), Field("period", "评估期间"), Field("grade", "级别"), Field("procedures", "手术"),
+    Field("subject", "评估内容"), Field("cases", "例数"), Field("complications", "并发症"),
+    Field("adverse_events", "不良事件"), Field("conclusion", "结论"), Field("assessed_on", "评估日期"),
+    Field("assessors", "评估人"), Field("approved_by", "批准"), Field("approved_on", "批准日期"),
+    Field("approved", "批准"),  # who and when, in one (the audit log)
+    Field("applied_on", "执行日期"), Field("notes", "备注"),
+    Field("first", "开始日期"), Field("last", "结束日期"),  # the period a list of assessments covers
+)
+
+OPERATION_FIELDS = Fields(  # a row of an operations log exported from the HIS
+    Field("date", "手术日期", ("日期", "手术时间", "手术开始时间", "手术开始日期", "术日", "手术日", "手术开始"),
+          kind="date", required=True),
+    Field("patient_no", "住院号", ("病案号", "住院号/病案号", "病案号/住院号", "病历号", "住院流水号", "患者编号", "患者ID",
+                                "病人ID", "登记号", "住院号码")),
+    Field("code", "手术编码", ("手术操作编码", "手术及操作编码", "编码", "手术代码", "ICD编码", "ICD-9-CM-3编码", "操作编码")),
+    Field("name", "手术名称", ("手术操作名称", "手术及操作名称", "名称", "术式", "手术")),
+    Field("surgeon", "主刀医师", ("术者", "主刀", "主刀医生", "手术医师", "手术者", "术者姓名", "主刀医师姓名", "主刀姓名",
+                              "手术医生")),
+    Field("surgeon_no", "主刀医师工号", ("术者工号", "主刀工号", "医师工号", "工号", "手术医师工号", "主刀医生工号")),
+    Field("procedure", "手术"),  # the row's procedure, by its code or its name
+    Field("operator", "术者"),  # the row's surgeon, by 工号 or name
+)
 
 
 def parse_grade(value) -> int | None:

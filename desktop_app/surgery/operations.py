@@ -17,15 +17,24 @@ from dataclasses import dataclass, field
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.session import Session
 from desktop_app.surgery import repo
 from desktop_app.surgery.manifest import SURGERY_OPERATIONS, SURGERY_VIEW
-from desktop_app.surgery.models import GRADE_LABELS, Privilege, Procedure, normalise_code
+from desktop_app.surgery.models import GRADE_LABELS, OPERATION_FIELDS, Privilege, Procedure, normalise_code
 from desktop_app.textnorm import clean_text, parse_date
 
+F = OPERATION_FIELDS
+
+# An imported log is audited as one import (the file, its period and counts), not as a record's fields:
+# desktop_app/records.py has no import step, so the entity is registered here.
 audit.register_entity("operation_log", "手术记录", {"file": "文件", "period": "期间", "rows": "手术例数",
                                                    "unprivileged": "越权手术", "skipped": "此前已导入（未重复记入）"})
+
+# The operations log is kept by 医务科/质控 for the whole hospital. Its check against the grants, the
+# 越权手术 and the 三、四级手术实际开展率 are read by every clinician on the 授权核查 page (the theatre
+# nurse included): no action here reaches by department.
 
 
 @dataclass(frozen=True)
@@ -91,12 +100,11 @@ class _Catalogues:
 
 def doctors_by_employee_no(db) -> dict[str, dict]:
     """Every doctor (id, name, employee_no, category) by 工号: the people an operations log may name."""
-    return {r["employee_no"]: dict(r) for r in
-            db.query("SELECT id, name, employee_no, category FROM staff WHERE category = '医师'")}
+    return repo.doctors_by_employee_no(db)
 
 
 def _surgeon_index(db) -> tuple[dict[str, dict], dict[str, list[dict]]]:
-    by_no = doctors_by_employee_no(db)
+    by_no = repo.doctors_by_employee_no(db)
     by_name: dict[str, list[dict]] = {}
     for r in by_no.values():
         by_name.setdefault(r["name"], []).append(r)
@@ -121,7 +129,7 @@ def _why_not(grants: list[Privilege], code: str, grade: int, day: str) -> str:
     return "手术时无有效授权"
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
     """``rows``: ``{"row", "date", "patient_no", "code", "name", "surgeon"}`` (surgeon: 工号 or name)."""
     db = session.db
@@ -137,7 +145,7 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
         except ValueError:
             day = None
         if day is None:
-            problems.append(Finding(f"手术日期“{clean_text(r.get('date'))}”无法识别。", field="手术日期", row=n))
+            problems.append(F.finding("date", f"手术日期“{clean_text(r.get('date'))}”无法识别。", row=n))
             continue
         who = clean_text(r.get("surgeon"))
         person = by_no.get(who)
@@ -147,14 +155,14 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
                 person = same[0]
             elif len(same) > 1:
                 nos = "、".join(p["employee_no"] for p in same)
-                problems.append(Finding(f"术者“{who}”有同名医师（工号 {nos}），请在文件中写工号。", field="术者", row=n))
+                problems.append(F.finding("operator", f"术者“{who}”有同名医师（工号 {nos}），请在文件中写工号。", row=n))
                 continue
             else:
-                problems.append(Finding(f"术者“{who}”不是本院登记的医师。" if who else "缺少术者。", field="术者", row=n))
+                problems.append(F.finding("operator", f"术者“{who}”不是本院登记的医师。" if who else "缺少术者。", row=n))
                 continue
         book = catalogues.on(day.isoformat())
         if book is None:
-            problems.append(Finding(f"{day} 没有生效的手术分级目录。", field="手术日期", row=n))
+            problems.append(F.finding("date", f"{day} 没有生效的手术分级目录。", row=n))
             continue
         by_code, by_proc_name = book
         code = normalise_code(r.get("code"))
@@ -163,7 +171,7 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
             proc = by_proc_name.get(clean_text(r.get("name")))
         if proc is None:
             what = " ".join(x for x in (clean_text(r.get("code")), clean_text(r.get("name"))) if x)
-            problems.append(Finding(f"手术“{what}”不在 {day} 生效的手术分级目录中。", field="手术", row=n))
+            problems.append(F.finding("procedure", f"手术“{what}”不在 {day} 生效的手术分级目录中。", row=n))
             continue
         resolved.append((n, day.isoformat(), clean_text(r.get("patient_no")), proc, person))
         dates.append(day.isoformat())
@@ -182,7 +190,7 @@ def check_operations(session: Session, rows: list[dict]) -> OperationsCheck:
     return OperationsCheck(tuple(checked), tuple(problems), first, last)
 
 
-@action(SURGERY_OPERATIONS)
+@action(SURGERY_OPERATIONS, scope=HOSPITAL)
 def record_operations(session: Session, file_name: str, sha256: str, rows: list[dict]) -> OperationsCheck:
     db = session.db
     if repo.log_by_sha(db, sha256):
@@ -191,7 +199,7 @@ def record_operations(session: Session, file_name: str, sha256: str, rows: list[
     if result.problems:
         raise errors.ValidationError(list(result.problems))
     if not result.operations:
-        raise errors.ValidationError("文件中没有手术记录。", field="手术")
+        raise errors.ValidationError(F.finding("procedure", "文件中没有手术记录。"))
     new = [o for o in result.operations if not o.recorded]
     if not new:
         raise errors.Conflict(f"“{file_name}”中的 {len(result.operations)} 例手术此前都已导入（同一日期、病案号、手术和术者），"
@@ -219,7 +227,7 @@ def _range(first, last) -> tuple[str, str]:
     return a.isoformat(), b.isoformat()
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def unprivileged(session: Session, first, last) -> list:
     a, b = _range(first, last)
     return repo.unprivileged_operations(session.db, a, b)
@@ -239,7 +247,7 @@ class Performance:
         return self.performed / self.filed if self.filed else None
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def performance(session: Session, first, last) -> Performance:
     """三、四级手术实际开展率 and the period's counts."""
     db = session.db

@@ -25,20 +25,22 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from desktop_app import errors
-from desktop_app.accounts import audit
+from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.surgery import repo
 from desktop_app.surgery.manifest import SURGERY_PRIVILEGES, SURGERY_VIEW
 from desktop_app.surgery.models import (
+    ASSESSMENT_FIELDS,
     CANCELLED,
     CONCLUSIONS,
     EXPIRED,
     GRADE_LABELS,
     GRADE_SCOPE,
+    GRANT_FIELDS,
     PROCEDURE_SCOPE,
     REPLACED,
     SUSPENDED,
@@ -49,13 +51,12 @@ from desktop_app.surgery.models import (
 )
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
 
-audit.register_entity("surgeon_privilege", "手术授权", {
-    "surgeon": "医师", "what": "授权内容", "granted_on": "授权日期", "valid_until": "有效期至", "basis": "依据",
-    "approved": "批准", "status": "状态", "reason": "原因"})
-audit.register_entity("privilege_assessment", "手术能力评估", {
-    "surgeon": "医师", "period": "评估期间", "subject": "评估内容", "cases": "例数", "complications": "并发症",
-    "adverse_events": "不良事件", "conclusion": "结论", "assessed_on": "评估日期", "assessors": "评估人",
-    "approved": "批准", "applied_on": "执行日期", "notes": "备注"})
+G = GRANT_FIELDS
+A = ASSESSMENT_FIELDS
+
+# Grants and assessments are kept by 医务科/质控 for the whole hospital; what they say is readable by
+# every clinician (the surgeon's card, the 授权医师名单 the theatre nurse checks, the lapse list): no
+# action here reaches by department.
 
 REMINDER_TIERS = (7, 30, 60, 90)
 
@@ -77,22 +78,21 @@ def cycle_months(db, grade: int) -> int:
     return int(get_setting(db, "surgery.grade4_cycle_months" if grade == 4 else "surgery.cycle_months"))
 
 
-def _day(value, field: str, f: list[Finding], default: dt.date | None = None) -> dt.date | None:
+def _day(value, finding, f: list[Finding], default: dt.date | None = None) -> dt.date | None:
+    """``finding(message)``: the field's finding (e.g. ``G["granted_on"].finding``)."""
     try:
         day = parse_date(value)
     except ValueError:
-        f.append(Finding("日期格式无法识别，请写成 2026-03-05。", field=field))
+        f.append(finding("日期格式无法识别，请写成 2026-03-05。"))
         return None
     return day or default
 
 
 def _surgeon(db, staff_id: int) -> dict:
-    row = db.query_one("SELECT s.id, s.name, s.employee_no, s.category, s.title, s.licence_no, s.on_duty,"
-                       " s.registered_here, s.non_registered_reason, s.department_id, d.name AS department"
-                       " FROM staff s JOIN departments d ON d.id = s.department_id WHERE s.id = ?", (staff_id,))
-    if row is None:
+    person = repo.surgeon(db, staff_id)
+    if person is None:
         raise errors.NotFound("该人员不存在。")
-    return dict(row)
+    return person
 
 
 def grant_refusal(person: dict) -> str | None:
@@ -106,28 +106,33 @@ def grant_refusal(person: dict) -> str | None:
     return None
 
 
-def _audit_grant(p: Privilege | dict, person_name: str) -> dict:
-    get = p.get if isinstance(p, dict) else (lambda k: getattr(p, k))
-    what = (f"授权至{GRADE_LABELS[get('grade')]}手术" if get("scope") == GRADE_SCOPE
-            else f"{get('name')}（{get('code')}，{GRADE_LABELS[get('grade')]}）")
-    return {"surgeon": person_name, "what": what, "granted_on": get("granted_on"), "valid_until": get("valid_until"),
-            "basis": f"能力评估 #{get('assessment_id')}" if get("assessment_id") else None,
-            "approved": " ".join(x for x in (get("approved_by"), get("approved_on")) if x) or None}
+def _grant_audit(p: Privilege) -> dict:
+    return {"surgeon": p.staff_name, "what": p.what, "granted_on": p.granted_on, "valid_until": p.valid_until,
+            "basis": f"能力评估 #{p.assessment_id}" if p.assessment_id else None,
+            "approved": " ".join(x for x in (p.approved_by, p.approved_on) if x) or None, "status": p.status,
+            "ended_on": p.ended_on, "reason": p.end_reason}
+
+
+GRANT = records.Entity(
+    "surgeon_privilege", "手术授权", "surgeon_privileges", read=lambda session, i: repo.privilege(session.db, i),
+    audit_values=_grant_audit, describe=lambda p: f"{p.staff_name} {p.what}", stamped=False,
+    field_labels=G.labels(("surgeon", "what", "granted_on", "valid_until", "basis", "approved", "status", "ended_on",
+                           "reason")))
 
 
 def _plan_grants(session: Session, person: dict, values: dict, f: list[Finding]) -> list[dict]:
     """The rows a grant request would add, checked; findings collected in ``f``."""
     db = session.db
     scope = values.get("scope") or (PROCEDURE_SCOPE if values.get("codes") else GRADE_SCOPE)
-    granted = _day(values.get("granted_on"), "授权日期", f, session.today())
-    approved_on = _day(values.get("approved_on"), "批准日期", f)
+    granted = _day(values.get("granted_on"), G["granted_on"].finding, f, session.today())
+    approved_on = _day(values.get("approved_on"), G["approved_on"].finding, f)
     assessment_id = values.get("assessment_id") or None
     basis = repo.assessment(db, assessment_id) if assessment_id else None
     if assessment_id and (basis is None or basis.staff_id != person["id"]):
-        f.append(Finding("所选能力评估不是这位医师的。", field="依据"))
+        f.append(G.finding("basis", "所选能力评估不是这位医师的。"))
         basis = None
     if basis is not None and not basis.approved_on:
-        f.append(Finding("所选能力评估尚未经委员会批准。", field="依据"))
+        f.append(G.finding("basis", "所选能力评估尚未经委员会批准。"))
     rows: list[dict] = []
     if granted is None:
         return rows
@@ -137,50 +142,64 @@ def _plan_grants(session: Session, person: dict, values: dict, f: list[Finding])
         except (TypeError, ValueError, OverflowError):
             grade = 0
         if grade not in (1, 2):
-            f.append(Finding("按级别授权只用于一、二级手术（授权至一级或二级）；三、四级手术须逐项授权。", field="级别"))
+            f.append(G.finding("grade", "按级别授权只用于一、二级手术（授权至一级或二级）；三、四级手术须逐项授权。"))
             return rows
         rows.append({"scope": GRADE_SCOPE, "grade": grade, "code": None, "name": None})
     elif scope == PROCEDURE_SCOPE:
         catalogue = repo.in_force(db, granted.isoformat())
         if catalogue is None:
-            f.append(Finding(f"{granted} 没有已批准生效的手术分级目录，无法逐项授权。请先批准目录。", field="手术"))
+            f.append(G.finding("codes", f"{granted} 没有已批准生效的手术分级目录，无法逐项授权。请先批准目录。"))
             return rows
         codes = [c for c in values.get("codes") or [] if clean_text(c)]
         if not codes:
-            f.append(Finding("请选择要授权的手术。", field="手术"))
+            f.append(G.finding("codes", "请选择要授权的手术。"))
         seen = set()
         for raw in codes:
             code = normalise_code(raw)
             p = repo.procedure_by_code(db, catalogue.id, code) if code else None
             if p is None:
-                f.append(Finding(f"编码 {clean_text(raw)} 不在{catalogue.name}中。", field="手术"))
+                f.append(G.finding("codes", f"编码 {clean_text(raw)} 不在{catalogue.name}中。"))
                 continue
             if p.grade < 3:
-                f.append(Finding(f"{p.name}（{p.code}）是{p.grade_label}手术，一、二级手术按级别授权（授权至二级）。",
-                                 field="手术"))
+                f.append(G.finding("codes", f"{p.name}（{p.code}）是{p.grade_label}手术，一、二级手术按级别授权（授权至二级）。"))
                 continue
             if code in seen:
                 continue
             seen.add(code)
             rows.append({"scope": PROCEDURE_SCOPE, "grade": p.grade, "code": p.code, "name": p.name})
     else:
-        f.append(Finding("授权方式须为按级别或逐项。", field="授权方式"))
+        f.append(G.finding("scope", "授权方式须为按级别或逐项。"))
     if any(r["grade"] == 4 for r in rows) and basis is None and not assessment_id:
-        f.append(Finding("四级手术授权须以能力评估为依据，请先登记并批准该医师的能力评估。", field="依据"))
-    wanted_until = _day(values.get("valid_until"), "有效期至", f)
+        f.append(G.finding("basis", "四级手术授权须以能力评估为依据，请先登记并批准该医师的能力评估。"))
+    wanted_until = _day(values.get("valid_until"), G["valid_until"].finding, f)
     for r in rows:
         longest = add_months(granted, cycle_months(db, r["grade"]))
         until = wanted_until or longest
         if until > longest:
-            f.append(Finding(f"{GRADE_LABELS[r['grade']]}手术授权有效期最长 {cycle_months(db, r['grade'])} 个月"
-                             f"（至 {longest}），请缩短有效期。", field="有效期至"))
+            f.append(G.finding("valid_until", f"{GRADE_LABELS[r['grade']]}手术授权有效期最长 {cycle_months(db, r['grade'])}"
+                                              f" 个月（至 {longest}），请缩短有效期。"))
         elif until < granted:
-            f.append(Finding("有效期不能早于授权日期。", field="有效期至"))
+            f.append(G.finding("valid_until", "有效期不能早于授权日期。"))
         r.update({"staff_id": person["id"], "granted_on": granted.isoformat(), "valid_until": until.isoformat(),
                   "assessment_id": basis.id if basis else None,
                   "approved_by": clean_text(values.get("approved_by")) or (basis.approved_by if basis else None),
                   "approved_on": approved_on.isoformat() if approved_on else (basis.approved_on if basis else None)})
     return rows
+
+
+def _end(session: Session, p: Privilege, status: str, on: str, reason: str | None, verb: str) -> Privilege:
+    """有效/暂停 → ``status`` (暂停, 取消, 已替代) on ``on``."""
+    return _changed(session, p, {"status": status, "ended_on": on, "end_reason": reason}, verb)
+
+
+def _changed(session: Session, p: Privilege, changes: dict, verb: str) -> Privilege:
+    """Written only if the grant is still as it was read: another computer may have replaced or ended it
+    meanwhile (then a Conflict naming what it is now, and nothing written)."""
+    try:
+        return records.change(session, GRANT, p, changes, expect={"status": p.status})
+    except errors.Conflict:
+        now = repo.privilege(session.db, p.id)
+        raise errors.Conflict(f"该授权当前为“{now.state(session.today())}”，不能{verb}。") from None
 
 
 def _write_grants(session: Session, person: dict, rows: list[dict], reason: str) -> list[Privilege]:
@@ -194,22 +213,19 @@ def _write_grants(session: Session, person: dict, rows: list[dict], reason: str)
     for r in rows:
         old = next((p for p in current if p.scope == r["scope"] and (p.code == r["code"] if r["code"] else True)), None)
         if old is not None:
-            repo.end_privilege(db, old.id, REPLACED, r["granted_on"], reason)
+            _end(session, old, REPLACED, r["granted_on"], reason, "替代")
             r["replaces_id"] = old.id
-        new_id = repo.insert_privilege(db, r, session.actor.display_name, session.stamp())
-        made.append(repo.privilege(db, new_id))
-        audit.record(session, "create", "surgeon_privilege", uid=made[-1].uid, label=f"{person['name']} {made[-1].what}",
-                     before=_audit_grant(old, person["name"]) if old else None,
-                     after={**_audit_grant(made[-1], person["name"]), "status": VALID, "reason": reason})
+        made.append(records.create(session, GRANT, {**r, "created_by": session.actor.display_name,
+                                                    "created_at": session.stamp()}, note={"reason": reason}))
     return made
 
 
-@action(SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES, scope=HOSPITAL)
 def grant(session: Session, staff_id: int, values: dict) -> list[Privilege]:
     person = _surgeon(session.db, staff_id)
     why = grant_refusal(person)
     if why:
-        raise errors.ValidationError(why, field="医师")
+        raise errors.ValidationError(G.finding("surgeon", why))
     f: list[Finding] = []
     rows = _plan_grants(session, person, values, f)
     if f:
@@ -218,7 +234,7 @@ def grant(session: Session, staff_id: int, values: dict) -> list[Privilege]:
         return _write_grants(session, person, rows, clean_prose(values.get("reason")) or "授权")
 
 
-@action(SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES, scope=HOSPITAL)
 def change_status(session: Session, privilege_id: int, what: str, on=None, reason: str = "") -> Privilege:
     """``suspend`` / ``cancel`` / ``resume`` one grant, with the date and reason."""
     db = session.db
@@ -226,31 +242,25 @@ def change_status(session: Session, privilege_id: int, what: str, on=None, reaso
     if p is None:
         raise errors.NotFound("该授权不存在。")
     f: list[Finding] = []
-    day = _day(on, "日期", f, session.today())
+    day = _day(on, G["date"].finding, f, session.today())
     reason = clean_prose(reason)
     if what in ("suspend", "cancel") and not reason:
-        f.append(Finding("请写明原因，例如“发生严重不良事件，暂停待再评估”。", field="原因"))
+        f.append(G.finding("reason", "请写明原因，例如“发生严重不良事件，暂停待再评估”。"))
     if f:
         raise errors.ValidationError(f)
     allowed = {"suspend": (VALID,), "cancel": (VALID, SUSPENDED), "resume": (SUSPENDED,)}
     if what not in allowed:
-        raise errors.ValidationError("操作须为暂停、取消或恢复。", field="操作")
+        raise errors.ValidationError(G.finding("action", "操作须为暂停、取消或恢复。"))
     verb = {"suspend": "暂停", "cancel": "取消", "resume": "恢复"}[what]
-    new_status = {"suspend": SUSPENDED, "cancel": CANCELLED, "resume": VALID}[what]
+    if p.status not in allowed[what]:
+        raise errors.Conflict(f"该授权当前为“{p.state(session.today())}”，不能{verb}。")
+    if what == "resume" and p.valid_until < day.isoformat():
+        raise errors.Conflict(f"该授权有效期已于 {p.valid_until} 届满，不能恢复；请重新评估后授权。")
     with db.transaction():
-        # checked under the write lock: another computer may have replaced or ended it meanwhile
-        p = repo.privilege(db, privilege_id)
-        if p.status not in allowed[what]:
-            raise errors.Conflict(f"该授权当前为“{p.state(session.today())}”，不能{verb}。")
-        if what == "resume" and p.valid_until < day.isoformat():
-            raise errors.Conflict(f"该授权有效期已于 {p.valid_until} 届满，不能恢复；请重新评估后授权。")
+        # written only if the grant is still as read: another computer may have replaced or ended it meanwhile
         if what == "resume":
-            repo.resume_privilege(db, privilege_id)
-        else:
-            repo.end_privilege(db, privilege_id, new_status, day.isoformat(), reason)
-        audit.record(session, "update", "surgeon_privilege", uid=p.uid, label=f"{p.staff_name} {p.what}",
-                     before={"status": p.status}, after={"status": new_status, "reason": reason or None})
-    return repo.privilege(db, privilege_id)
+            return _changed(session, p, {"status": VALID, "ended_on": None, "end_reason": None}, verb)
+        return _end(session, p, SUSPENDED if what == "suspend" else CANCELLED, day.isoformat(), reason, verb)
 
 
 # ----------------------------------------------------------------------------- assessments
@@ -262,23 +272,23 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
     staff_id = values.get("staff_id")
     person = None
     if not staff_id:
-        f.append(Finding("请选择医师。", field="医师"))
+        f.append(A.finding("surgeon", "请选择医师。"))
     else:
         person = _surgeon(db, staff_id)
         if person["category"] != "医师":
-            f.append(Finding(f"{person['name']}不是医师。", field="医师"))
-    first = _day(values.get("period_from"), "评估期间", f)
-    last = _day(values.get("period_to"), "评估期间", f)
+            f.append(A.finding("surgeon", f"{person['name']}不是医师。"))
+    first = _day(values.get("period_from"), A["period"].finding, f)
+    last = _day(values.get("period_to"), A["period"].finding, f)
     if first is None or last is None:
         if not f:
-            f.append(Finding("请填写评估期间的起止日期。", field="评估期间"))
+            f.append(A.finding("period", "请填写评估期间的起止日期。"))
     elif last < first:
-        f.append(Finding("评估期间的结束日期不能早于开始日期。", field="评估期间"))
-    assessed = _day(values.get("assessed_on"), "评估日期", f, session.today())
-    approved = _day(values.get("approved_on"), "批准日期", f)
+        f.append(A.finding("period", "评估期间的结束日期不能早于开始日期。"))
+    assessed = _day(values.get("assessed_on"), A["assessed_on"].finding, f, session.today())
+    approved = _day(values.get("approved_on"), A["approved_on"].finding, f)
     conclusion = clean_text(values.get("conclusion"))
     if conclusion not in CONCLUSIONS:
-        f.append(Finding("结论须为：" + "、".join(CONCLUSIONS) + "。", field="结论"))
+        f.append(A.finding("conclusion", "结论须为：" + "、".join(CONCLUSIONS) + "。"))
     grade = values.get("grade") or None
     procs = []
     catalogue = repo.in_force(db, (assessed or session.today()).isoformat())
@@ -286,7 +296,7 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
         code = normalise_code(item.get("code"))
         p = repo.procedure_by_code(db, catalogue.id, code) if (code and catalogue) else None
         if p is None:
-            f.append(Finding(f"第 {i} 项：编码 {clean_text(item.get('code'))} 不在现行手术分级目录中。", field="手术"))
+            f.append(A.finding("procedures", f"第 {i} 项：编码 {clean_text(item.get('code'))} 不在现行手术分级目录中。"))
             continue
         counts = {}
         for key in ("cases", "complications"):
@@ -295,7 +305,7 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
                 if not 0 <= counts[key] <= 10**6:
                     raise ValueError
             except (TypeError, ValueError, OverflowError):
-                f.append(Finding(f"{p.name}：例数与并发症须为 0 或正整数。", field="手术"))
+                f.append(A.finding("procedures", f"{p.name}：例数与并发症须为 0 或正整数。"))
                 counts[key] = 0
         procs.append({"code": p.code, "name": p.name, "grade": p.grade, **counts})
     if grade is not None:
@@ -304,11 +314,11 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
         except (TypeError, ValueError, OverflowError):
             grade = 0
         if grade not in (1, 2):
-            f.append(Finding("按级别评估只用于一、二级手术。", field="级别"))
+            f.append(A.finding("grade", "按级别评估只用于一、二级手术。"))
     if not procs and grade is None:
-        f.append(Finding("请选择评估的手术（三、四级逐项），或按级别评估（一、二级）。", field="手术"))
+        f.append(A.finding("procedures", "请选择评估的手术（三、四级逐项），或按级别评估（一、二级）。"))
     totals = {}
-    for key, label in (("cases", "例数"), ("complications", "并发症"), ("adverse_events", "不良事件")):
+    for key in ("cases", "complications", "adverse_events"):
         raw = values.get(key)
         try:
             totals[key] = int(raw) if raw not in (None, "") else sum(p.get(key, 0) for p in procs)
@@ -316,9 +326,9 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
             totals[key] = 0
-            f.append(Finding(f"{label}须为 0 或正整数。", field=label))
+            f.append(A.finding(key, f"{A.label(key)}须为 0 或正整数。"))
     if approved and assessed and approved < assessed:
-        f.append(Finding("批准日期不能早于评估日期。", field="批准日期"))
+        f.append(A.finding("approved_on", "批准日期不能早于评估日期。"))
     return {"staff_id": staff_id, "period_from": first.isoformat() if first else None,
             "period_to": last.isoformat() if last else None, "grade": grade,
             "procedures_json": json.dumps(procs, ensure_ascii=False), **totals, "conclusion": conclusion,
@@ -337,31 +347,34 @@ def _assessment_audit(a: Assessment) -> dict:
             "applied_on": a.applied_on, "notes": a.notes}
 
 
-@action(SURGERY_PRIVILEGES)
+ASSESSMENT = records.Entity(
+    "privilege_assessment", "手术能力评估", "privilege_assessments",
+    read=lambda session, i: repo.assessment(session.db, i), audit_values=_assessment_audit,
+    describe=lambda a: f"{a.staff_name} {a.assessed_on} {a.conclusion}",
+    field_labels=A.labels(("surgeon", "period", "subject", "cases", "complications", "adverse_events", "conclusion",
+                           "assessed_on", "assessors", "approved", "applied_on", "notes")))
+_APPLIED = "该能力评估的结论已执行，不能再修改；如需调整请新建一次评估。"
+
+
+@action(SURGERY_PRIVILEGES, scope=HOSPITAL)
 def save_assessment(session: Session, values: dict, assessment_id: int | None = None) -> Assessment:
     db = session.db
     before = repo.assessment(db, assessment_id) if assessment_id else None
     if assessment_id and before is None:
         raise errors.NotFound("该能力评估不存在。")
     if before is not None and before.applied_on:
-        raise errors.Conflict("该能力评估的结论已执行，不能再修改；如需调整请新建一次评估。")
+        raise errors.Conflict(_APPLIED)
     clean, f = _clean_assessment(session, values)
     if f:
         raise errors.ValidationError(f)
     with db.transaction():
         if before is None:
-            new_id = repo.insert_assessment(db, clean, session.actor.display_name, session.stamp())
-        else:
-            new_id = assessment_id
-            repo.update_assessment(db, assessment_id, clean, session.stamp())
-        after = repo.assessment(db, new_id)
-        old, new = audit.diff(_assessment_audit(before) if before else {}, _assessment_audit(after))
-        audit.record(session, "update" if before else "create", "privilege_assessment", uid=after.uid,
-                     label=f"{after.staff_name} {after.assessed_on} {after.conclusion}", before=old or None, after=new)
-    return after
+            return records.create(session, ASSESSMENT, {**clean, "created_by": session.actor.display_name})
+        # not if its conclusion was carried out meanwhile on another computer
+        return records.change(session, ASSESSMENT, before, clean, expect={"applied_on": None}, conflict=_APPLIED)
 
 
-@action(SURGERY_PRIVILEGES)
+@action(SURGERY_PRIVILEGES, scope=HOSPITAL)
 def apply_assessment(session: Session, assessment_id: int, valid_until=None) -> list[Privilege]:
     """Carry out an approved assessment's conclusion on the grants, in one audited step."""
     db = session.db
@@ -371,26 +384,27 @@ def apply_assessment(session: Session, assessment_id: int, valid_until=None) -> 
     if a.applied_on:
         raise errors.Conflict(f"该能力评估的结论已于 {a.applied_on} 执行。")
     if not a.approved_on:
-        raise errors.ValidationError("能力评估须经医疗质量与安全管理委员会批准（填写批准日期）后才能执行结论。",
-                                     field="批准日期")
+        raise errors.ValidationError(A.finding(
+            "approved_on", "能力评估须经医疗质量与安全管理委员会批准（填写批准日期）后才能执行结论。"))
     person = _surgeon(db, a.staff_id)
     current = [p for p in repo.privileges_of(db, a.staff_id) if p.status in (VALID, SUSPENDED)]
     codes = [p["code"] for p in a.procedures]
     reason = f"能力评估（{a.assessed_on}）结论：{a.conclusion}"
     changed: list[Privilege] = []
     with db.transaction():
-        if repo.assessment(db, assessment_id).applied_on:  # applied meanwhile on another computer
-            raise errors.Conflict("该能力评估的结论刚被他人执行，本次没有重复执行。")
+        # marked applied first, only if nobody applied it meanwhile on another computer
+        records.change(session, ASSESSMENT, a, {"applied_on": session.today().isoformat()}, expect={"applied_on": None},
+                       conflict="该能力评估的结论刚被他人执行，本次没有重复执行。")
         if a.conclusion in ("授予", "维持", "升级") or (a.conclusion == "降级" and a.grade):
             why = grant_refusal(person)
             if why:
-                raise errors.ValidationError(why, field="医师")
+                raise errors.ValidationError(G.finding("surgeon", why))
             values = {"scope": GRADE_SCOPE if a.grade else PROCEDURE_SCOPE, "grade": a.grade, "codes": codes,
                       "granted_on": a.approved_on, "valid_until": valid_until, "assessment_id": a.id}
             if a.conclusion == "升级" and a.grade:
                 have = next((p.grade for p in current if p.scope == GRADE_SCOPE and p.status == VALID), 0)
                 if a.grade <= have:
-                    raise errors.ValidationError(f"升级须高于现有授权（现为授权至{GRADE_LABELS[have]}）。", field="级别")
+                    raise errors.ValidationError(A.finding("grade", f"升级须高于现有授权（现为授权至{GRADE_LABELS[have]}）。"))
             f: list[Finding] = []
             rows = _plan_grants(session, person, values, f)
             if f:
@@ -399,25 +413,19 @@ def apply_assessment(session: Session, assessment_id: int, valid_until=None) -> 
         else:  # 暂停, 取消, and 降级 of procedures (those procedures are withdrawn)
             targets = [p for p in current if (p.code in codes) or (a.grade and p.scope == GRADE_SCOPE)]
             if not targets:
-                raise errors.ValidationError("该医师没有与评估内容对应的有效授权，无需执行。", field="手术")
+                raise errors.ValidationError(A.finding("procedures", "该医师没有与评估内容对应的有效授权，无需执行。"))
             status = SUSPENDED if a.conclusion == "暂停" else CANCELLED
             for p in targets:
                 if p.status == SUSPENDED and status == SUSPENDED:
                     continue
-                repo.end_privilege(db, p.id, status, a.approved_on, reason)
-                changed.append(repo.privilege(db, p.id))
-                audit.record(session, "update", "surgeon_privilege", uid=p.uid, label=f"{person['name']} {p.what}",
-                             before={"status": p.status}, after={"status": status, "reason": reason})
-        repo.update_assessment(db, a.id, {"applied_on": session.today().isoformat()}, session.stamp())
-        audit.record(session, "update", "privilege_assessment", uid=a.uid,
-                     label=f"{a.staff_name} {a.assessed_on} {a.conclusion}", after={"applied_on": session.today().isoformat()})
+                changed.append(_end(session, p, status, a.approved_on, reason, a.conclusion))
     return changed
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def list_assessments(session: Session, first, last) -> list[Assessment]:
     f: list[Finding] = []
-    a, b = _day(first, "开始日期", f), _day(last, "结束日期", f)
+    a, b = _day(first, A["first"].finding, f), _day(last, A["last"].finding, f)
     if f or a is None or b is None:
         raise errors.ValidationError(f or "请填写期间。")
     return repo.assessment_rows(session.db, a.isoformat(), b.isoformat())
@@ -448,7 +456,7 @@ class SurgeonCard:
         return [p for p in self.current if p.state(self.today) == VALID]
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def surgeon_card(session: Session, staff_id: int) -> SurgeonCard:
     db = session.db
     person = _surgeon(db, staff_id)
@@ -461,15 +469,10 @@ def surgeon_card(session: Session, staff_id: int) -> SurgeonCard:
         session.today().isoformat())
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def surgeons(session: Session) -> list[dict]:
     """Doctors on duty, with their department and the number of grants in force."""
-    today = session.today().isoformat()
-    return [dict(r) for r in session.db.query(
-        "SELECT s.id, s.name, s.employee_no, s.title, s.licence_no, s.pinyin, d.name AS department,"
-        " (SELECT count(*) FROM surgeon_privileges g WHERE g.staff_id = s.id AND g.status = '有效'"
-        " AND g.valid_until >= ?) AS grants FROM staff s JOIN departments d ON d.id = s.department_id"
-        " WHERE s.category = '医师' AND s.on_duty = 1 ORDER BY d.sort_order, d.name, s.name", (today,))]
+    return repo.surgeons(session.db, session.today().isoformat())
 
 
 @dataclass(frozen=True)
@@ -483,7 +486,7 @@ class Lapse:
         return next((t for t in REMINDER_TIERS if self.days_left <= t), None) if self.days_left >= 0 else None
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def lapsing(session: Session, within_days: int | None = None) -> list[Lapse]:
     """Grants 有效 whose validity ends within the reminder window (setting), and those already lapsed."""
     today = session.today()
@@ -492,7 +495,7 @@ def lapsing(session: Session, within_days: int | None = None) -> list[Lapse]:
     return [Lapse(p, (dt.date.fromisoformat(p.valid_until) - today).days) for p in rows]
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def authorised_surgeons(session: Session, code: str, day=None) -> list[Privilege]:
     """Who may perform the procedure ``code`` on ``day`` (default today): 逐项 grants for it and, for a
     一、二级 procedure, grade grants at or above its grade — the list the theatre nurse checks."""
@@ -521,7 +524,7 @@ class TitleRow:
     without_assessment: int   # grants in force with no assessment as their basis
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def title_report(session: Session) -> list[TitleRow]:
     """Grants against titles: surgeons of the same title with identical grants and grants made without
     an assessment suggest privileges that follow the title rather than an assessment of ability."""

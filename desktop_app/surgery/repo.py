@@ -1,8 +1,12 @@
-"""SQL for catalogues, procedures, privileges, ability assessments and operations logs. No rules here."""
+"""SQL for catalogues, procedures, privileges, ability assessments and operations logs. No rules here.
+
+Rows are written through desktop_app/storage/tables.py (records are created and changed through
+desktop_app/records.py by the services); the reads are plain SQL that runs on any engine."""
 from __future__ import annotations
 
 import json
 
+from desktop_app.storage import tables
 from desktop_app.surgery.models import Assessment, Catalogue, Privilege, Procedure
 
 # ----------------------------------------------------------------------------- catalogues
@@ -27,6 +31,10 @@ def catalogues(db) -> list[Catalogue]:
                                                           " c.id DESC")]
 
 
+def any_catalogue(db) -> bool:
+    return db.scalar("SELECT 1 FROM surgery_catalogues LIMIT 1") is not None
+
+
 def catalogue(db, catalogue_id: int) -> Catalogue | None:
     row = db.query_one(_CATALOGUE_SQL + " WHERE c.id = ?", (catalogue_id,))
     return _catalogue(row) if row else None
@@ -45,25 +53,11 @@ def latest_filed(db, day: str) -> Catalogue | None:
     return _catalogue(row) if row else None
 
 
-_CATALOGUE_COLS = ("name", "based_on_id", "effective_date", "notes")
-
-
-def insert_catalogue(db, values: dict, by: str, now: str) -> int:
-    cols = [*_CATALOGUE_COLS, "created_by", "created_at", "updated_at"]
-    return db.execute(f"INSERT INTO surgery_catalogues ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                      [values.get(c) for c in _CATALOGUE_COLS] + [by, now, now]).lastrowid
-
-
-def update_catalogue(db, catalogue_id: int, values: dict, now: str) -> None:
-    db.execute(f"UPDATE surgery_catalogues SET {', '.join(f'{k} = ?' for k in values)}, updated_at = ? WHERE id = ?",
-               [*values.values(), now, catalogue_id])
-
-
 def copy_procedures(db, source_id: int, target_id: int) -> None:
-    db.execute("INSERT INTO surgery_procedures (catalogue_id, code, name, grade, department_id, specialty, restricted,"
-               " day_surgery, minimally_invasive, notes, initials) SELECT ?, code, name, grade, department_id, specialty,"
-               " restricted, day_surgery, minimally_invasive, notes, initials FROM surgery_procedures"
-               " WHERE catalogue_id = ?", (target_id, source_id))
+    """Every procedure of one version into another (a new version starts as a copy of the one it is made from)."""
+    rows = db.tuples("SELECT " + ", ".join(PROCEDURE_COLUMNS) + " FROM surgery_procedures WHERE catalogue_id = ?"
+                     " ORDER BY id", (source_id,))
+    tables.insert_many(db, "surgery_procedures", ("catalogue_id", *PROCEDURE_COLUMNS), ((target_id, *r) for r in rows))
 
 
 # ----------------------------------------------------------------------------- procedures
@@ -106,10 +100,10 @@ def search(db, catalogue_id: int, *, text: str = "", grade: int | None = None, d
     if department_id is not None:
         where.append("p.department_id = ?")
         params.append(department_id)
-    for column, flag in (("restricted", restricted), ("day_surgery", day_surgery),
-                         ("minimally_invasive", minimally_invasive)):
+    for column, flag in (("p.restricted", restricted), ("p.day_surgery", day_surgery),
+                         ("p.minimally_invasive", minimally_invasive)):
         if flag is not None:
-            where.append(f"p.{column} = ?")
+            where.append(column + " = ?")
             params.append(int(flag))
     sql = _PROCEDURE_SQL + " WHERE " + " AND ".join(where) + " ORDER BY p.grade DESC, p.code"
     if limit:
@@ -117,37 +111,88 @@ def search(db, catalogue_id: int, *, text: str = "", grade: int | None = None, d
     return [_procedure(r) for r in db.query(sql, params)]
 
 
-_PROCEDURE_COLS = ("code", "name", "grade", "department_id", "specialty", "restricted", "day_surgery",
-                   "minimally_invasive", "notes", "initials")
+PROCEDURE_COLUMNS = ("code", "name", "grade", "department_id", "specialty", "restricted", "day_surgery",
+                     "minimally_invasive", "notes", "initials")
 
 
 def insert_procedures(db, catalogue_id: int, rows: list[dict]) -> None:
-    db.conn.executemany(
-        f"INSERT INTO surgery_procedures (catalogue_id, {', '.join(_PROCEDURE_COLS)})"
-        f" VALUES (?, {', '.join('?' * len(_PROCEDURE_COLS))})",
-        [[catalogue_id, *(r[c] for c in _PROCEDURE_COLS)] for r in rows])
+    tables.insert_many(db, "surgery_procedures", ("catalogue_id", *PROCEDURE_COLUMNS),
+                       ([catalogue_id, *(r[c] for c in PROCEDURE_COLUMNS)] for r in rows))
 
 
 def update_procedure(db, procedure_id: int, values: dict) -> None:
-    db.execute(f"UPDATE surgery_procedures SET {', '.join(f'{c} = ?' for c in _PROCEDURE_COLS)} WHERE id = ?",
-               [values[c] for c in _PROCEDURE_COLS] + [procedure_id])
+    tables.update(db, "surgery_procedures", procedure_id, {c: values[c] for c in PROCEDURE_COLUMNS})
 
 
 def delete_procedure(db, procedure_id: int) -> None:
-    db.execute("DELETE FROM surgery_procedures WHERE id = ?", (procedure_id,))
+    tables.delete(db, "surgery_procedures", procedure_id)
 
 
 def change_reasons(db, catalogue_id: int) -> dict[str, str]:
-    return {r[0]: r[1] for r in db.execute("SELECT code, reason FROM surgery_changes WHERE catalogue_id = ?",
-                                           (catalogue_id,))}
+    return {r[0]: r[1] for r in db.query("SELECT code, reason FROM surgery_changes WHERE catalogue_id = ?",
+                                         (catalogue_id,))}
 
 
 def set_change_reason(db, catalogue_id: int, code: str, reason: str | None) -> None:
     if reason:
-        db.execute("INSERT INTO surgery_changes (catalogue_id, code, reason) VALUES (?, ?, ?) ON CONFLICT"
-                   " (catalogue_id, code) DO UPDATE SET reason = excluded.reason", (catalogue_id, code, reason))
+        tables.upsert(db, "surgery_changes", {"catalogue_id": catalogue_id, "code": code, "reason": reason},
+                      ("catalogue_id", "code"))
     else:
-        db.execute("DELETE FROM surgery_changes WHERE catalogue_id = ? AND code = ?", (catalogue_id, code))
+        tables.delete(db, "surgery_changes", {"catalogue_id": catalogue_id, "code": code})
+
+
+# ----------------------------------------------------------------------------- departments and staff
+
+
+def department_exists(db, department_id) -> bool:
+    return db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)) is not None
+
+
+def department_name(db, department_id: int) -> str | None:
+    return db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,))
+
+
+def departments(db, *, active_clinical: bool = False) -> list:
+    """(id, name, kind) of every department in the department list's order (``active_clinical``: the
+    active 临床 ones only)."""
+    where = " WHERE active = 1 AND kind = '临床'" if active_clinical else ""
+    return db.query("SELECT id, name, kind FROM departments" + where + " ORDER BY sort_order, id")
+
+
+def surgeon(db, staff_id: int) -> dict | None:
+    """What a grant needs to know of a person (category, on duty, licence) and their department's name."""
+    row = db.query_one("SELECT s.id, s.name, s.employee_no, s.category, s.title, s.licence_no, s.on_duty,"
+                       " s.registered_here, s.non_registered_reason, s.department_id, d.name AS department"
+                       " FROM staff s JOIN departments d ON d.id = s.department_id WHERE s.id = ?", (staff_id,))
+    return dict(row) if row else None
+
+
+def surgeons(db, today: str) -> list[dict]:
+    """Doctors on duty, with their department and the number of grants in force on ``today``."""
+    return [dict(r) for r in db.query(
+        "SELECT s.id, s.name, s.employee_no, s.title, s.licence_no, s.pinyin, d.name AS department,"
+        " (SELECT count(*) FROM surgeon_privileges g WHERE g.staff_id = s.id AND g.status = '有效'"
+        " AND g.valid_until >= ?) AS grants FROM staff s JOIN departments d ON d.id = s.department_id"
+        " WHERE s.category = '医师' AND s.on_duty = 1 ORDER BY d.sort_order, d.name, s.name", (today,))]
+
+
+def doctors_by_employee_no(db) -> dict[str, dict]:
+    """Every doctor (id, name, employee_no, category) by 工号: the people an operations log may name."""
+    return {r["employee_no"]: dict(r) for r in
+            db.query("SELECT id, name, employee_no, category FROM staff WHERE category = '医师'")}
+
+
+def doctors_named(db, text: str) -> list:
+    """Doctors whose 工号 or name is ``text``, the one with that 工号 first."""
+    return db.query("SELECT id, name, employee_no FROM staff WHERE category = '医师' AND (employee_no = ? OR name = ?)"
+                    " ORDER BY CASE WHEN employee_no = ? THEN 0 ELSE 1 END", (text, text, text))
+
+
+def staff_index(db) -> dict[int, dict]:
+    """Every person's 工号, department id and department name, by id."""
+    return {r["id"]: dict(r) for r in db.query(
+        "SELECT s.id, s.employee_no, s.department_id, d.name AS department FROM staff s"
+        " JOIN departments d ON d.id = s.department_id")}
 
 
 # ----------------------------------------------------------------------------- privileges
@@ -178,8 +223,9 @@ def active_privileges(db, *, code: str | None = None, staff_ids: list[int] | Non
         where.append("(g.code = ? OR g.scope = 'grade')")
         params.append(code)
     if staff_ids is not None:
-        where.append(f"g.staff_id IN ({', '.join('?' * len(staff_ids))})")
-        params += staff_ids
+        clause, more = tables.in_list("g.staff_id", staff_ids)
+        where.append(clause)
+        params += more
     return [_privilege(r) for r in db.query(_PRIVILEGE_SQL + " WHERE " + " AND ".join(where)
                                             + " ORDER BY s.name, g.grade DESC, g.code", params)]
 
@@ -199,26 +245,6 @@ def all_privileges(db, first: str | None = None, last: str | None = None) -> lis
 def lapsing(db, until: str) -> list[Privilege]:
     return [_privilege(r) for r in db.query(_PRIVILEGE_SQL + " WHERE g.status = '有效' AND g.valid_until <= ?"
                                             " ORDER BY g.valid_until, s.name", (until,))]
-
-
-_PRIVILEGE_COLS = ("staff_id", "scope", "grade", "code", "name", "granted_on", "valid_until", "assessment_id",
-                   "approved_by", "approved_on", "replaces_id")
-
-
-def insert_privilege(db, values: dict, by: str, now: str) -> int:
-    cols = [*_PRIVILEGE_COLS, "created_by", "created_at"]
-    return db.execute(f"INSERT INTO surgeon_privileges ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                      [values.get(c) for c in _PRIVILEGE_COLS] + [by, now]).lastrowid
-
-
-def end_privilege(db, privilege_id: int, status: str, on: str, reason: str | None) -> None:
-    db.execute("UPDATE surgeon_privileges SET status = ?, ended_on = ?, end_reason = ? WHERE id = ?",
-               (status, on, reason, privilege_id))
-
-
-def resume_privilege(db, privilege_id: int) -> None:
-    db.execute("UPDATE surgeon_privileges SET status = '有效', ended_on = NULL, end_reason = NULL WHERE id = ?",
-               (privilege_id,))
 
 
 # ----------------------------------------------------------------------------- assessments
@@ -248,40 +274,28 @@ def assessment_rows(db, first: str, last: str) -> list[Assessment]:
                                                               " ORDER BY a.assessed_on DESC", (first, last))]
 
 
-_ASSESSMENT_COLS = ("staff_id", "period_from", "period_to", "grade", "procedures_json", "cases", "complications",
-                    "adverse_events", "conclusion", "assessed_on", "assessors", "approved_by", "approved_on", "notes")
-
-
-def insert_assessment(db, values: dict, by: str, now: str) -> int:
-    cols = [*_ASSESSMENT_COLS, "created_by", "created_at", "updated_at"]
-    return db.execute(f"INSERT INTO privilege_assessments ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                      [values.get(c) for c in _ASSESSMENT_COLS] + [by, now, now]).lastrowid
-
-
-def update_assessment(db, assessment_id: int, values: dict, now: str) -> None:
-    db.execute(f"UPDATE privilege_assessments SET {', '.join(f'{k} = ?' for k in values)}, updated_at = ?"
-               " WHERE id = ?", [*values.values(), now, assessment_id])
+def assessment_dates(db) -> dict[int, str]:
+    """Every assessment's date, by id (what a grant names as its basis)."""
+    return {r[0]: r[1] for r in db.query("SELECT id, assessed_on FROM privilege_assessments")}
 
 
 # ----------------------------------------------------------------------------- operations
 
 
 def insert_log(db, values: dict) -> int:
-    cols = list(values)
-    return db.execute(f"INSERT INTO operation_logs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                      list(values.values())).lastrowid
+    return tables.insert(db, "operation_logs", values)
 
 
 def insert_operations(db, log_id: int, rows: list[tuple]) -> None:
     """rows: (date, patient_no, code, name, grade, staff_id, privileged, finding)."""
-    db.conn.executemany("INSERT INTO operations (log_id, date, patient_no, code, name, grade, staff_id, privileged,"
-                        " finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(log_id, *r) for r in rows])
+    tables.insert_many(db, "operations", ("log_id", "date", "patient_no", "code", "name", "grade", "staff_id",
+                                          "privileged", "finding"), ((log_id, *r) for r in rows))
 
 
 def recorded_operations(db, first: str, last: str) -> set[tuple[str, str, str, int]]:
     """(date, patient_no, code, staff_id) of the operations already recorded between first and last."""
-    return {tuple(r) for r in db.execute("SELECT date, patient_no, code, staff_id FROM operations"
-                                         " WHERE date >= ? AND date <= ?", (first, last))}
+    return set(db.tuples("SELECT date, patient_no, code, staff_id FROM operations WHERE date >= ? AND date <= ?",
+                         (first, last)))
 
 
 def log_by_sha(db, sha256: str):
@@ -297,12 +311,21 @@ def unprivileged_operations(db, first: str, last: str) -> list:
 
 
 def performed_codes(db, first: str, last: str, min_grade: int = 3) -> set[str]:
-    return {r[0] for r in db.execute("SELECT DISTINCT code FROM operations WHERE date >= ? AND date <= ? AND grade >= ?",
-                                     (first, last, min_grade))}
+    return {r[0] for r in db.tuples("SELECT DISTINCT code FROM operations WHERE date >= ? AND date <= ? AND grade >= ?",
+                                    (first, last, min_grade))}
+
+
+def surgeon_operations(db, staff_id: int, first: str, last: str) -> list:
+    """A surgeon's grade 3–4 operations between first and last, by procedure: (code, name, grade, n, bad)."""
+    return db.query(
+        "SELECT code, name, grade, count(*) AS n, coalesce(sum(CASE WHEN privileged = 0 THEN 1 ELSE 0 END), 0) AS bad"
+        " FROM operations WHERE staff_id = ? AND date >= ? AND date <= ? AND grade >= 3 GROUP BY code, name, grade"
+        " ORDER BY grade DESC, n DESC, code", (staff_id, first, last))
 
 
 def operation_counts(db, first: str, last: str) -> tuple[int, int, int]:
     """(operations, grade 3–4 operations, without privilege) in the period."""
-    row = db.execute("SELECT count(*), coalesce(sum(grade >= 3), 0), coalesce(sum(privileged = 0), 0) FROM operations"
-                     " WHERE date >= ? AND date <= ?", (first, last)).fetchone()
+    row = db.tuples("SELECT count(*), coalesce(sum(CASE WHEN grade >= 3 THEN 1 ELSE 0 END), 0),"
+                    " coalesce(sum(CASE WHEN privileged = 0 THEN 1 ELSE 0 END), 0) FROM operations"
+                    " WHERE date >= ? AND date <= ?", (first, last))[0]
     return row[0], row[1], row[2]

@@ -52,6 +52,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.hospital.service import get_profile
 from desktop_app.people.repo import department_subtree
 from desktop_app.reports.base import (
@@ -153,7 +154,7 @@ class Section:
 def section_order(db):
     """The sort key of a section title: the hospital's departments in their order, then other 专业
     (as the imported file wrote them) by name, then 未分科室."""
-    order = {r[0]: n for n, r in enumerate(db.query("SELECT name FROM departments ORDER BY sort_order, id"))}
+    order = {r["name"]: n for n, r in enumerate(repo.departments(db))}
 
     def rank(title: str):
         if title == NO_DEPARTMENT:
@@ -225,13 +226,13 @@ def _catalogue_snapshot(session: Session, cat: Catalogue, title: str, grades: tu
                              sections_of(db, procs), session.actor.display_name, session.now())
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def catalogue_snapshot(session: Session, catalogue_id: int | None = None) -> CatalogueSnapshot:
     """A version (default: the one in force today) for 院务公开; a draft prints as 草稿 for the committee."""
     return _catalogue_snapshot(session, _require_catalogue(session, catalogue_id), CATALOGUE_TITLE, (1, 2, 3, 4))
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def filing_snapshot(session: Session, catalogue_id: int | None = None) -> CatalogueSnapshot:
     """The grade 3–4 procedures of an approved version, for 备案 with the health commission."""
     cat = _require_catalogue(session, catalogue_id)
@@ -362,7 +363,7 @@ class AdjustmentSnapshot:
                           verification=f"{c.name} 动态调整（{c.status}）")
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def adjustment_snapshot(session: Session, catalogue_id: int, other_id: int | None = None) -> AdjustmentSnapshot:
     """The differences of a version from the one it was made from (or ``other_id``), with the reasons."""
     cat = catalogues.get_catalogue(session, catalogue_id)
@@ -500,17 +501,14 @@ class SurgeonSnapshot:
                           printed_at=self.printed_at, verification=f"{c.name}（{c.employee_no}） {title}")
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def surgeon_snapshot(session: Session, staff_id: int) -> SurgeonSnapshot:
     """A surgeon's card (grants in force, history, assessments) and the grade 3–4 operations of the
     last 12 months recorded from the HIS logs."""
     card = privs.surgeon_card(session, staff_id)
     today = session.today()
     since = privs.add_months(today, -OPERATIONS_MONTHS) + dt.timedelta(days=2)  # 2025-11-24 … 2026-11-23
-    rows = session.db.query(
-        "SELECT code, name, grade, count(*) AS n, coalesce(sum(privileged = 0), 0) AS bad FROM operations"
-        " WHERE staff_id = ? AND date >= ? AND date <= ? AND grade >= 3 GROUP BY code, name, grade"
-        " ORDER BY grade DESC, n DESC, code", (staff_id, since.isoformat(), today.isoformat()))
+    rows = repo.surgeon_operations(session.db, staff_id, since.isoformat(), today.isoformat())
     return SurgeonSnapshot(
         _hospital(session), card, tuple(repo.privileges_of(session.db, staff_id)),
         tuple(OperationCount(r["code"], r["name"], r["grade"], r["n"], r["bad"]) for r in rows), since, today,
@@ -779,7 +777,7 @@ def _holder(p: Privilege, people: dict[int, dict], assessed: dict[int, str]) -> 
                   p.granted_on, p.valid_until, basis)
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def authorised_snapshot(session: Session, department_id: int | None = None, day=None) -> AuthorisedSnapshot:
     """Per department: each 三、四级 procedure of the catalogue in force on ``day`` (default today) with
     the surgeons authorised for it that day, and the department's surgeons authorised by grade."""
@@ -789,13 +787,11 @@ def authorised_snapshot(session: Session, department_id: int | None = None, day=
     if cat is None:
         raise errors.NotFound(f"{when} 没有已批准生效的手术分级目录，无法列出授权医师。请先批准目录。")
     scope = department_subtree(db, department_id) if department_id else None
-    dept_name = db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,)) if department_id else None
+    dept_name = repo.department_name(db, department_id) if department_id else None
     procs = [p for p in repo.procedures(db, cat.id)
              if p.grade >= 3 and (scope is None or p.department_id in scope)]
-    people = {r["id"]: dict(r) for r in db.query(
-        "SELECT s.id, s.employee_no, s.department_id, d.name AS department FROM staff s"
-        " JOIN departments d ON d.id = s.department_id")}
-    assessed = {r[0]: r[1] for r in db.query("SELECT id, assessed_on FROM privilege_assessments")}
+    people = repo.staff_index(db)
+    assessed = repo.assessment_dates(db)
     today = when.isoformat()
     by_code: dict[str, list[Holder]] = {}
     by_grade: dict[str, dict[int, list[Holder]]] = {}
@@ -809,7 +805,7 @@ def authorised_snapshot(session: Session, department_id: int | None = None, day=
         else:
             by_code.setdefault(g.code, []).append(h)
     sections = {s.title: s for s in sections_of(db, procs)}
-    departments = {r[0] for r in db.query("SELECT name FROM departments")}
+    departments = {r["name"] for r in repo.departments(db)}
     out = []
     for title in sorted(sections.keys() | by_grade.keys(), key=section_order(db)):
         section = sections.get(title)
@@ -935,7 +931,7 @@ class UnprivilegedSnapshot:
                           author=self.author, printed_at=self.printed_at)
 
 
-@action(SURGERY_VIEW)
+@action(SURGERY_VIEW, scope=HOSPITAL)
 def unprivileged_snapshot(session: Session, first, last, department_id: int | None = None) -> UnprivilegedSnapshot:
     """The 越权手术 recorded in a period (the surgeon's department, with the wards under it, if given)
     and the hospital's 三、四级手术实际开展率."""
@@ -944,9 +940,9 @@ def unprivileged_snapshot(session: Session, first, last, department_id: int | No
     db = session.db
     dept = None
     if department_id:
-        dept = db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,))
+        dept = repo.department_name(db, department_id)
         scope = department_subtree(db, department_id)
-        names = {r[1] for r in db.query("SELECT id, name FROM departments") if r[0] in scope}
+        names = {r["name"] for r in repo.departments(db) if r["id"] in scope}
         rows = [r for r in rows if r["department"] in names]
     items = tuple(UnprivilegedOperation(r["date"], r["patient_no"] or "", r["code"], r["name"], r["grade"],
                                         r["staff_name"], r["department"], r["finding"]) for r in rows)

@@ -23,7 +23,7 @@ def surgery_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
         return []
     today = session.today()
     items: list[TodoItem] = []
-    if not repo.catalogues(session.db):
+    if not repo.any_catalogue(session.db):
         return items
     in_force = catalogue.catalogue_in_force(session)
     if in_force is None:
@@ -64,7 +64,7 @@ def surgery_todos(session: Session, health: StartupHealth) -> list[TodoItem]:
 
 @stat_provider
 def surgery_figures(session: Session) -> list[Stat]:
-    if not session.actor.can(SURGERY_VIEW) or not repo.catalogues(session.db):
+    if not session.actor.can(SURGERY_VIEW) or not repo.any_catalogue(session.db):
         return []
     soon = [lp for lp in privileges.lapsing(session, 30) if lp.days_left >= 0]
     return [Stat("30 天内到期授权", f"{len(soon)} 项", page="surgery_privileges", note="手术授权有效期即将届满")]

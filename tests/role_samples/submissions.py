@@ -42,3 +42,8 @@ def samples(ctx):
         "submissions.service.verify_file": lambda s: sub.verify_file(s, pdf),
         "submissions.service.verify_code": lambda s: sub.verify_code(s, sm["code"]),
     }
+
+
+# 科室负责人 and clinicians hold no submission permission: nothing to aim at another department. The
+# submission is the hospital's (the quality office drafts it, 院领导 finalise it).
+HOSPITAL_WIDE: set[str] = set()

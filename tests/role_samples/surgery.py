@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import desktop_app.session  # noqa: F401 - samples call desktop_app.session.SYSTEM_ACTOR
+from tests.role_samples import OTHER
 
 
 def build(system, h, users, folder) -> dict:
@@ -24,6 +25,11 @@ def build(system, h, users, folder) -> dict:
     assessment = priv.save_assessment(system, {
         "staff_id": li, "period_from": "2026-01-01", "period_to": "2026-06-30", "procedures": [{"code": "43.7x01"}],
         "conclusion": "维持", "assessed_on": "2026-07-01", "approved_by": "委员会", "approved_on": "2026-07-10"})
+    # 外科's records: 李四 is 外科's surgeon; an operation of his without a grant, its patient marked OTHER
+    from desktop_app.surgery import operations as ops
+
+    ops.record_operations(system, "外科手术记录.xlsx", "other", [
+        {"row": 2, "date": "2026-03-05", "patient_no": f"{OTHER}Z9", "code": "47.0901", "surgeon": "李四"}])
     return {"book": book.id, "draft": draft.id, "draft_procedure": spare.id, "grant": grant.id,
             "assessment": assessment.id}
 
@@ -65,7 +71,8 @@ def samples(ctx):
         "surgery.privileges.title_report": lambda s: priv.title_report(s),
         "surgery.operations.check_operations": lambda s: ops.check_operations(s, log),
         "surgery.operations.record_operations": lambda s: ops.record_operations(s, "手术.xlsx", "sha", log),
-        "surgery.operations.unprivileged": lambda s: ops.unprivileged(s, "2026-01-01", "2026-12-31"),
+        "surgery.operations.unprivileged": lambda s: [dict(r) for r in ops.unprivileged(  # rows show their text
+            s, "2026-01-01", "2026-12-31")],
         "surgery.operations.performance": lambda s: ops.performance(s, "2026-01-01", "2026-12-31"),
         **surgery_output_samples(ctx),
     }
@@ -103,4 +110,44 @@ def surgery_output_samples(ctx):
         "surgery.excel_io.preview_operations_import": lambda s: excel_io.preview_operations_import(s, log_file()),
         "surgery.excel_io.apply_operations_import": lambda s: excel_io.apply_operations_import(
             s, excel_io.preview_operations_import(s.as_actor(system), log_file())),
+    }
+
+
+# Everything a 科室负责人 or a clinician may call here is the hospital's, as the README's role table says
+# (查看手术分级目录、手术授权与授权医师名单: ✓ for both, not 本科室):
+HOSPITAL_WIDE = {
+    # the catalogue and its printouts are published to every clinician (院务公开)
+    "surgery.catalogue.list_catalogues", "surgery.catalogue.get_catalogue", "surgery.catalogue.catalogue_in_force",
+    "surgery.catalogue.list_procedures", "surgery.catalogue.search_procedures", "surgery.catalogue.differences",
+    "surgery.reports.catalogue_snapshot", "surgery.reports.filing_snapshot", "surgery.reports.adjustment_snapshot",
+    # the 授权医师名单: the theatre nurse checks who may operate, whatever the surgeon's department
+    "surgery.privileges.authorised_surgeons", "surgery.reports.authorised_snapshot",
+    # the surgeons' cards (grants in force, history, assessments) and their printouts (授权书, 技术档案)
+    "surgery.privileges.surgeons", "surgery.privileges.surgeon_card", "surgery.reports.surgeon_snapshot",
+    # what the cards show, across the hospital: assessments, lapsing grants, grants against titles
+    "surgery.privileges.list_assessments", "surgery.privileges.lapsing", "surgery.privileges.title_report",
+    # the 授权核查 page every clinician may open (the theatre nurse included: tests/ui/test_surgery_pages.py):
+    # a log checked against the grants, the 越权手术 and the hospital's 三、四级手术实际开展率
+    "surgery.operations.check_operations", "surgery.operations.unprivileged", "surgery.operations.performance",
+    "surgery.reports.unprivileged_snapshot",
+}
+
+
+def other_department(ctx):
+    """外科's surgeon and records, asked for by name: hospital-wide, so never refused (the test checks)."""
+    from desktop_app.surgery import operations as ops
+    from desktop_app.surgery import privileges as priv
+    from desktop_app.surgery import reports
+
+    h = ctx["hospital"]
+    li, surgery = h.staff["李四"], h.departments["外科"]
+    return {
+        "surgery.privileges.surgeon_card": lambda s: priv.surgeon_card(s, li),
+        "surgery.reports.surgeon_snapshot": lambda s: reports.surgeon_snapshot(s, li),
+        "surgery.reports.authorised_snapshot": lambda s: reports.authorised_snapshot(s, surgery),
+        "surgery.privileges.authorised_surgeons": lambda s: priv.authorised_surgeons(s, "43.7x01"),
+        "surgery.operations.unprivileged": lambda s: [dict(r) for r in ops.unprivileged(  # rows show their text
+            s, "2026-01-01", "2026-12-31")],
+        "surgery.reports.unprivileged_snapshot": lambda s: reports.unprivileged_snapshot(
+            s, "2026-01-01", "2026-12-31", surgery),
     }

@@ -41,7 +41,7 @@ def test_snapshot_figures_come_from_the_records(system, half_year):
 def test_finalising_needs_everything_and_the_right_role(system, half_year, session_as):
     s = submissions.create_submission(system, "上半年", 2026)
     snap = submissions.snapshot(system, s.id)
-    fields = {f.field for f in submissions.submission_findings(snap)}
+    fields = {f.label for f in submissions.submission_findings(snap)}
     assert {"工作开展情况", "下一步计划", "非计划重返手术室再手术率", "填报人", "单位负责人"} <= fields
     submissions.save_submission(system, s.id, {"indicators": {"grade4_mdt": {"numerator": 0, "denominator": 0}}})
     messages = [f.message for f in submissions.submission_findings(submissions.snapshot(system, s.id))]
@@ -126,3 +126,28 @@ def test_next_deadline_follows_the_settings(system, clock):
     assert (d["kind"], d["due"], d["days_left"]) == ("上半年", "2026-07-10", 8)
     hospital_settings.save_settings(system, {"submission.half_year_due": 712})
     assert submissions.next_deadline(system)["due"] == "2026-07-12"
+
+
+def test_a_submission_finalised_meanwhile_elsewhere_is_not_finalised_again(system, half_year, db_path, monkeypatch):
+    """Two 院领导 finalise the same draft at once: the second is refused and the first's code stands."""
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+
+    s = ready(system)
+    other = open_database(db_path)
+    real = submissions.submission_findings
+    done = []
+
+    def meanwhile(snap):  # runs after finalize has built its snapshot, before its transaction
+        if not done:
+            done.append(None)
+            done[0] = submissions.finalize(Session(other, system.actor, system.clock), s.id)
+        return real(snap)
+
+    monkeypatch.setattr(submissions, "submission_findings", meanwhile)
+    try:
+        with pytest.raises(errors.Conflict, match="刚被他人定稿，内容已冻结，本次没有写入"):
+            submissions.finalize(system, s.id)
+    finally:
+        other.close()
+    assert submissions.get_submission(system, s.id).verification_code == done[0].verification_code

@@ -24,7 +24,8 @@ def test_rules_name_their_fields(system, book):
     draft = catalogues.create_catalogue(system, {"name": "2027 年版"}, based_on_id=book.id)
     with pytest.raises(errors.ValidationError) as caught:
         catalogues.save_procedure(system, draft.id, {"code": "99.9999x", "name": "", "grade": "五级"})
-    assert {f.field for f in caught.value.findings} == {"编码", "手术名称", "级别"}
+    assert {(f.field, f.label) for f in caught.value.findings} == {("code", "手术编码"), ("name", "手术名称"),
+                                                                   ("grade", "手术级别")}
     with pytest.raises(errors.ValidationError) as caught:
         catalogues.save_procedure(system, draft.id, {"code": "37.3402", "name": "经皮左心耳封堵术", "grade": "三级",
                                                      "restricted": True, "day_surgery": True})

@@ -127,7 +127,7 @@ def test_operations_log_finds_operations_without_privilege(system, hospital, boo
         {"row": 8, "date": "2026-05-05", "patient_no": "Z007", "code": "47.0901", "name": "", "surgeon": "王五"},
     ]
     check = operations.check_operations(system, rows)
-    assert [(p.row, p.field) for p in check.problems] == [(7, "手术"), (8, "术者")]
+    assert [(p.row, p.label) for p in check.problems] == [(7, "手术"), (8, "术者")]
     bad = {o.row: o.finding for o in check.unprivileged}
     assert set(bad) == {3, 5, 6} and bad[3] == "授权自 2026-03-01 起，手术时尚未授权"
     assert bad[5] == "授权已于 2026-05-01 暂停" and bad[6] == "四级手术，该医师未获此项授权"
@@ -173,3 +173,47 @@ def test_authorised_surgeons_on_a_past_day_as_the_grants_then_stood(system, hosp
     assert names("2026-03-01") == ["李四"]  # 张三 not yet granted
     assert names("2026-07-01") == ["张三", "李四"]  # both, although 李四 was suspended later
     assert names("2026-09-01") == names() == ["张三"]  # the suspension counts from its day
+
+
+def test_a_replaced_grant_has_its_own_audit_row(system, hospital, book, db):
+    li = hospital.staff["李四"]
+    (first,) = priv.grant(system, li, {"scope": "procedure", "codes": ["43.7x01"], "granted_on": "2026-01-10"})
+    (second,) = priv.grant(system, li, {"scope": "procedure", "codes": ["43.7x01"], "granted_on": "2026-11-20",
+                                        "reason": "再评估后重新授权"})
+    rows = db.query("SELECT entity_uid, action, before_json, after_json FROM audit_log WHERE entity = 'surgeon_privilege'"
+                    " ORDER BY id")
+    assert [(r["entity_uid"], r["action"]) for r in rows] == [(first.uid, "create"), (first.uid, "update"),
+                                                              (second.uid, "create")]
+    import json
+
+    assert json.loads(rows[1]["before_json"])["status"] == "有效"
+    assert {k: json.loads(rows[1]["after_json"])[k] for k in ("status", "ended_on", "reason")} == {
+        "status": "已替代", "ended_on": "2026-11-20", "reason": "再评估后重新授权"}
+    assert json.loads(rows[2]["after_json"])["reason"] == "再评估后重新授权"
+
+
+def test_an_assessment_applied_meanwhile_elsewhere_is_not_applied_twice(system, hospital, book, db, db_path,
+                                                                         monkeypatch):
+    """Two computers carry out the same conclusion at once: the second is refused, nothing granted twice."""
+    from desktop_app.session import Session
+    from desktop_app.storage.database import open_database
+
+    li = hospital.staff["李四"]
+    a = approved_assessment(system, li, ["43.7x01"])
+    other = open_database(db_path)
+    real = priv._surgeon
+    done = []
+
+    def meanwhile(*args):  # runs after apply_assessment has read the assessment, before its transaction
+        if not done:
+            done.append(True)
+            priv.apply_assessment(Session(other, system.actor, system.clock), a.id)
+        return real(*args)
+
+    monkeypatch.setattr(priv, "_surgeon", meanwhile)
+    try:
+        with pytest.raises(errors.Conflict, match="刚被他人执行"):
+            priv.apply_assessment(system, a.id)
+    finally:
+        other.close()
+    assert done and [p.code for p in priv.surgeon_card(system, li).current] == ["43.7x01"]

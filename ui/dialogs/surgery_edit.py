@@ -26,7 +26,16 @@ from PySide6.QtWidgets import (
 from desktop_app.people import service as people
 from desktop_app.surgery import catalogue as catalogues
 from desktop_app.surgery import privileges as priv
-from desktop_app.surgery.models import CONCLUSIONS, GRADE_LABELS, Catalogue, Procedure
+from desktop_app.surgery.models import (
+    ASSESSMENT_FIELDS,
+    CATALOGUE_FIELDS,
+    CONCLUSIONS,
+    GRADE_LABELS,
+    GRANT_FIELDS,
+    SURGERY_FIELDS,
+    Catalogue,
+    Procedure,
+)
 from ui.dialogs.staff_edit import department_items
 from ui.errors import guarded
 from ui.forms import (
@@ -86,18 +95,19 @@ class CatalogueDialog(_FormDialog):
         super().__init__(ctx, "目录版本信息" if existing else "新建目录版本", parent)
         self.existing = existing
         e = existing
-        self.name = self.form.add("名称", line_edit(e.name if e else "", "如：手术分级管理目录（2027 年版）", 80),
+        C = CATALOGUE_FIELDS
+        self.name = self.form.add(C["name"], line_edit(e.name if e else "", "如：手术分级管理目录（2027 年版）", 80),
                                   required=True)
         self.based_on = None
         if e is None:
-            self.based_on = self.form.add("依据版本", combo([], None, blank="（空白目录）"),
+            self.based_on = self.form.add(C["based_on"], combo([], None, blank="（空白目录）"),
                                           hint="以上一版本为基础复制全部手术，再逐项调整（动态调整）。")
             for c in guarded(self, catalogues.list_catalogues, ctx.session) or []:
                 self.based_on.addItem(c.label, c.id)
             if based_on:
                 self.based_on.setCurrentIndex(max(0, self.based_on.findData(based_on.id)))
-        self.effective = self.form.add("生效日期", OptionalDateEdit(e.effective_date if e else None))
-        self.notes = self.form.add("说明", text_area(e.notes if e else "", "如：依据 2026 年手术质量评估调整", 50))
+        self.effective = self.form.add(C["effective_date"], OptionalDateEdit(e.effective_date if e else None))
+        self.notes = self.form.add(C["notes"], text_area(e.notes if e else "", "如：依据 2026 年手术质量评估调整", 50))
         self.finish()
 
     def save(self) -> None:
@@ -115,9 +125,11 @@ class ApproveDialog(_FormDialog):
         note = QLabel("批准后目录内容冻结，不能再修改；如需调整，以它为基础新建版本。与上一版本的每处调整须写明原因。")
         note.setWordWrap(True)
         self.outer.insertWidget(0, note)
-        self.approved_by = self.form.add("批准机构", line_edit(COMMITTEE, max_length=60), required=True)
-        self.approved_on = self.form.add("批准日期", date_edit(ctx.session.today()), required=True)
-        self.effective = self.form.add("生效日期", date_edit(cat.effective_date or ctx.session.today()), required=True)
+        C = CATALOGUE_FIELDS
+        self.approved_by = self.form.add(C["approved_by"], line_edit(COMMITTEE, max_length=60), required=True)
+        self.approved_on = self.form.add(C["approved_on"], date_edit(ctx.session.today()), required=True)
+        self.effective = self.form.add(C["effective_date"], date_edit(cat.effective_date or ctx.session.today()),
+                                       required=True)
         self.finish("批准")
 
     def save(self) -> None:
@@ -129,7 +141,7 @@ class FileDialog(_FormDialog):
     def __init__(self, ctx, cat: Catalogue, parent=None):
         super().__init__(ctx, f"备案 — {cat.name}", parent)
         self.cat = cat
-        self.filed_on = self.form.add("备案日期", date_edit(ctx.session.today()), required=True,
+        self.filed_on = self.form.add(CATALOGUE_FIELDS["filed_on"], date_edit(ctx.session.today()), required=True,
                                       hint="三、四级手术目录报送执业登记机关（县卫健局）备案的日期。")
         self.finish("登记备案")
 
@@ -143,13 +155,14 @@ class ProcedureDialog(_FormDialog):
         self.catalogue_id = catalogue_id
         self.existing = existing
         e = existing
+        F = SURGERY_FIELDS  # the dialog's rows say 编码 and 级别 for short (the fields: 手术编码, 手术级别)
         self.code = self.form.add("编码", line_edit(e.code if e else "", "ICD-9-CM-3 国家临床版，如 21.3104", 20),
-                                  required=True)
-        self.name = self.form.add("手术名称", line_edit(e.name if e else "", max_length=120), required=True)
+                                  required=True, key="code")
+        self.name = self.form.add(F["name"], line_edit(e.name if e else "", max_length=120), required=True)
         self.grade = self.form.add("级别", combo([GRADE_LABELS[g] for g in (1, 2, 3, 4)],
-                                                GRADE_LABELS[e.grade] if e else "三级"), required=True)
-        self.department = self.form.add("科室", department_combo(ctx, e.department_id if e else None))
-        self.specialty = self.form.add("专业", line_edit(e.specialty if e else "", "目录中的专业分组（可选）", 40))
+                                                GRADE_LABELS[e.grade] if e else "三级"), required=True, key="grade")
+        self.department = self.form.add(F["department"], department_combo(ctx, e.department_id if e else None))
+        self.specialty = self.form.add(F["specialty"], line_edit(e.specialty if e else "", "目录中的专业分组（可选）", 40))
         flags = QWidget()
         row = QHBoxLayout(flags)
         row.setContentsMargins(0, 0, 0, 0)
@@ -161,9 +174,9 @@ class ProcedureDialog(_FormDialog):
             box.setChecked(bool(on))
             row.addWidget(box)
         row.addStretch(1)
-        self.form.add("属性", flags, hint="限制类技术按四级手术管理，且不得纳入日间手术。")
-        self.form.alias("日间手术", "属性")
-        self.notes = self.form.add("备注", line_edit(e.notes if e else "", max_length=200))
+        self.form.add(F["flags"], flags, hint="限制类技术按四级手术管理，且不得纳入日间手术。")
+        self.form.alias("day_surgery", "flags")
+        self.notes = self.form.add(F["notes"], line_edit(e.notes if e else "", max_length=200))
         self.finish()
 
     def save(self) -> None:
@@ -243,20 +256,21 @@ class GrantDialog(_FormDialog):
         self.grade = combo(["授权至一级", "授权至二级"], "授权至二级")
         row.addWidget(self.grade)
         row.addStretch(1)
-        self.form.add("授权方式", mode)
-        self.form.alias("级别", "授权方式")
+        G = GRANT_FIELDS
+        self.form.add(G["scope"], mode)
+        self.form.alias("grade", "scope")
         cat = catalogues.catalogue_in_force(ctx.session)
-        self.picker = self.form.add("手术", ProcedurePicker(ctx, cat.id if cat else None),
+        self.picker = self.form.add(G["codes"], ProcedurePicker(ctx, cat.id if cat else None),
                                     hint=f"现行目录：{cat.name}" if cat else "还没有已批准生效的目录。")
-        self.granted_on = self.form.add("授权日期", date_edit(ctx.session.today()), required=True)
-        self.valid_until = self.form.add("有效期至", OptionalDateEdit(None),
+        self.granted_on = self.form.add(G["granted_on"], date_edit(ctx.session.today()), required=True)
+        self.valid_until = self.form.add(G["valid_until"], OptionalDateEdit(None),
                                          hint="不填则按系统设置的评估周期（四级 12 个月，其他 24 个月）。")
-        self.basis = self.form.add("依据", combo([], None, blank="（无）"), hint="四级手术须以经批准的能力评估为依据。")
+        self.basis = self.form.add(G["basis"], combo([], None, blank="（无）"), hint="四级手术须以经批准的能力评估为依据。")
         for a in guarded(self, lambda: priv.surgeon_card(ctx.session, staff_id).assessments) or []:
             if a.approved_on:
                 self.basis.addItem(f"{a.assessed_on} {a.conclusion}：{a.subject}", a.id)
-        self.approved_by = self.form.add("批准", line_edit(COMMITTEE, max_length=60))
-        self.approved_on = self.form.add("批准日期", OptionalDateEdit(None))
+        self.approved_by = self.form.add(G["approved_by"], line_edit(COMMITTEE, max_length=60))
+        self.approved_on = self.form.add(G["approved_on"], OptionalDateEdit(None))
         self.by_procedure.setChecked(True)
         self.by_grade.toggled.connect(self._mode)
         self._mode()
@@ -291,28 +305,29 @@ class AssessmentDialog(_FormDialog):
         for w in (self.period_from, QLabel("至"), self.period_to):
             row.addWidget(w)
         row.addStretch(1)
-        self.form.add("评估期间", period, required=True)
-        self.grade = self.form.add("按级别", combo(["授权至一级", "授权至二级"], None, blank="（逐项评估三、四级手术）"))
+        A = ASSESSMENT_FIELDS
+        self.form.add(A["period"], period, required=True)
+        self.grade = self.form.add("按级别", combo(["授权至一级", "授权至二级"], None, blank="（逐项评估三、四级手术）"),
+                                   key="grade")
         cat = catalogues.catalogue_in_force(ctx.session)
-        self.picker = self.form.add("手术", ProcedurePicker(ctx, cat.id if cat else None))
+        self.picker = self.form.add(A["procedures"], ProcedurePicker(ctx, cat.id if cat else None))
         self.cases_table = QTableWidget(0, 3)
         self.cases_table.setHorizontalHeaderLabels(["手术", "例数", "并发症"])
         self.cases_table.verticalHeader().setVisible(False)
         self.cases_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.cases_table.setMaximumHeight(130)
         self.cases_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.form.add("例数与并发症", self.cases_table, hint="勾选手术后逐项填写期间内完成例数和并发症例数。")
+        self.form.add("例数与并发症", self.cases_table, key="cases", hint="勾选手术后逐项填写期间内完成例数和并发症例数。")
         self.picker.results.itemChanged.connect(lambda _i: self._sync_cases())
-        self.adverse = self.form.add("不良事件", QSpinBox())
+        self.adverse = self.form.add(A["adverse_events"], QSpinBox())
         self.adverse.setRange(0, 999)
-        self.conclusion = self.form.add("结论", combo(list(CONCLUSIONS), "授予"), required=True)
-        self.assessed_on = self.form.add("评估日期", date_edit(today), required=True)
-        self.assessors = self.form.add("评估人", line_edit("科室质量与安全管理小组、医务科", max_length=80))
-        self.approved_by = self.form.add("批准", line_edit(COMMITTEE, max_length=60))
-        self.approved_on = self.form.add("批准日期", OptionalDateEdit(None), hint="委员会批准后才能执行结论。")
-        self.notes = self.form.add("备注", line_edit("", max_length=300))
-        self.form.alias("例数", "例数与并发症")
-        self.form.alias("并发症", "例数与并发症")
+        self.conclusion = self.form.add(A["conclusion"], combo(list(CONCLUSIONS), "授予"), required=True)
+        self.assessed_on = self.form.add(A["assessed_on"], date_edit(today), required=True)
+        self.assessors = self.form.add(A["assessors"], line_edit("科室质量与安全管理小组、医务科", max_length=80))
+        self.approved_by = self.form.add(A["approved_by"], line_edit(COMMITTEE, max_length=60))
+        self.approved_on = self.form.add(A["approved_on"], OptionalDateEdit(None), hint="委员会批准后才能执行结论。")
+        self.notes = self.form.add(A["notes"], line_edit("", max_length=300))
+        self.form.alias("complications", "cases")
         self.finish()
 
     def _sync_cases(self) -> None:

@@ -33,7 +33,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.submissions import service as submissions
 from desktop_app.submissions.manifest import SUBMISSION_EDIT, SUBMISSION_FINALIZE
-from desktop_app.submissions.models import CUSTOM, FULL_YEAR, HALF_YEAR, NARRATIVE, SIGNERS, Submission
+from desktop_app.submissions.models import (
+    CUSTOM,
+    FULL_YEAR,
+    HALF_YEAR,
+    NARRATIVE_KEYS,
+    SIGNER_KEYS,
+    SUBMISSION_FIELDS,
+    Submission,
+)
 from ui.errors import guarded
 from ui.forms import ValidatedForm, date_edit, date_value, line_edit, text_area
 from ui.pages.base import Page
@@ -99,9 +107,9 @@ class NewSubmissionDialog(QDialog):
         self.year.setValue(today.year if today.month > 6 else today.year - 1)
         self.first = date_edit(today.replace(month=1, day=1))
         self.last = date_edit(today)
-        self.form.add("期间", self.kind)
-        self.form.add("年份", self.year)
-        self.form.add("自定义起止", self._pair(self.first, self.last))
+        self.form.add(SUBMISSION_FIELDS["period"], self.kind)
+        self.form.add(SUBMISSION_FIELDS["year"], self.year)
+        self.form.add("自定义起止", self._pair(self.first, self.last), key="dates")
         layout.addWidget(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("新建")
@@ -207,7 +215,8 @@ class SubmissionsPage(Page):
     # ------------------------------------------------------------------ building
     def _build_narrative(self) -> QWidget:
         self.narrative_form = ValidatedForm()
-        self.narrative = {k: self.narrative_form.add(k, text_area("", "", 90)) for k in NARRATIVE}
+        F = SUBMISSION_FIELDS  # the narrative is kept by its parts' titles (the fields' labels)
+        self.narrative = {F.label(k): self.narrative_form.add(F[k], text_area("", "", 90)) for k in NARRATIVE_KEYS}
         return self.narrative_form
 
     def _build_indicators(self) -> QWidget:
@@ -229,7 +238,8 @@ class SubmissionsPage(Page):
 
     def _build_signers(self) -> QWidget:
         self.signer_form = ValidatedForm()
-        self.signers = {k: self.signer_form.add(k, line_edit("", max_length=40)) for k in SIGNERS}
+        F = SUBMISSION_FIELDS  # the signers are kept by their titles (the fields' labels)
+        self.signers = {F.label(k): self.signer_form.add(F[k], line_edit("", max_length=40)) for k in SIGNER_KEYS}
         return self.signer_form
 
     # ------------------------------------------------------------------ loading
