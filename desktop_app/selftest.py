@@ -199,7 +199,7 @@ class Output:
 
 
 def _write_people(session, folder: Path) -> str:
-    from desktop_app.reports import people_reports
+    from desktop_app.people import reports as people_reports
 
     snapshot = people_reports.staff_list_snapshot(session)
     people_reports.write_staff_list_pdf(snapshot, folder / "people.pdf")
@@ -286,7 +286,7 @@ def _write_submission(session, folder: Path) -> str:
 
 
 OUTPUTS = [
-    Output("people", "人员名册 people", "desktop_app.reports.people_reports", ("人员名册",), _write_people),
+    Output("people", "人员名册 people", "desktop_app.people.reports", ("人员名册",), _write_people),
     Output("ledger", "问题台账 ledger", "desktop_app.ledger.reports", ("问题台账",), _write_ledger),
     Output("roster", "值班表 roster", "desktop_app.roster.reports", ("值班表",), _write_roster),
     Output("handover", "交接班记录 handover", "desktop_app.handover.reports", ("交班报告", "统计"), _write_handover),

@@ -15,7 +15,7 @@ from desktop_app.ledger import stats as ledger_stats  # noqa: F401
 from desktop_app.ledger import todos as ledger_todos  # noqa: F401
 from desktop_app.people import excel_io as people_excel  # noqa: F401
 from desktop_app.people import service as people  # noqa: F401
-from desktop_app.reports import people_reports  # noqa: F401
+from desktop_app.people import reports as people_reports  # noqa: F401
 from desktop_app.roster import calendar as roster_calendar  # noqa: F401
 from desktop_app.roster import excel_io as roster_excel  # noqa: F401
 from desktop_app.roster import reports as roster_reports  # noqa: F401

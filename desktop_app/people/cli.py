@@ -29,7 +29,7 @@ def cmd_staff_export(args) -> int:
     out = Path(args.output)
     with cli_session(args) as session:
         if out.suffix.lower() == ".pdf":
-            from desktop_app.reports import people_reports
+            from desktop_app.people import reports as people_reports
 
             people_reports.write_staff_list_pdf(people_reports.staff_list_snapshot(session, _filter(args)), out)
         else:
@@ -62,7 +62,7 @@ def cmd_staff_import(args) -> int:
 
 def cmd_departments_export(args) -> int:
     from desktop_app.cli import cli_session
-    from desktop_app.reports import people_reports
+    from desktop_app.people import reports as people_reports
 
     out = Path(args.output)
     with cli_session(args) as session:
