@@ -81,13 +81,13 @@ from desktop_app.handover.models import (
     mask_name,
 )
 from desktop_app.hospital.service import get_profile
+from desktop_app.periods import date_range
 from desktop_app.reports.base import Column, Progress, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.fonts import FONT, FONT_BOLD, missing_glyphs
 from desktop_app.reports.pdf import PdfReport, _DataTable
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.roster.reports import _base_style  # the printed roster's grid: same look, one definition
 from desktop_app.session import Session
-from desktop_app.textnorm import parse_date
 
 TITLES = {NURSE: "病区交班报告", DOCTOR: "医师交接班记录"}
 UNIT_LABELS = {NURSE: "病区", DOCTOR: "科室"}
@@ -208,16 +208,6 @@ class HandoverSnapshot:
                           verification=f"{self.hospital} {self.title} {self.period()} · 打印：{self.author} {printed}")
 
 
-def _date(value, what: str) -> dt.date:
-    try:
-        day = parse_date(value)
-    except ValueError:
-        raise errors.ValidationError(f"{what}“{value}”无法识别，请写成 2026-11-01。", field=what) from None
-    if day is None:
-        raise errors.ValidationError(f"请填写{what}，例如 2026-11-01。", field=what)
-    return day
-
-
 def _report_shift(report: Report, day: dt.date) -> Shift:
     """The shift as the report recorded it (the ward's pattern may have changed since)."""
     start = dt.datetime.fromisoformat(report.shift_starts_at)
@@ -252,9 +242,7 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
     ward, with every ended shift that has no report, and the period's figures."""
     if kind not in KIND_LABELS:
         raise errors.ValidationError("交接班类别须为 nurse（护理交接班）或 doctor（医师交接班）。", field="类别")
-    a, b = _date(first, "开始日期"), _date(last, "结束日期")
-    if b < a:
-        raise errors.ValidationError("结束日期不能早于开始日期。", field="日期")
+    a, b = (dt.date.fromisoformat(d) for d in date_range(first, last, example="2026-11-01"))
     if (b - a).days >= MAX_DAYS:
         raise errors.ValidationError(f"一次最多打印或导出 {MAX_DAYS} 天（所选 {(b - a).days + 1} 天），请分段进行，"
                                      "例如每次一个月或一个季度。", field="日期")

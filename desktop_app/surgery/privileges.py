@@ -29,6 +29,7 @@ from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Perm, action
 from desktop_app.errors import Finding
+from desktop_app.periods import period_findings
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.surgery import repo
@@ -266,13 +267,9 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
         person = _surgeon(db, staff_id)
         if person["category"] != "医师":
             f.append(Finding(f"{person['name']}不是医师。", field="医师"))
-    first = _day(values.get("period_from"), "评估期间", f)
-    last = _day(values.get("period_to"), "评估期间", f)
-    if first is None or last is None:
-        if not f:
-            f.append(Finding("请填写评估期间的起止日期。", field="评估期间"))
-    elif last < first:
-        f.append(Finding("评估期间的结束日期不能早于开始日期。", field="评估期间"))
+    first, last, found = period_findings(values.get("period_from"), values.get("period_to"),
+                                         fields=("评估期间", "评估期间"), what="评估期间")
+    f += found
     assessed = _day(values.get("assessed_on"), "评估日期", f, session.today())
     approved = _day(values.get("approved_on"), "批准日期", f)
     conclusion = clean_text(values.get("conclusion"))
