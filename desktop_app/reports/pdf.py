@@ -23,10 +23,10 @@ shading, keep-together rows and repeated header rows — and hand it to :meth:`P
 
     head, cell = style("head", 8.5, bold=True, align="center"), style("cell", 8.5, leading=11)
     grid = Grid([30 * mm, 31 * mm] + [day_w] * 7, header_rows=2, font_size=8.5)
-    grid.add_row([para("第 1 周", head)] + [""] * 8, span=True, shade=1)   # a title row across the table
+    grid.add_row([para("第 1 周", head)], span=True, shade=1)   # a title row across the table, unshaded
     grid.add_row([para("岗位", head), para("班次", head), *dates])
     r = grid.add_row([para("总值班", cell), "白班", ...])
-    grid.shade(0.95, cols=7, rows=(2, -1))                               # Sunday's column
+    grid.shade(0.95, cols=(7, 8), rows=(2, -1))                # Saturday's and Sunday's columns
     grid.keep_together(rows=(r, r + 1))
     report.add(grid)
 
