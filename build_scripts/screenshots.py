@@ -108,7 +108,7 @@ def main() -> int:
     window.navigate("departments")
     shot(window, "departments")
 
-    from desktop_app.reports import people_reports
+    from desktop_app.people import reports as people_reports
     from ui.pdf_preview import PdfPreviewDialog
 
     pdf = Path(tempfile.mkdtemp()) / "人员名册.pdf"

@@ -5,15 +5,22 @@ scheduled tasks), and every change they make is audited like any other. Each mod
 subcommands through a ``register(subparsers)`` function in the submodule its manifest names as
 ``cli``; the program-wide ones are listed in :data:`PROGRAM_COMMANDS`. Heavy libraries are
 imported only inside the handlers so that starting the window stays fast.
+
+What the modules' commands share lives here: the database session (:func:`cli_session`), an
+Excel import's preview/apply (:func:`run_import`), and the options they all read — a date, a
+``--from``/``--to`` period, a department by name, and the output file whose extension chooses
+the writer (:func:`output_writer`) — each with its Chinese message saying what to fix.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import importlib
 import json
 import os
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
@@ -74,6 +81,71 @@ def run_import(args, preview, apply, *, notes=None) -> int:
             return EXIT_OK
         print(apply(session, plan))
     return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- options every domain reads
+
+
+def date_option(text: str | None, option: str) -> dt.date | None:
+    """The date given to ``option`` (``--from``, ``--date`` …) in any spelling people use
+    (2026-03-05, 2026/3/5, 2026年3月5日); None when the option was not given."""
+    from desktop_app import errors
+    from desktop_app.textnorm import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise errors.UserError(f"{option} 的日期“{text}”无法识别，请写成 2026-03-05。") from None
+
+
+def period_options(args, *, what: str = "日期", example: tuple[str, str] = ("2026-01-01", "2026-12-31")
+                   ) -> tuple[dt.date, dt.date]:
+    """``--from`` and ``--to`` (``args.date_from``, ``args.date_to``), both required, as dates. Their
+    order is the service's to check (:func:`desktop_app.periods.date_range`)."""
+    from desktop_app import errors
+
+    first, last = date_option(args.date_from, "--from"), date_option(args.date_to, "--to")
+    if first is None or last is None:
+        raise errors.UserError(f"请用 --from 和 --to 写明{what}，例如 --from {example[0]} --to {example[1]}。")
+    return first, last
+
+
+def department_option(session, name: str, option: str = "--department") -> int:
+    """The department called ``name`` (exactly, spaces around it ignored), or a message listing them all."""
+    from desktop_app import errors
+
+    found = session.db.scalar("SELECT id FROM departments WHERE name = ?", (name.strip(),))
+    if found is None:
+        known = "、".join(r[0] for r in session.db.query("SELECT name FROM departments ORDER BY sort_order, id"))
+        raise errors.UserError(f"科室“{name}”不存在。已有的科室：{known}。请按上面的名称填写 {option}。")
+    return found
+
+
+def output_path(path, formats: Mapping[str, str], *, what: str = "", hint: str = "") -> Path:
+    """``path`` when its extension is one of ``formats`` (extension → what that format is for, listed
+    in this order), else a message naming the file, what it is, the extensions allowed and what to
+    change; ``hint`` (e.g. "（或用 qledger handover export 导出表格）") goes before the full stop."""
+    from desktop_app import errors
+
+    out = Path(path)
+    if out.suffix.lower() in formats:
+        return out
+    subject = f"{what}的输出文件" if what else "输出文件"
+    if len(formats) == 1:
+        (suffix,) = formats
+        raise errors.UserError(f"{subject}须为 {suffix} 文件，请把“{out.name}”的扩展名改为 {suffix}{hint}。")
+    listed = [f"{suffix}（{use}）" for suffix, use in formats.items()]
+    allowed = "、".join(listed[:-1]) + "或 " + listed[-1]
+    raise errors.UserError(f"{subject}“{out.name}”的扩展名须为 {allowed}，请改用其中一种{hint}。")
+
+
+def output_writer(path, writers: Mapping[str, tuple[str, Callable]], *, what: str = "",
+                  hint: str = "") -> tuple[Path, Callable]:
+    """The output file and the writer its extension chooses, e.g. ``{".pdf": ("打印", write_pdf),
+    ".xlsx": ("表格", write_xlsx)}``; any other extension is refused as :func:`output_path` does,
+    before any work is done."""
+    out = output_path(path, {suffix: use for suffix, (use, _w) in writers.items()}, what=what, hint=hint)
+    return out, writers[out.suffix.lower()][1]
 
 
 # ----------------------------------------------------------------------------- built-in commands

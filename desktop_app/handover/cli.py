@@ -13,8 +13,6 @@ patient names are printed.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 KINDS = ("nurse", "doctor")
 
 
@@ -40,13 +38,9 @@ def _ward_id(session, name: str, kind: str) -> int:
 
 
 def _period(args):
-    from desktop_app import errors
-    from desktop_app.ledger.cli import _date
+    from desktop_app.cli import period_options
 
-    days = _date(args.date_from, "--from"), _date(args.date_to, "--to")
-    if None in days:
-        raise errors.UserError("请用 --from 和 --to 写明交班日期，例如 --from 2026-11-01 --to 2026-11-30。")
-    return days
+    return period_options(args, what="交班日期", example=("2026-11-01", "2026-11-30"))
 
 
 def _snapshot(args):
@@ -59,26 +53,19 @@ def _snapshot(args):
         return reports.handover_snapshot(session, args.kind, first, last, department_id=ward)
 
 
-def _output(args, suffix: str, what: str) -> Path:
-    from desktop_app import errors
-
-    out = Path(args.output)
-    if out.suffix.lower() != suffix:
-        other = "export -o 文件.xlsx 导出表格" if suffix == ".pdf" else "print -o 文件.pdf 打印交班报告"
-        raise errors.UserError(f"{what}的输出文件须为 {suffix} 文件，请把“{out.name}”的扩展名改为 {suffix}"
-                               f"（或用 qledger handover {other}）。")
-    return out
-
-
 def cmd_write(args) -> int:
     """``print`` (the book, PDF) and ``export`` (the workbook, XLSX)."""
+    from desktop_app.cli import output_writer
     from desktop_app.handover import reports
 
-    suffix, what, writer = {"print": (".pdf", "打印交班报告", reports.write_handover_pdf),
-                            "export": (".xlsx", "导出交接班记录", reports.write_handover_xlsx)}[args.handover_command]
-    out = _output(args, suffix, what)
+    if args.handover_command == "print":
+        out, write = output_writer(args.output, {".pdf": ("打印", reports.write_handover_pdf)}, what="打印交班报告",
+                                   hint="（或用 qledger handover export -o 文件.xlsx 导出表格）")
+    else:
+        out, write = output_writer(args.output, {".xlsx": ("表格", reports.write_handover_xlsx)},
+                                   what="导出交接班记录", hint="（或用 qledger handover print -o 文件.pdf 打印交班报告）")
     snapshot = _snapshot(args)
-    writer(snapshot, out)
+    write(snapshot, out)
     print(f"已写入：{out}（{snapshot.summary()}）")
     return 0
 

@@ -51,12 +51,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
-
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
 from desktop_app.handover import repo, service
@@ -82,13 +76,12 @@ from desktop_app.handover.models import (
     mask_name,
 )
 from desktop_app.hospital.service import get_profile
-from desktop_app.reports.base import Column, Progress, ProgressCallback, ReportInfo, cn_date
-from desktop_app.reports.fonts import FONT, FONT_BOLD, missing_glyphs
-from desktop_app.reports.pdf import PdfReport, _DataTable
+from desktop_app.periods import date_range
+from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
+from desktop_app.reports.fonts import missing_glyphs
+from desktop_app.reports.pdf import Grid, PdfReport, mm, rich, style
 from desktop_app.reports.xlsx import XlsxReport
-from desktop_app.roster.reports import _base_style  # the printed roster's grid: same look, one definition
 from desktop_app.session import Session
-from desktop_app.textnorm import parse_date
 
 TITLES = {NURSE: "病区交班报告", DOCTOR: "医师交接班记录"}
 UNIT_LABELS = {NURSE: "病区", DOCTOR: "科室"}
@@ -209,16 +202,6 @@ class HandoverSnapshot:
                           verification=f"{self.hospital} {self.title} {self.period()} · 打印：{self.author} {printed}")
 
 
-def _date(value, what: str) -> dt.date:
-    try:
-        day = parse_date(value)
-    except ValueError:
-        raise errors.ValidationError(f"{what}“{value}”无法识别，请写成 2026-11-01。", field=what) from None
-    if day is None:
-        raise errors.ValidationError(f"请填写{what}，例如 2026-11-01。", field=what)
-    return day
-
-
 def _report_shift(report: Report, day: dt.date) -> Shift:
     """The shift as the report recorded it (the ward's pattern may have changed since)."""
     start = dt.datetime.fromisoformat(report.shift_starts_at)
@@ -253,9 +236,7 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
     ward, with every ended shift that has no report, and the period's figures."""
     if kind not in KIND_LABELS:
         raise errors.ValidationError("交接班类别须为 nurse（护理交接班）或 doctor（医师交接班）。", field="类别")
-    a, b = _date(first, "开始日期"), _date(last, "结束日期")
-    if b < a:
-        raise errors.ValidationError("结束日期不能早于开始日期。", field="日期")
+    a, b = (dt.date.fromisoformat(d) for d in date_range(first, last, example="2026-11-01"))
     if (b - a).days >= MAX_DAYS:
         raise errors.ValidationError(f"一次最多打印或导出 {MAX_DAYS} 天（所选 {(b - a).days + 1} 天），请分段进行，"
                                      "例如每次一个月或一个季度。", field="日期")
@@ -300,26 +281,20 @@ def handover_snapshot(session: Session, kind: str, first, last, department_id: i
 # ----------------------------------------------------------------------------- PDF
 
 
-def _style(name: str, size: float, *, bold=False, align=TA_LEFT, leading=None) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size, leading=leading or size * 1.3,
-                          alignment=align, wordWrap="CJK")
-
-
-_TITLE = ParagraphStyle("htitle", _style("htitle0", 16, bold=True, align=TA_CENTER, leading=21), spaceAfter=1 * mm)
-_SUB = _style("hsub", 10.5, align=TA_CENTER, leading=15)
-_MARK = _style("hmark", 10.5, bold=True, align=TA_CENTER)
-_HEAD = _style("hhead", 8.5, bold=True, align=TA_CENTER, leading=10.5)
-_ADDENDA_HEAD = ParagraphStyle("hadd", _style("hadd0", 10.5, bold=True, leading=15), spaceBefore=3 * mm,
-                               spaceAfter=1 * mm)
-_HEAD_LEFT = _style("hheadl", 9, bold=True, leading=11.5)
-_CELL = _style("hcell", 8.5, leading=11)
-_NEXT_ENTRY = ParagraphStyle("hnext", _CELL, spaceBefore=4)
-_CELL_CENTER = _style("hcellc", 8.5, align=TA_CENTER, leading=11)
-_SIGN = _style("hsign", 8, align=TA_CENTER, leading=10)
-_NOTE = ParagraphStyle("hnote", _style("hnote0", 8.5, leading=11.5), spaceBefore=1.5)
-_GROUP_FILL = colors.Color(0.91, 0.91, 0.91)
-_GAP_FILL = colors.Color(0.94, 0.94, 0.94)
-_TOP_FILL = colors.white
+_TITLE = style("htitle", 16, bold=True, align="center", leading=21, spaceAfter=1 * mm)
+_SUB = style("hsub", 10.5, align="center", leading=15)
+_MARK = style("hmark", 10.5, bold=True, align="center")
+_HEAD = style("hhead", 8.5, bold=True, align="center", leading=10.5)
+_ADDENDA_HEAD = style("hadd", 10.5, bold=True, leading=15, spaceBefore=3 * mm, spaceAfter=1 * mm)
+_HEAD_LEFT = style("hheadl", 9, bold=True, leading=11.5)
+_CELL = style("hcell", 8.5, leading=11)
+_NEXT_ENTRY = _CELL.clone("hnext", spaceBefore=4)
+_CELL_CENTER = style("hcellc", 8.5, align="center", leading=11)
+_SIGN = style("hsign", 8, align="center", leading=10)
+_NOTE = style("hnote", 8.5, leading=11.5, spaceBefore=1.5)
+_GROUP_SHADE = 0.91
+_GAP_SHADE = 0.94     # a shift without a report, a handover not yet received
+_GRID = {"font_size": 8.5, "padding": (2, 2.5, 3, 3)}  # the roster's grid, 3 pt either side of the text
 
 
 def printable(text: str) -> str:
@@ -336,41 +311,14 @@ def _markup(text: str) -> str:
     return escape(printable(text)).replace("\n", "<br/>")
 
 
-def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
-    return Paragraph(_markup(text), style)
+def _p(text: str, paragraph_style=_CELL):
+    return rich(_markup(text), paragraph_style)
 
 
-class _Tick(Flowable):
-    """Zero-size: reports progress when the layout reaches it (once per printed day)."""
-
-    def __init__(self, ticker: Progress):
-        super().__init__()
-        self.ticker = ticker
-
-    def wrap(self, availWidth, availHeight):
-        return 0, 0
-
-    def draw(self):
-        self.ticker.advance()
-
-
-def _table(data: list, widths: list[float], cmds: list, *, header_rows: int, whole_rows: bool = True) -> Table:
-    """A grid table whose header rows repeat. Page breaks fall between rows (a row that does not
-    fit moves to the next page); a table holding a row taller than a page (``whole_rows=False``)
-    is split inside rows instead, so that nothing is cut off."""
-    # (reportlab falls back to splitting inside a row whenever the rest of a table starts with a
-    # row that does not fit: allowed only where a row could not fit any page)
-    table = _DataTable(data, colWidths=widths, repeatRows=header_rows, hAlign="CENTER",
-                       splitByRow=int(whole_rows), splitInRow=0 if whole_rows else 40)
-    table.setStyle(TableStyle(_base_style(header_rows) + [("LEFTPADDING", (0, 0), (-1, -1), 3),
-                                                          ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + cmds))
-    return table
-
-
-def _shift_head(slot: Slot, *, times: bool = True) -> Paragraph:
+def _shift_head(slot: Slot, *, times: bool = True):
     s = slot.shift
     label = s.label() if times else s.name
-    return Paragraph(f"{escape(label)}<br/><font size=\"7.5\">{escape(slot.state_text)}</font>", _HEAD)
+    return rich(f"{escape(label)}<br/><font size=\"7.5\">{escape(slot.state_text)}</font>", _HEAD)
 
 
 def _census_value(report: Report, name: str) -> str:
@@ -378,33 +326,31 @@ def _census_value(report: Report, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def census_table(day: BookDay, width: float) -> Table:
+def census_table(day: BookDay, width: float) -> Grid:
     """Rows = the day's shifts: 原有 … 一级护理, 核对, 状态, and both signatures with their times
     (at the top of the page, where the 护理部 looks first)."""
     shift_w, check_w, state_w, sign_w, wide_w = 31 * mm, 10 * mm, 14 * mm, 26 * mm, 15 * mm  # wide: 一级护理
     n = len(CENSUS_FIELDS)
     field_w = (width - shift_w - check_w - state_w - 2 * sign_w - wide_w) / (n - 1)
-    heads = ("班次", *CENSUS_FIELDS, "核对", "状态", "交班者", "接班者")
-    data = [[_p(h, _HEAD) for h in heads]]
-    cmds = []
+    grid = Grid([shift_w] + [field_w] * (n - 1) + [wide_w, check_w, state_w, sign_w, sign_w], **_GRID)
+    grid.add_row([_p(h, _HEAD) for h in ("班次", *CENSUS_FIELDS, "核对", "状态", "交班者", "接班者")])
     for slot in day.slots:
-        r = len(data)
         row = [_p(slot.shift.label(), _CELL_CENTER)]
         report = slot.report
         if report is None:
-            row += [_p(slot.state, _HEAD)] + [""] * (n + 3)
-            cmds += [("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GAP_FILL)]
-        else:
-            row += [_census_value(report, f) for f in CENSUS_FIELDS]
-            row.append(_p("正确" if not census_findings(report.census) else "有误", _CELL_CENTER))
-            row.append(_p(slot.state, _CELL_CENTER))  # 接班者 says 未接班 where it applies
-            row.append(_p(signature_text(report.outgoing_name, report.outgoing_at, "未签名"), _SIGN))
-            row.append(_p(signature_text(report.receiving_name, report.receiving_at, "未接班"), _SIGN))
-            if report.status != RECEIVED:
-                cmds.append(("BACKGROUND", (-1, r), (-1, r), _GAP_FILL))
-        data.append(row)
-    return _table(data, [shift_w] + [field_w] * (n - 1) + [wide_w, check_w, state_w, sign_w, sign_w], cmds,
-                  header_rows=1)
+            r = grid.add_row(row + [_p(slot.state, _HEAD)])
+            grid.span(cols=(1, -1), rows=r)
+            grid.shade(_GAP_SHADE, rows=r)
+            continue
+        row += [_census_value(report, f) for f in CENSUS_FIELDS]
+        row.append(_p("正确" if not census_findings(report.census) else "有误", _CELL_CENTER))
+        row.append(_p(slot.state, _CELL_CENTER))  # 接班者 says 未接班 where it applies
+        row.append(_p(signature_text(report.outgoing_name, report.outgoing_at, "未签名"), _SIGN))
+        row.append(_p(signature_text(report.receiving_name, report.receiving_at, "未接班"), _SIGN))
+        r = grid.add_row(row)
+        if report.status != RECEIVED:
+            grid.shade(_GAP_SHADE, cols=-1, rows=r)
+    return grid
 
 
 def signature_text(name: str | None, at: str | None, missing: str) -> str:
@@ -480,56 +426,46 @@ def entry_lines(e: Entry) -> list[str]:
     return lines
 
 
-def entry_paragraphs(entries: list[Entry]) -> list[Paragraph]:
+def entry_paragraphs(entries: list[Entry]) -> list:
     """A shift's cell: a paragraph per line of each entry (a long row splits between them), a
     little space between two entries of the same patient."""
     out = []
     for n, e in enumerate(entries):
-        out += [Paragraph(line, _NEXT_ENTRY if n and i == 0 else _CELL) for i, line in enumerate(entry_lines(e))]
+        out += [rich(line, _NEXT_ENTRY if n and i == 0 else _CELL) for i, line in enumerate(entry_lines(e))]
     return out
 
 
-def _row_height(cells: list, widths: list[float]) -> float:
-    """About how tall a row of flowable lists will be (cell padding included)."""
-    return max((sum(f.wrap(w - 6, 1e6)[1] for f in cell) + 4.5 for cell, w in zip(cells, widths)
-                if isinstance(cell, list)), default=0)
-
-
-def patient_table(snapshot: HandoverSnapshot, ward: WardBook, day: BookDay, width: float, height: float) -> Table:
-    """Cells are lists of flowables, so a row taller than the page (``height``) can be split
+def patient_table(snapshot: HandoverSnapshot, ward: WardBook, day: BookDay, width: float, height: float) -> Grid:
+    """Cells are lists of paragraphs, so a row taller than the page (``height``) can be split
     inside the row (reportlab drops a lone paragraph when it splits a row)."""
     slots = day.slots
     fixed = [11 * mm, 16 * mm, 28 * mm]
-    widths = fixed + [(width - sum(fixed)) / max(1, len(slots))] * len(slots)
-    cols = len(widths)
+    grid = Grid(fixed + [(width - sum(fixed)) / max(1, len(slots))] * len(slots), header_rows=2, **_GRID)
     top = f"患者交班　{ward.department_name}　{cn_date(day.date)}" + ("　（患者姓名已隐去）" if not ward.names_visible else "")
-    data = [[_p(top, _HEAD_LEFT)] + [""] * (cols - 1),
-            [_p("床号", _HEAD), _p("姓名", _HEAD), _p("诊断", _HEAD)] + [_shift_head(s) for s in slots]]
-    cmds = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), _TOP_FILL), ("VALIGN", (0, 2), (-1, -1), "TOP")]
+    grid.add_row([_p(top, _HEAD_LEFT)], span=True, shade=1)
+    grid.add_row([_p("床号", _HEAD), _p("姓名", _HEAD), _p("诊断", _HEAD)] + [_shift_head(s) for s in slots])
+    grid.valign("top", rows=(2, -1))
     for c, slot in enumerate(slots, start=len(fixed)):
         if slot.report is None:
-            cmds.append(("BACKGROUND", (c, 2), (c, -1), _GAP_FILL))
+            grid.shade(_GAP_SHADE, cols=c, rows=(2, -1))
     section, tallest = None, 0.0
     rows = patient_rows(day)
     for row in rows:
         cells = [[_p(row.bed, _CELL_CENTER)], [_p(row.name, _CELL_CENTER)], [_p(row.diagnosis)]] + [
             entry_paragraphs(row.entries.get(s.shift.order, ())) for s in slots]
-        row_height = _row_height(cells, widths)
+        row_height = grid.row_height(cells)
         tallest = max(tallest, row_height)
         if row.section != section:
             section = row.section
-            r = len(data)
-            data.append([_p(section, _HEAD_LEFT)] + [""] * (cols - 1))
-            cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GROUP_FILL)]
-            if row_height < height * 0.8:  # a group heading never ends a page …
-                cmds.append(("NOSPLIT", (0, r), (-1, r + 1)))  # … unless its first row must be split anyway
-        data.append(cells)
+            # a group heading never ends a page, unless its first row must be split anyway
+            grid.add_row([_p(section, _HEAD_LEFT)], span=True, shade=_GROUP_SHADE,
+                         keep_with_next=row_height < height * 0.8)
+        grid.add_row(cells)
     if not rows:
-        r = len(data)
         text = "（本日各班次均未填写患者交班内容）" if day.written else "（本日没有交接班记录）"
-        data.append([_p(text, _CELL_CENTER)] + [""] * (cols - 1))
-        cmds.append(("SPAN", (0, r), (-1, r)))
-    return _table(data, widths, cmds, header_rows=2, whole_rows=tallest < height * 0.8)
+        grid.add_row([_p(text, _CELL_CENTER)], span=True)
+    grid.whole_rows = tallest < height * 0.8
+    return grid
 
 
 def item_text(item: dict) -> str:
@@ -542,12 +478,13 @@ def item_text(item: dict) -> str:
     return text + (f"\n备注：{note}" if note else "")
 
 
-def items_table(day: BookDay, width: float) -> Table | None:
+def items_table(day: BookDay, width: float) -> Grid | None:
     """交接物品 (and 备注) in the patient table's shift columns; None when there is nothing."""
     slots = day.slots
     label_w = 55 * mm
     shift_w = (width - label_w) / max(1, len(slots))
-    data = [[_p("交接物品", _HEAD)] + [_shift_head(s, times=False) for s in slots]]
+    grid = Grid([label_w] + [shift_w] * len(slots), **_GRID)
+    grid.add_row([_p("交接物品", _HEAD)] + [_shift_head(s, times=False) for s in slots])
     names: dict[str, object] = {}
     for slot in slots:
         for item in slot.report.items if slot.report else ():
@@ -558,37 +495,31 @@ def items_table(day: BookDay, width: float) -> Table | None:
         for slot in slots:
             found = next((i for i in slot.report.items if i.get("name") == name), None) if slot.report else None
             cells.append(_p(item_text(found), _CELL_CENTER) if found else "")
-        data.append([_p(label)] + cells)
+        grid.add_row([_p(label)] + cells)
     if any(s.report and s.report.notes for s in slots):
-        data.append([_p("备注")] + [_p(s.report.notes) if s.report and s.report.notes else "" for s in slots])
-    if len(data) == 1:
+        grid.add_row([_p("备注")] + [_p(s.report.notes) if s.report and s.report.notes else "" for s in slots])
+    if len(grid) == 1:
         return None
-    cmds = [("NOSPLIT", (0, 0), (-1, min(len(data), 16) - 1))]  # a short list stays on one page
+    grid.keep_together(rows=(0, min(len(grid), 16) - 1))  # a short list stays on one page
     for c, slot in enumerate(slots, start=1):
         if slot.report is None:
-            cmds.append(("BACKGROUND", (c, 1), (c, -1), _GAP_FILL))
-    return _table(data, [label_w] + [shift_w] * len(slots), cmds, header_rows=1)
+            grid.shade(_GAP_SHADE, cols=c, rows=(1, -1))
+    return grid
 
 
-def addenda_table(day: BookDay, width: float) -> Table:
+def addenda_table(day: BookDay, width: float) -> Grid:
     """补记: shift, time, author, text — after the report, never mixed into it."""
     widths = [22 * mm, 26 * mm, 22 * mm]
-    widths.append(width - sum(widths))
-    data = [[_p(h, _HEAD) for h in ("班次", "补记时间", "补记人", "补记内容")]]
-    data += [[_p(s.shift.name, _CELL_CENTER), _p(short_stamp(a.added_at), _CELL_CENTER), _p(a.author, _CELL_CENTER),
-              _p(a.text)] for s in day.slots if s.report for a in s.report.addenda]
-    return _table(data, widths, [], header_rows=1)
+    grid = Grid(widths + [width - sum(widths)], **_GRID)
+    grid.add_row([_p(h, _HEAD) for h in ("班次", "补记时间", "补记人", "补记内容")])
+    for s in day.slots:
+        for a in s.report.addenda if s.report else ():
+            grid.add_row([_p(s.shift.name, _CELL_CENTER), _p(short_stamp(a.added_at), _CELL_CENTER),
+                          _p(a.author, _CELL_CENTER), _p(a.text)])
+    return grid
 
 
 GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center")]
-
-
-def _boxed(text: str) -> Table:
-    mark = Table([[_p(text, _MARK)]], hAlign="CENTER")
-    mark.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9),  # else an unembedded Helvetica is named
-                              ("BOX", (0, 0), (-1, -1), 1.5, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 2),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-    return mark
 
 
 def weekday(day: dt.date) -> str:
@@ -596,11 +527,11 @@ def weekday(day: dt.date) -> str:
 
 
 def _heading(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, when: str) -> None:
-    report.add(Paragraph(escape(snapshot.title), _TITLE))  # smaller than a report's title: a day fits a page
+    report.add(rich(escape(snapshot.title), _TITLE))  # smaller than a report's title: a day fits a page
     parts = [snapshot.hospital, f"{snapshot.unit_label}：{ward.department_name}", when]
     if not ward.names_visible:
         parts.append("患者姓名已隐去")
-    report.add(Paragraph(("&nbsp;" * 6).join(_markup(p) for p in parts if p), _SUB))
+    report.add(rich(("&nbsp;" * 6).join(_markup(p) for p in parts if p), _SUB))
 
 
 def _day_page(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, day: BookDay) -> None:
@@ -609,7 +540,7 @@ def _day_page(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, day
     unfinished = [f"{s.shift.name} {s.state_text}" for s in day.slots if s.report and s.report.status != RECEIVED]
     if unfinished:
         report.spacer(1)
-        report.add(_boxed("未完成交接：" + "；".join(unfinished)))
+        report.boxed("未完成交接：" + "；".join(unfinished), _MARK, padding=(2, 3))
     report.spacer(1.5)
     report.add(census_table(day, width))
     for line in census_notes(day):
@@ -622,7 +553,9 @@ def _day_page(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, day
         report.spacer(2.5)
         report.add(items)
     if any(s.report and s.report.addenda for s in day.slots):
-        report.add(KeepTogether([Paragraph("补记（双方签名后的更正，原记录不变）", _ADDENDA_HEAD), addenda_table(day, width)]))
+        with report.together():
+            report.add(rich("补记（双方签名后的更正，原记录不变）", _ADDENDA_HEAD))
+            report.add(addenda_table(day, width))
 
 
 def _gap_page(report: PdfReport, snapshot: HandoverSnapshot, ward: WardBook, days: list[BookDay]) -> None:
@@ -658,7 +591,6 @@ def write_handover_pdf(snapshot: HandoverSnapshot, path: Path | str, progress: P
     report = PdfReport(path, snapshot.info(), landscape=True, heading=False)
     books = [(w, page_blocks(w)) for w in snapshot.wards]
     books = [(w, blocks) for w, blocks in books if blocks]
-    ticker = Progress(progress, sum(len(b) for _w, b in books) + 1)
     for ward, blocks in books:
         report.new_page_group()
         for i, block in enumerate(blocks):
@@ -668,14 +600,11 @@ def write_handover_pdf(snapshot: HandoverSnapshot, path: Path | str, progress: P
                 _day_page(report, snapshot, ward, block)
             else:
                 _gap_page(report, snapshot, ward, block)
-            report.add(_Tick(ticker))
     if not books:
         report.title(snapshot.title)
         report.paragraph(f"{snapshot.scope}　{snapshot.period()}：没有可打印的交接班记录（所选期间的班次尚未结束）。",
                          align="center")
-    report.build()
-    ticker.finish()
-    return Path(path)
+    return report.build(progress)
 
 
 # ----------------------------------------------------------------------------- XLSX

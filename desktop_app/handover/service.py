@@ -108,6 +108,7 @@ from desktop_app.handover.models import (
     shifts_from,
 )
 from desktop_app.people.repo import department_subtree
+from desktop_app.periods import date_range
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
@@ -731,18 +732,11 @@ def get_report(session: Session, report_id: int) -> Report:
     return replace(report, entries=tuple(_masked(e, False) for e in report.entries), names_visible=False)
 
 
-def _range(first, last) -> tuple[str, str]:
-    a, b = parse_date(first), parse_date(last)
-    if b < a:
-        raise errors.ValidationError("结束日期不能早于开始日期。", field="日期")
-    return a.isoformat(), b.isoformat()
-
-
 @action(HANDOVER_VIEW, scope=viewing(A_WARD))
 def list_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
                  status: str | None = None, limit: int | None = None, offset: int = 0) -> list[ReportRow]:
     """History, newest first (LIMIT/OFFSET paging for ten years of reports)."""
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     return repo.list_rows(session.db, kind=kind, departments=within(session, department_id), first=a, last=b,
                           status=status, limit=limit, offset=offset)
 
@@ -751,7 +745,7 @@ def list_reports(session: Session, kind: str, first, last, *, department_id: int
 def count_reports(session: Session, kind: str, first, last, *, department_id: int | None = None,
                   status: str | None = None) -> int:
     """How many reports ``list_reports`` would return without a limit (for paging the history)."""
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     return repo.count_rows(session.db, kind=kind, departments=within(session, department_id), first=a, last=b,
                            status=status)
 
@@ -766,7 +760,7 @@ def _board_departments(session: Session, kind: str, department_id: int | None) -
 def shift_board(session: Session, kind: str, first, last, department_id: int | None = None) -> list[ShiftSlot]:
     """Every shift of the handover days ``first``–``last`` of the wards this user sees (or one ward),
     each with its report or None — newest shift first. The ward's today view and the 工作台 read it."""
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     db = session.db
     wards = _board_departments(session, kind, department_id)
     reports = repo.rows_by_slot(db, kind, [w for w, _ in wards], a, b)
@@ -823,7 +817,7 @@ def figures(session: Session, first, last, kind: str = NURSE, department_id: int
     """Per ward: expected (shifts of the period ended by now) vs written, signed on time, census errors,
     the bedside ratio; a total row last."""
     db = session.db
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     depts = within(session, department_id)
     grace = int(get_setting(db, "handover.sign_within_minutes"))
     counts = repo.report_counts(db, kind, a, b, grace)

@@ -13,51 +13,29 @@ import datetime as dt
 from pathlib import Path
 
 
-def _department_id(session, name: str) -> int:
-    from desktop_app import errors
-
-    found = session.db.scalar("SELECT id FROM departments WHERE name = ?", (name.strip(),))
-    if found is None:
-        known = "、".join(r[0] for r in session.db.query("SELECT name FROM departments ORDER BY sort_order, id"))
-        raise errors.UserError(f"科室“{name}”不存在。已有的科室：{known}。")
-    return found
-
-
-def _date(text: str | None, option: str):
-    from desktop_app import errors
-    from desktop_app.textnorm import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise errors.UserError(f"{option} 的日期“{text}”无法识别，请写成 2026-03-05。") from None
-
-
 def _filter(session, args):
+    from desktop_app.cli import date_option, department_option
     from desktop_app.ledger.checklists import category_aliases
     from desktop_app.ledger.models import LedgerFilter
 
     category = args.category.strip() if args.category else None
     return LedgerFilter(
-        date_from=_date(args.date_from, "--from"), date_to=_date(args.date_to, "--to"),
-        department_id=_department_id(session, args.department) if args.department else None,
+        date_from=date_option(args.date_from, "--from"), date_to=date_option(args.date_to, "--to"),
+        department_id=department_option(session, args.department) if args.department else None,
         status=args.status, source=args.source, overdue=args.overdue, text=(args.text or "").strip(),
         category=category_aliases(session.db).get(category, category) if category else None,
     )
 
 
 def cmd_export(args) -> int:
-    from desktop_app import errors
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, output_writer
     from desktop_app.ledger import reports
 
-    out = Path(args.output)
-    writers = {".pdf": reports.write_ledger_pdf, ".xlsx": reports.write_ledger_xlsx}
-    if out.suffix.lower() not in writers:
-        raise errors.UserError(f"输出文件“{out.name}”的扩展名须为 .xlsx（表格）或 .pdf（打印）。")
+    out, write = output_writer(args.output, {".xlsx": ("表格", reports.write_ledger_xlsx),
+                                             ".pdf": ("打印", reports.write_ledger_pdf)}, what="问题台账")
     with cli_session(args) as session:
         snapshot = reports.ledger_snapshot(session, _filter(session, args))
-    writers[out.suffix.lower()](snapshot, out)
+    write(snapshot, out)
     print(f"已写入：{out}（{len(snapshot.items)} 项；{'；'.join(snapshot.info.filters)}）")
     return 0
 
@@ -98,16 +76,14 @@ def cmd_overdue(args) -> int:
 
 def cmd_notice(args) -> int:
     from desktop_app import errors
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, department_option, output_path
     from desktop_app.ledger import reports
     from desktop_app.ledger import service as ledger
     from desktop_app.ledger.models import LedgerFilter
 
-    out = Path(args.output)
-    if out.suffix.lower() != ".pdf":
-        raise errors.UserError(f"整改通知书输出为 PDF，请把“{out.name}”的扩展名改为 .pdf。")
+    out = output_path(args.output, {".pdf": "打印"}, what="整改通知书")
     with cli_session(args) as session:
-        flt = LedgerFilter(department_id=_department_id(session, args.department), status=args.status or None)
+        flt = LedgerFilter(department_id=department_option(session, args.department), status=args.status or None)
         ids = [r.id for r in ledger.list_items(session, flt)]
         if not ids:
             raise errors.UserError(f"科室“{args.department}”（含下属病区）没有状态为“{args.status or '全部'}”的问题，"

@@ -25,13 +25,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
@@ -43,7 +36,7 @@ from desktop_app.ledger.models import CLOSED, STATUSES, LedgerFilter, LedgerItem
 from desktop_app.ledger.service import ALL_ITEMS, _due_soon_days, departments_for
 from desktop_app.ledger.stats import Counts, percent
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
-from desktop_app.reports.pdf import STYLES, PdfReport, SignatureBlock
+from desktop_app.reports.pdf import PdfReport
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
 
@@ -276,13 +269,6 @@ def notice_snapshot(session: Session, item_ids: list[int]) -> NoticeSnapshot:
     return NoticeSnapshot(info, f"{hospital}{QUALITY_OFFICE}", today, notices)
 
 
-_SIGNED = ParagraphStyle("signed", parent=STYLES["body"], alignment=TA_RIGHT, firstLineIndent=0)
-
-
-def _para(text: str, style: str) -> Paragraph:
-    return Paragraph(escape(text), _SIGNED if style == "signed" else STYLES[style])
-
-
 def write_notice_pdf(snapshot: NoticeSnapshot, path: Path | str, progress: ProgressCallback | None = None) -> Path:
     """A4 portrait; each department's notice starts a new page and has its own page numbers."""
     report = PdfReport(path, snapshot.info, heading=False)
@@ -290,7 +276,7 @@ def write_notice_pdf(snapshot: NoticeSnapshot, path: Path | str, progress: Progr
         report.new_page_group()
         report.title(NOTICE_TITLE)
         report.paragraph(notice.document_number, align="center")
-        report.add(HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=1 * mm, spaceAfter=4 * mm))
+        report.rule(thickness=1.2, space_before_mm=1, space_after_mm=4)
         report.paragraph(f"{notice.department_name}：", indent=False, align="left")
         report.paragraph(notice.opening)
         report.table(NOTICE_COLUMNS, [[n, i.number, i.category, i.description, i.deadline]
@@ -298,16 +284,16 @@ def write_notice_pdf(snapshot: NoticeSnapshot, path: Path | str, progress: Progr
         report.heading("整改要求", level=2)
         for line in snapshot.requirements():
             report.paragraph(line)
-        report.add(KeepTogether([Spacer(1, 6 * mm), _para(f"{snapshot.issuer}（盖章）", "signed"),
-                                 _para(cn_date(snapshot.issued_on), "signed")]))
-        report.add(KeepTogether([
-            HRFlowable(width="100%", thickness=0.6, color=colors.black, dash=(3, 2), spaceBefore=8 * mm,
-                       spaceAfter=2 * mm),
-            _para("签 收 回 执", "heading2"),
-            _para(f"已收到{notice.document_number}《{NOTICE_TITLE}》（共 {len(notice.items)} 项问题），"
-                  "将按要求限期整改。", "body"),
-            SignatureBlock(RECEIPT_SIGNATURES, columns=2),
-        ]))
+        with report.together():
+            report.spacer(6)
+            report.paragraph(f"{snapshot.issuer}（盖章）", align="right")
+            report.paragraph(cn_date(snapshot.issued_on), align="right")
+        with report.together():  # the receipt, to be cut off along the dashed line
+            report.rule(thickness=0.6, dashed=True, space_before_mm=8, space_after_mm=2)
+            report.heading("签 收 回 执", level=2)
+            report.paragraph(f"已收到{notice.document_number}《{NOTICE_TITLE}》（共 {len(notice.items)} 项问题），"
+                             "将按要求限期整改。")
+            report.signature_block(RECEIPT_SIGNATURES, columns=2)
     if not snapshot.notices:
         report.paragraph("（没有选中的问题）", align="center")
     return report.build(progress)

@@ -23,15 +23,15 @@ def cmd_staff_list(args) -> int:
 
 
 def cmd_staff_export(args) -> int:
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, output_path
     from desktop_app.people import excel_io
 
-    out = Path(args.output)
+    out = output_path(args.output, {".xlsx": "可再导入的表格", ".pdf": "打印"}, what="人员名册")
     with cli_session(args) as session:
         if out.suffix.lower() == ".pdf":
-            from desktop_app.reports import people_reports
+            from desktop_app.people import reports
 
-            people_reports.write_staff_list_pdf(people_reports.staff_list_snapshot(session, _filter(args)), out)
+            reports.write_staff_list_pdf(reports.staff_list_snapshot(session, _filter(args)), out)
         else:
             count = excel_io.export_staff_xlsx(session, out, _filter(args))
             print(f"已导出 {count} 人。", file=sys.stderr)
@@ -61,16 +61,14 @@ def cmd_staff_import(args) -> int:
 
 
 def cmd_departments_export(args) -> int:
-    from desktop_app.cli import cli_session
-    from desktop_app.reports import people_reports
+    from desktop_app.cli import cli_session, output_writer
+    from desktop_app.people import reports
 
-    out = Path(args.output)
+    out, write = output_writer(args.output, {".xlsx": ("表格", reports.write_department_list_xlsx),
+                                             ".pdf": ("打印", reports.write_department_list_pdf)}, what="科室名册")
     with cli_session(args) as session:
-        snapshot = people_reports.department_list_snapshot(session)
-        if out.suffix.lower() == ".pdf":
-            people_reports.write_department_list_pdf(snapshot, out)
-        else:
-            people_reports.write_department_list_xlsx(snapshot, out)
+        snapshot = reports.department_list_snapshot(session)
+    write(snapshot, out)
     print(f"已写入：{out}")
     return 0
 

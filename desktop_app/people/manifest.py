@@ -17,8 +17,8 @@ MODULE = Module(
     label="人员与科室",
     package=__package__,
     permissions=(PEOPLE_VIEW, PEOPLE_EDIT, DEPARTMENTS_EDIT, PEOPLE_IMPORT, PEOPLE_EXPORT),
-    services=("service", "excel_io", "desktop_app.reports.people_reports",),
+    services=("service", "excel_io", "reports"),
     todos="todos",
     cli="cli",
-    selftest=SelftestSample("人员名册 people", "desktop_app.reports.people_reports:write_selftest_sample", ("人员名册",)),
+    selftest=SelftestSample("人员名册 people", "reports:write_selftest_sample", ("人员名册",)),
 )

@@ -32,22 +32,16 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from desktop_app import errors
-    from desktop_app.cli import cli_session
-    from desktop_app.ledger.cli import _department_id
+    from desktop_app.cli import cli_session, department_option, output_writer
     from desktop_app.roster import reports
 
-    out = Path(args.out)
-    suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".xlsx"):
-        raise errors.UserError(f"输出文件“{out.name}”的扩展名须为 .pdf（打印张贴）或 .xlsx（表格）。")
+    out, write = output_writer(args.out, {
+        ".pdf": ("打印张贴", lambda snapshot, path: reports.write_roster_pdf(snapshot, path, layout=args.layout)),
+        ".xlsx": ("表格", reports.write_roster_xlsx)}, what="值班表")
     with cli_session(args) as session:
-        department = _department_id(session, args.department) if args.department else None
+        department = department_option(session, args.department) if args.department else None
         snapshot = reports.roster_snapshot(session, args.month, department_id=department)
-    if suffix == ".pdf":
-        reports.write_roster_pdf(snapshot, out, layout=args.layout)
-    else:
-        reports.write_roster_xlsx(snapshot, out)
+    write(snapshot, out)
     state = "草稿" if snapshot.draft else f"第 {snapshot.version} 版"
     print(f"已写入：{out}（{snapshot.full_title()}，{state}，{len(snapshot.posts)} 个岗位）")
     return 0

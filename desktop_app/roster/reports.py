@@ -37,19 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
-
 from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
 from desktop_app.people.repo import department_name
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo
-from desktop_app.reports.fonts import FONT, FONT_BOLD
-from desktop_app.reports.pdf import PdfReport, _DataTable
+from desktop_app.reports.pdf import Grid, PdfReport, mm, para, rich, style, text_width
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.roster import repo, service
 from desktop_app.roster.calendar import HOLIDAY, HOLIDAY_KIND, MAKEUP_WORKDAY, WEEKEND
@@ -64,10 +56,8 @@ DRAFT_MARK = "草稿　未发布，仅供排班核对，不得张贴"
 MONTH_COLUMNS_PER_TABLE = 9  # post·shift columns of the month layout that stay readable at 8.5 pt
 LAYOUTS = ("week", "month")
 
-_GRID = colors.black
-_HEAD_FILL = colors.Color(0.85, 0.85, 0.85)
-_GROUP_FILL = colors.Color(0.91, 0.91, 0.91)
-_REST_FILL = colors.Color(0.95, 0.95, 0.95)    # weekends and holidays
+_GROUP_SHADE = 0.91
+_REST_SHADE = 0.95    # weekends and holidays
 
 
 def weekday_text(day: dt.date) -> str:
@@ -203,28 +193,20 @@ def _info(snapshot: RosterSnapshot) -> ReportInfo:
 # ----------------------------------------------------------------------------- PDF
 
 
-def _style(name: str, size: float, *, bold=False, align=TA_CENTER, leading=None) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size, leading=leading or size * 1.25,
-                          alignment=align, wordWrap="CJK")
+_TIGHT = {"align": "center", "line_height": 1.25}  # a board's cells: centred, close lines
+_HEAD = style("rh", 8.5, bold=True, **_TIGHT)
+_HEAD_SMALL = style("rhs", 7, **_TIGHT)
+_POST = style("rp", 8.5, bold=True, **_TIGHT)
+_SHIFT = style("rs", 8, **_TIGHT)
+_CELL = style("rc", 8.5, leading=10, **_TIGHT)
+_MONTH_CELL = style("rmc", 8, leading=9.4, **_TIGHT)
+_GROUP = style("rg", 9, bold=True, line_height=1.25)
+_MARK = style("draft", 12, bold=True, **_TIGHT)
+_SUB = style("sub", 10.5, **_TIGHT)
+_GRID = {"font_size": 8.5, "padding": (2, 2.5, 2, 2)}  # the printed roster's grid
 
 
-_HEAD = _style("rh", 8.5, bold=True)
-_HEAD_SMALL = _style("rhs", 7)
-_POST = _style("rp", 8.5, bold=True)
-_SHIFT = _style("rs", 8)
-_TIME = _style("rt", 7)
-_CELL = _style("rc", 8.5, leading=10)
-_MONTH_CELL = _style("rmc", 8, leading=9.4)
-_GROUP = _style("rg", 9, bold=True, align=TA_LEFT)
-_MARK = _style("draft", 12, bold=True)
-_SUB = _style("sub", 10.5)
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _names_with_phones(people: tuple[StaffInfo, ...], *, inline: bool) -> Paragraph | str:
+def _names_with_phones(people: tuple[StaffInfo, ...], *, inline: bool):
     """Each person on a line: the name, then the phone in small type — beside it when the column
     is wide enough (a week of 7 days), under it otherwise."""
     if not people:
@@ -234,42 +216,27 @@ def _names_with_phones(people: tuple[StaffInfo, ...], *, inline: bool) -> Paragr
     for person in people:
         phone = f"{joint}<font size=\"6.5\">{escape(person.phone)}</font>" if person.phone else ""
         parts.append(escape(person.name) + phone)
-    return Paragraph("<br/>".join(parts), _CELL)
+    return rich("<br/>".join(parts), _CELL)
 
 
 def _fits_inline(snapshot: RosterSnapshot, week: list[dt.date], width: float) -> bool:
     """Whether every name with its phone fits on one line of a cell ``width`` points wide."""
-    widest = max((stringWidth(p.name, FONT, _CELL.fontSize) + stringWidth(f" {p.phone or ''}", FONT, 6.5)
+    widest = max((text_width(p.name, _CELL.fontSize) + text_width(f" {p.phone or ''}", 6.5)
                   for day in week for _post, shift in snapshot.shifts() for p in snapshot.people_at(day, shift.id)),
                  default=0)
     return widest <= width
 
 
-def _date_head(snapshot: RosterSnapshot, day: dt.date) -> Paragraph:
+def _date_head(snapshot: RosterSnapshot, day: dt.date):
     note = snapshot.day_note(day)
     text = f"{day.month}月{day.day}日<br/>{weekday_text(day)}"
     if note:
         text += f"<br/><font size=\"7\">{escape(note)}</font>"
-    return Paragraph(text, _HEAD)
+    return rich(text, _HEAD)
 
 
 def _rest_day(snapshot: RosterSnapshot, day: dt.date) -> bool:
     return snapshot.day_kinds.get(day.isoformat()) in (WEEKEND, HOLIDAY)
-
-
-def _base_style(header_rows: int) -> list:
-    return [
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
-        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
-        ("BOX", (0, 0), (-1, -1), 1, _GRID),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), _HEAD_FILL),
-    ]
 
 
 def week_title(snapshot: RosterSnapshot, n: int, week: list[dt.date]) -> str:
@@ -278,48 +245,43 @@ def week_title(snapshot: RosterSnapshot, n: int, week: list[dt.date]) -> str:
             f"{last.month}月{last.day}日（{weekday_text(last)}）")
 
 
-def _week_table(snapshot: RosterSnapshot, n: int, week: list[dt.date], width: float) -> Table:
+def _week_table(snapshot: RosterSnapshot, n: int, week: list[dt.date], width: float) -> Grid:
     """The week's title (a row spanning the table, repeated with the header on every page), the header, the posts."""
     post_w, shift_w = 30 * mm, 31 * mm
     day_w = (width - post_w - shift_w) / max(len(week), 7)
     inline = _fits_inline(snapshot, week, day_w - 4)  # "王明月 13912345678" on one line
-    blank = [""] * (len(week) + 1)
-    data = [[_p(week_title(snapshot, n, week), _GROUP)] + blank,
-            [_p("岗位", _HEAD), _p("班次", _HEAD)] + [_date_head(snapshot, d) for d in week]]
-    cmds = _base_style(2) + [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), colors.white),
-                             ("LINEBELOW", (0, 0), (-1, 0), 1, _GRID),
-                             ("TOPPADDING", (0, 2), (-1, -1), 1), ("BOTTOMPADDING", (0, 2), (-1, -1), 1.5)]
+    grid = Grid([post_w, shift_w] + [day_w] * len(week), header_rows=2, **_GRID)
+    grid.add_row([para(week_title(snapshot, n, week), _GROUP)], span=True, shade=1)
+    grid.add_row([para("岗位", _HEAD), para("班次", _HEAD)] + [_date_head(snapshot, d) for d in week])
+    grid.line_below(rows=0)
+    grid.pad(top=1, bottom=1.5, rows=(2, -1))
     for c, day in enumerate(week, start=2):
         if _rest_day(snapshot, day):
-            cmds.append(("BACKGROUND", (c, 2), (c, -1), _REST_FILL))
+            grid.shade(_REST_SHADE, cols=c, rows=(2, -1))
     group = None
     for post in snapshot.posts:
         shifts = [s for s in post.shifts if s.active]
         if post.group_name != group:
             group = post.group_name
-            r = len(data)
-            data.append([_p(group, _GROUP)] + blank)
-            cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), _GROUP_FILL),
-                     ("NOSPLIT", (0, r), (-1, r + 1))]
-        first = len(data)
+            grid.add_row([para(group, _GROUP)], span=True, shade=_GROUP_SHADE, keep_with_next=True)
+        first = len(grid)
         for shift in shifts:
-            row = [_p(post.name, _POST) if len(data) == first else "",
-                   Paragraph(f"{escape(shift.name)} <font size=\"7\">{shift.starts}–"
-                             f"{'次日' if shift.overnight else ''}{shift.ends}</font>", _SHIFT)]
+            row = [para(post.name, _POST) if len(grid) == first else "",
+                   rich(f"{escape(shift.name)} <font size=\"7\">{shift.starts}–"
+                        f"{'次日' if shift.overnight else ''}{shift.ends}</font>", _SHIFT)]
             for day in week:
                 if not snapshot.applies(day, shift):
                     row.append("—")
                 else:
                     row.append(_names_with_phones(snapshot.people_at(day, shift.id), inline=inline))
-            data.append(row)
+            grid.add_row(row)
         if len(shifts) > 1:
-            cmds += [("SPAN", (0, first), (0, len(data) - 1)), ("NOSPLIT", (0, first), (-1, len(data) - 1))]
-    table = _DataTable(data, colWidths=[post_w, shift_w] + [day_w] * len(week), repeatRows=2, hAlign="CENTER")
-    table.setStyle(TableStyle(cmds))
-    return table
+            grid.span(cols=0, rows=(first, len(grid) - 1))
+            grid.keep_together(rows=(first, len(grid) - 1))
+    return grid
 
 
-def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
+def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Grid]:
     columns = snapshot.shifts()
     chunks: list[list[tuple[Post, Shift]]] = []
     for post, shift in columns:  # split between posts, never inside one
@@ -331,41 +293,38 @@ def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Table]:
     date_w, weekday_w = 16 * mm, 24 * mm  # the 星期 column also names the holiday: "六 调休上班"
     for part in chunks or [[]]:
         col_w = (width - date_w - weekday_w) / max(len(part), MONTH_COLUMNS_PER_TABLE // 2 or 1)
-        top = [_p("日期", _HEAD), _p("星期", _HEAD)]
+        grid = Grid([date_w, weekday_w] + [col_w] * len(part), header_rows=2, **_GRID)
+        top = [para("日期", _HEAD), para("星期", _HEAD)]
         bottom = ["", ""]
-        cmds = _base_style(2) + [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
+        grid.span(cols=0, rows=(0, 1))
+        grid.span(cols=1, rows=(0, 1))
         c = 2
         for post in dict.fromkeys(p for p, _ in part):
             shifts = [s for p, s in part if p.id == post.id]
             if len(shifts) == 1:
-                top.append(_p(f"{post.name}\n{shifts[0].name}", _HEAD))
+                top.append(para(f"{post.name}\n{shifts[0].name}", _HEAD))
                 bottom.append("")
-                cmds.append(("SPAN", (c, 0), (c, 1)))
+                grid.span(cols=c, rows=(0, 1))
             else:
-                top += [_p(post.name, _HEAD)] + [""] * (len(shifts) - 1)
-                bottom += [_p(s.name, _HEAD_SMALL) for s in shifts]
-                cmds.append(("SPAN", (c, 0), (c + len(shifts) - 1, 0)))
+                top += [para(post.name, _HEAD)] + [""] * (len(shifts) - 1)
+                bottom += [para(s.name, _HEAD_SMALL) for s in shifts]
+                grid.span(cols=(c, c + len(shifts) - 1), rows=0)
             c += len(shifts)
-        data = [top, bottom]
+        grid.add_row(top)
+        grid.add_row(bottom)
         for day in snapshot.days:
-            r = len(data)
             note = snapshot.day_note(day)
             note = note.split("（")[0]  # "调休上班（国庆节）" → "调休上班": one line a day
-            row = [_p(f"{day.month}月{day.day}日", _MONTH_CELL),
-                   _p(weekday_text(day)[2:] + (f" {note}" if note else ""), _MONTH_CELL)]
+            row = [para(f"{day.month}月{day.day}日", _MONTH_CELL),
+                   para(weekday_text(day)[2:] + (f" {note}" if note else ""), _MONTH_CELL)]
             for _post, shift in part:
                 if not snapshot.applies(day, shift):
                     row.append("—")
                 else:
-                    row.append(_p("、".join(p.name for p in snapshot.people_at(day, shift.id)), _MONTH_CELL))
-            data.append(row)
-            if _rest_day(snapshot, day):
-                cmds.append(("BACKGROUND", (0, r), (-1, r), _REST_FILL))
-        cmds += [("TOPPADDING", (0, 2), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 2), (-1, -1), 1.2)]  # a month on a page
-        widths = [date_w, weekday_w] + [col_w] * len(part)
-        table = _DataTable(data, colWidths=widths, repeatRows=2, hAlign="CENTER")
-        table.setStyle(TableStyle(cmds))
-        tables.append(table)
+                    row.append(para("、".join(p.name for p in snapshot.people_at(day, shift.id)), _MONTH_CELL))
+            grid.add_row(row, shade=_REST_SHADE if _rest_day(snapshot, day) else None)
+        grid.pad(top=0.6, bottom=1.2, rows=(2, -1))  # a month on a page
+        tables.append(grid)
     return tables
 
 
@@ -406,12 +365,9 @@ def write_roster_pdf(snapshot: RosterSnapshot, path: Path | str, progress: Progr
     if not snapshot.draft:
         sub.append(f"第 {snapshot.version} 版　{(snapshot.published_at or '')[:10]} 发布")
     if sub:
-        report.add(_p("　　".join(sub), _SUB))
+        report.add(para("　　".join(sub), _SUB))
     if snapshot.draft:
-        mark = Table([[_p(DRAFT_MARK, _MARK)]], hAlign="CENTER")
-        mark.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 3),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-        report.add(mark)
+        report.boxed(DRAFT_MARK, _MARK, padding=(3, 4))
     report.spacer(3)
     width = report.frame_width
     if not snapshot.shifts():
@@ -424,7 +380,7 @@ def write_roster_pdf(snapshot: RosterSnapshot, path: Path | str, progress: Progr
         tables = _month_tables(snapshot, width)
         for n, table in enumerate(tables, start=1):
             if len(tables) > 1:
-                report.add(_p(f"{'续表' if n > 1 else '表'} {n}/{len(tables)}", _GROUP))
+                report.add(para(f"{'续表' if n > 1 else '表'} {n}/{len(tables)}", _GROUP))
             report.add(table)
             report.spacer(4)
         if snapshot.people:

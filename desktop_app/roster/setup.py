@@ -13,11 +13,11 @@ from desktop_app import errors
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
+from desktop_app.periods import period_findings
 from desktop_app.roster import calendar, service
 from desktop_app.roster.manifest import ROSTER_SETUP
 from desktop_app.roster.models import HOLIDAY_FIELDS, Post
 from desktop_app.session import Session
-from desktop_app.textnorm import parse_date
 
 SHIFT_KEYS = ("name", "starts", "ends", "on_workdays", "on_weekends", "on_holidays", "active")
 MAX_HOLIDAY_RUN = 31
@@ -76,27 +76,13 @@ def save_post_with_shifts(session: Session, values: dict, shifts: list[dict], po
     return post
 
 
-def _day(value, key: str, findings: list[Finding]) -> dt.date | None:
-    try:
-        day = parse_date(value)
-    except (TypeError, ValueError):
-        day = None
-    if day is None:
-        findings.append(HOLIDAY_FIELDS.finding(key, f"请填写{HOLIDAY_FIELDS.label(key)}，例如 2026-10-01。"))
-    return day
-
-
 @action(ROSTER_SETUP, scope=HOSPITAL)
 def set_holiday_range(session: Session, first, last, kind: str, name: str) -> int:
     """Mark every date from ``first`` to ``last`` as 法定节假日 or 调休上班 (e.g. 国庆节 10-01..10-08)."""
-    findings: list[Finding] = []
-    start = _day(first, "date", findings)
-    end = _day(last or first, "last", findings)
-    if start and end:
-        if end < start:
-            findings.append(HOLIDAY_FIELDS.finding("last", "结束日期不能早于开始日期。"))
-        elif (end - start).days >= MAX_HOLIDAY_RUN:
-            findings.append(HOLIDAY_FIELDS.finding("last", f"一次最多添加 {MAX_HOLIDAY_RUN} 天，请分段添加。"))
+    start, end, findings = period_findings(first, last or first, fields=(HOLIDAY_FIELDS["date"], HOLIDAY_FIELDS["last"]),
+                                           example="2026-10-01")
+    if start and end and (end - start).days >= MAX_HOLIDAY_RUN:
+        findings.append(HOLIDAY_FIELDS.finding("last", f"一次最多添加 {MAX_HOLIDAY_RUN} 天，请分段添加。"))
     if findings:
         raise errors.ValidationError(findings)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]

@@ -17,15 +17,17 @@ PERIODS = ("上半年", "全年")
 
 def cmd_build(args) -> int:
     from desktop_app import errors
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, output_path
     from desktop_app.submissions import repo, reports, service
     from desktop_app.submissions.models import period_range
 
     if not args.output and not args.xlsx:
         raise errors.UserError("请用 -o 文件.pdf 和/或 --xlsx 文件.xlsx 指定输出文件。")
-    for path, suffix in ((args.output, ".pdf"), (args.xlsx, ".xlsx")):
-        if path and Path(path).suffix.lower() != suffix:
-            raise errors.UserError(f"“{Path(path).name}”的扩展名应为 {suffix}。")
+    hint = "（PDF 用 -o，扩展名应为 .pdf；Excel 用 --xlsx，扩展名应为 .xlsx）"
+    if args.output:
+        output_path(args.output, {".pdf": "打印"}, what="报送表（-o）", hint=hint)
+    if args.xlsx:
+        output_path(args.xlsx, {".xlsx": "表格"}, what="报送表（--xlsx）", hint=hint)
     first, last = period_range(args.period, args.year)
     with cli_session(args) as session:
         versions = repo.for_period(session.db, first.isoformat(), last.isoformat())

@@ -205,15 +205,20 @@ def _rows_text(rows) -> str:
 
 def cmd_print(args) -> int:
     from desktop_app import errors
-    from desktop_app.cli import cli_session
-    from desktop_app.ledger.cli import _date, _department_id
+    from desktop_app.cli import cli_session, date_option, department_option, output_writer, period_options
     from desktop_app.surgery import reports
 
-    out = Path(args.output)
-    suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".xlsx"):
-        raise errors.UserError(f"输出文件“{out.name}”的扩展名须为 .pdf（打印）或 .xlsx（表格）。")
     what = args.printout
+    pdf, xlsx = {
+        "catalogue": (reports.write_catalogue_pdf, reports.write_catalogue_xlsx),
+        "filing": (reports.write_filing_pdf, reports.write_filing_xlsx),
+        "adjustment": (reports.write_adjustment_pdf, reports.write_adjustment_xlsx),
+        "authorisation": (reports.write_authorisation_pdf, reports.write_surgeon_xlsx),
+        "technical-file": (reports.write_technical_file_pdf, reports.write_surgeon_xlsx),
+        "authorised": (reports.write_authorised_pdf, reports.write_authorised_xlsx),
+        "unprivileged": (reports.write_unprivileged_pdf, reports.write_unprivileged_xlsx),
+    }[what]
+    out, write = output_writer(args.output, {".pdf": ("打印", pdf), ".xlsx": ("表格", xlsx)}, what=PRINTOUTS[what])
     with cli_session(args) as session:
         if what in ("catalogue", "filing", "adjustment"):
             catalogue_id = _catalogue_id(session, args.catalogue)
@@ -229,24 +234,13 @@ def cmd_print(args) -> int:
                 raise errors.UserError("请用 --surgeon 写明医师的工号（或姓名）。")
             snapshot = reports.surgeon_snapshot(session, _surgeon_id(session, args.surgeon))
         else:
-            department = _department_id(session, args.department) if args.department else None
+            department = department_option(session, args.department) if args.department else None
             if what == "authorised":
-                snapshot = reports.authorised_snapshot(session, department, _date(args.date, "--date"))
+                snapshot = reports.authorised_snapshot(session, department, date_option(args.date, "--date"))
             else:
-                first, last = _date(args.date_from, "--from"), _date(args.date_to, "--to")
-                if first is None or last is None:
-                    raise errors.UserError("请用 --from 和 --to 写明统计期间，例如 --from 2026-01-01 --to 2026-06-30。")
+                first, last = period_options(args, what="统计期间", example=("2026-01-01", "2026-06-30"))
                 snapshot = reports.unprivileged_snapshot(session, first, last, department)
-    writers = {
-        "catalogue": (reports.write_catalogue_pdf, reports.write_catalogue_xlsx),
-        "filing": (reports.write_filing_pdf, reports.write_filing_xlsx),
-        "adjustment": (reports.write_adjustment_pdf, reports.write_adjustment_xlsx),
-        "authorisation": (reports.write_authorisation_pdf, reports.write_surgeon_xlsx),
-        "technical-file": (reports.write_technical_file_pdf, reports.write_surgeon_xlsx),
-        "authorised": (reports.write_authorised_pdf, reports.write_authorised_xlsx),
-        "unprivileged": (reports.write_unprivileged_pdf, reports.write_unprivileged_xlsx),
-    }[what]
-    writers[0 if suffix == ".pdf" else 1](snapshot, out)
+    write(snapshot, out)
     print(f"已写入：{out}（{PRINTOUTS[what]}）")
     return 0
 

@@ -19,6 +19,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
+from desktop_app.periods import date_range
 from desktop_app.session import Session
 from desktop_app.surgery import repo
 from desktop_app.surgery.manifest import SURGERY_OPERATIONS, SURGERY_VIEW
@@ -217,19 +218,9 @@ def record_operations(session: Session, file_name: str, sha256: str, rows: list[
     return result
 
 
-def _range(first, last) -> tuple[str, str]:
-    try:
-        a, b = parse_date(first), parse_date(last)
-    except ValueError:
-        raise errors.ValidationError("日期格式无法识别，请写成 2026-03-05。", field="日期") from None
-    if a is None or b is None or b < a:
-        raise errors.ValidationError("请填写正确的起止日期。", field="日期")
-    return a.isoformat(), b.isoformat()
-
-
 @action(SURGERY_VIEW, scope=HOSPITAL)
 def unprivileged(session: Session, first, last) -> list:
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     return repo.unprivileged_operations(session.db, a, b)
 
 
@@ -251,7 +242,7 @@ class Performance:
 def performance(session: Session, first, last) -> Performance:
     """三、四级手术实际开展率 and the period's counts."""
     db = session.db
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     filed = repo.latest_filed(db, b)
     listed = {p.code for p in repo.procedures(db, filed.id) if p.grade >= 3} if filed else set()
     done = repo.performed_codes(db, a, b)

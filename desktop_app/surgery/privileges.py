@@ -29,6 +29,7 @@ from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
+from desktop_app.periods import period_findings
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.surgery import repo
@@ -277,13 +278,9 @@ def _clean_assessment(session: Session, values: dict) -> tuple[dict, list[Findin
         person = _surgeon(db, staff_id)
         if person["category"] != "医师":
             f.append(A.finding("surgeon", f"{person['name']}不是医师。"))
-    first = _day(values.get("period_from"), A["period"].finding, f)
-    last = _day(values.get("period_to"), A["period"].finding, f)
-    if first is None or last is None:
-        if not f:
-            f.append(A.finding("period", "请填写评估期间的起止日期。"))
-    elif last < first:
-        f.append(A.finding("period", "评估期间的结束日期不能早于开始日期。"))
+    first, last, found = period_findings(values.get("period_from"), values.get("period_to"),
+                                         fields=(A["period"], A["period"]), what="评估期间")
+    f += found
     assessed = _day(values.get("assessed_on"), A["assessed_on"].finding, f, session.today())
     approved = _day(values.get("approved_on"), A["approved_on"].finding, f)
     conclusion = clean_text(values.get("conclusion"))

@@ -46,10 +46,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
-
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL
@@ -62,8 +58,7 @@ from desktop_app.reports.base import (
     ReportInfo,
     cn_date,
 )
-from desktop_app.reports.fonts import FONT
-from desktop_app.reports.pdf import STYLES, PdfReport, SignatureBlock
+from desktop_app.reports.pdf import PdfReport
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
 from desktop_app.surgery import catalogue as catalogues
@@ -550,28 +545,7 @@ def authorisation_rows(snapshot: SurgeonSnapshot) -> list:
 def _heading(report: PdfReport, text: str) -> None:
     """A section heading that never ends a page: with less than 30 mm left (the heading, a table
     header and two rows) it starts the next page; a table that does fit is not moved whole."""
-    report.add(CondPageBreak(30 * mm))
-    report.heading(text, level=2)
-
-
-class _Seals(SignatureBlock):
-    """医务科（盖章） | 委员会（盖章） | 院长（签字） | 被授权人（签字）: room for seals and signatures, a
-    date under each. A signature block to the kit, so it never stands alone on a page: the last rows
-    of the table above move with it."""
-
-    def __init__(self):
-        super().__init__(SEALS, columns=len(SEALS))
-        self.extra = 0
-        self.spaceBefore = 3 * mm
-
-    def _build(self, width: float) -> Table:
-        style = STYLES["note"].clone("seal", alignment=TA_CENTER, spaceBefore=0)
-        date = "年" + "\u00a0" * 5 + "月" + "\u00a0" * 5 + "日"
-        data = [[Paragraph(t, style) for t in SEALS], [""] * len(SEALS), [Paragraph(date, style) for _ in SEALS]]
-        table = Table(data, colWidths=[width * w for w in SEAL_WIDTHS], rowHeights=[None, 15 * mm, None])
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, style.fontSize),
-                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        return table
+    report.heading(text, level=2, room_mm=30)
 
 
 def write_authorisation_pdf(snapshot: SurgeonSnapshot, path: Path | str,
@@ -588,7 +562,7 @@ def write_authorisation_pdf(snapshot: SurgeonSnapshot, path: Path | str,
         report.note(f"以下授权目前不可使用，未列入上表：{listed}。")
     report.note(f"现行授权：{snapshot.scope_text()}。本授权书一式两份，医务科存档（纳入个人技术档案）一份，"
                 "被授权人留存一份。")
-    report.add(_Seals())
+    report.seals(SEALS, SEAL_WIDTHS)  # room for seals and signatures, a date under each; never alone on a page
     return report.build(progress)
 
 

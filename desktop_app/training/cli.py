@@ -21,31 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def _period(args):
-    from desktop_app import errors
-    from desktop_app.ledger.cli import _date
-
-    first, last = _date(args.date_from, "--from"), _date(args.date_to, "--to")
-    if None in (first, last):
-        raise errors.UserError("请用 --from 和 --to 写明日期，例如 --from 2026-01-01 --to 2026-12-31。")
-    return first, last
-
-
-def _output(args, suffixes: tuple[str, ...], what: str) -> Path:
-    from desktop_app import errors
-
-    out = Path(args.output)
-    if out.suffix.lower() not in suffixes:
-        allowed = " 或 ".join(suffixes)
-        raise errors.UserError(f"{what}的输出文件须为 {allowed} 文件，请把“{out.name}”的扩展名改为 {allowed}。")
-    return out
-
-
 def cmd_sessions(args) -> int:
-    from desktop_app.cli import cli_session, print_json
+    from desktop_app.cli import cli_session, period_options, print_json
     from desktop_app.training import service
 
-    first, last = _period(args)
+    first, last = period_options(args)
     with cli_session(args) as session:
         rows = service.list_sessions(session, first, last)
     if args.json:
@@ -88,18 +68,19 @@ def coverage_json(snapshot) -> dict:
 
 
 def cmd_coverage(args) -> int:
-    from desktop_app.cli import cli_session, print_json
-    from desktop_app.ledger.cli import _department_id
+    from desktop_app.cli import cli_session, department_option, output_writer, period_options, print_json
     from desktop_app.training import reports
     from desktop_app.training.models import percent
 
-    first, last = _period(args)
-    out = _output(args, (".pdf", ".xlsx"), "培训覆盖报告") if args.output else None
+    first, last = period_options(args)
+    out, write = output_writer(args.output, {".pdf": ("打印", reports.write_coverage_pdf),
+                                             ".xlsx": ("表格", reports.write_coverage_xlsx)},
+                               what="培训覆盖报告") if args.output else (None, None)
     with cli_session(args) as session:
-        department = _department_id(session, args.department) if args.department else None
+        department = department_option(session, args.department) if args.department else None
         snapshot = reports.coverage_snapshot(session, first, last, department)
     if out is not None:
-        (reports.write_coverage_pdf if out.suffix.lower() == ".pdf" else reports.write_coverage_xlsx)(snapshot, out)
+        write(snapshot, out)
     if args.json:
         print_json(coverage_json(snapshot))
         return 0
@@ -118,18 +99,17 @@ def cmd_coverage(args) -> int:
 
 def cmd_session_output(args) -> int:
     """``export-session`` (签到与成绩表, PDF or XLSX) and ``signin`` (签到表, PDF)."""
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, output_writer
     from desktop_app.training import reports
 
     if args.training_command == "signin":
-        out = _output(args, (".pdf",), "签到表")
-        writer = reports.write_signin_pdf
+        out, write = output_writer(args.output, {".pdf": ("打印", reports.write_signin_pdf)}, what="签到表")
     else:
-        out = _output(args, (".pdf", ".xlsx"), "签到与成绩表")
-        writer = reports.write_attendance_pdf if out.suffix.lower() == ".pdf" else reports.write_attendance_xlsx
+        out, write = output_writer(args.output, {".pdf": ("打印", reports.write_attendance_pdf),
+                                                 ".xlsx": ("表格", reports.write_attendance_xlsx)}, what="签到与成绩表")
     with cli_session(args) as session:
         snapshot = reports.session_snapshot(session, args.id, getattr(args, "assessment", None))
-    writer(snapshot, out)
+    write(snapshot, out)
     s = snapshot.session
     print(f"已写入：{out}（{s.date} {s.title}，应到 {len(snapshot.expected_lines)} 人）")
     return 0
@@ -137,25 +117,26 @@ def cmd_session_output(args) -> int:
 
 def cmd_transcript(args) -> int:
     from desktop_app import errors
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, output_writer
     from desktop_app.training import reports
 
-    out = _output(args, (".pdf", ".xlsx"), "个人培训档案")
+    out, write = output_writer(args.output, {".pdf": ("打印", reports.write_transcript_pdf),
+                                             ".xlsx": ("表格", reports.write_transcript_xlsx)}, what="个人培训档案")
     with cli_session(args) as session:
         staff_id = session.db.scalar("SELECT id FROM staff WHERE employee_no = ?", (args.staff.strip(),))
         if staff_id is None:
             raise errors.UserError(f"工号“{args.staff}”不在人员名册中，请核对 --staff。")
         snapshot = reports.transcript_snapshot(session, staff_id, args.year)
-    (reports.write_transcript_pdf if out.suffix.lower() == ".pdf" else reports.write_transcript_xlsx)(snapshot, out)
+    write(snapshot, out)
     print(f"已写入：{out}（{snapshot.person.department} {snapshot.person.name}，{snapshot.totals()}）")
     return 0
 
 
 def cmd_template(args) -> int:
-    from desktop_app.cli import cli_session
+    from desktop_app.cli import cli_session, output_path
     from desktop_app.training import excel_io
 
-    out = _output(args, (".xlsx",), "签到导入模板")
+    out = output_path(args.output, {".xlsx": "表格"}, what="签到导入模板")
     with cli_session(args) as session:
         excel_io.write_attendance_template(session, out, args.id, args.assessment)
     print(f"已写入导入模板：{out}")

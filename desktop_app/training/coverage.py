@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
 from desktop_app.people.repo import department_subtree
+from desktop_app.periods import date_range
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.training import repo
@@ -27,7 +28,7 @@ from desktop_app.training.models import (
     RequirementCoverage,
     in_group,
 )
-from desktop_app.training.service import _date, _range, _scope
+from desktop_app.training.service import _date, _scope
 
 # ----------------------------------------------------------------------------- coverage
 
@@ -53,7 +54,7 @@ def coverage(session: Session, first, last, department_id: int | None = None) ->
       of a person counts).
     """
     db = session.db
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     first_day, last_day = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
     today = session.today()
     ref = min(last_day, today).isoformat() if first_day <= today else a

@@ -39,6 +39,7 @@ from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
 from desktop_app.errors import Finding
 from desktop_app.people.repo import department_subtree
+from desktop_app.periods import date_range
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
@@ -340,7 +341,7 @@ def delete_session(session: Session, session_id: int) -> None:
 @action(TRAINING_VIEW)
 def list_sessions(session: Session, first, last, *, category_id: int | None = None, department_id: int | None = None,
                   text: str | None = None) -> list[SessionRow]:
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     return repo.session_rows(session.db, first=a, last=b, category_id=category_id, department_id=department_id,
                              text=clean_text(text) or None)
 
@@ -351,13 +352,6 @@ def get_session(session: Session, session_id: int) -> TrainingSession:
     if row is None:
         raise errors.NotFound("该培训记录不存在，可能已被删除。")
     return repo.session(session.db, row)
-
-
-def _range(first, last) -> tuple[str, str]:
-    a, b = _date(first, "开始日期"), _date(last, "结束日期")
-    if b < a:
-        raise errors.ValidationError("结束日期不能早于开始日期。", field="日期")
-    return a.isoformat(), b.isoformat()
 
 
 # ----------------------------------------------------------------------------- attendance
@@ -504,7 +498,7 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
 @action(TRAINING_VIEW)
 def list_assessments(session: Session, first, last, *, kind: str | None = None,
                      standalone: bool = False) -> list[Assessment]:
-    a, b = _range(first, last)
+    a, b = date_range(first, last)
     return repo.assessment_rows(session.db, first=a, last=b, kind=kind, standalone=standalone)
 
 

@@ -62,3 +62,40 @@ def test_missing_database_is_a_clear_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "desktop_app", "check", "--db", str(tmp_path / "none.db")],
                          capture_output=True, text=True)
     assert out.returncode == 1 and "找不到数据库文件" in out.stderr
+
+
+def test_the_shared_options_say_what_to_fix(system, hospital):
+    """date, period, department and output file: one helper each in desktop_app/cli.py for every domain."""
+    import argparse
+    import datetime as dt
+
+    from desktop_app import cli, errors
+
+    assert cli.date_option("2026年3月5日", "--from") == dt.date(2026, 3, 5) and cli.date_option(None, "--to") is None
+    with pytest.raises(errors.UserError, match="--to 的日期“月底”无法识别，请写成 2026-03-05。"):
+        cli.period_options(argparse.Namespace(date_from="2026-03-01", date_to="月底"))
+    with pytest.raises(errors.UserError, match="请用 --from 和 --to 写明交班日期，例如 --from 2026-11-01 --to 2026-11-30。"):
+        cli.period_options(argparse.Namespace(date_from="2026-03-01", date_to=None), what="交班日期",
+                           example=("2026-11-01", "2026-11-30"))
+    assert cli.department_option(system, " 内科 ") == hospital.departments["内科"]
+    with pytest.raises(errors.UserError, match="科室“心内科”不存在。已有的科室：内科、外科.*。请按上面的名称填写 --department。"):
+        cli.department_option(system, "心内科")
+
+    def pdf(snapshot, path):
+        return "pdf"
+
+    out, write = cli.output_writer("台账.PDF", {".xlsx": ("表格", None), ".pdf": ("打印", pdf)})
+    assert out.name == "台账.PDF" and write is pdf
+    with pytest.raises(errors.UserError) as caught:
+        cli.output_writer("台账.csv", {".xlsx": ("表格", None), ".pdf": ("打印", pdf)}, what="问题台账")
+    assert caught.value.message == "问题台账的输出文件“台账.csv”的扩展名须为 .xlsx（表格）或 .pdf（打印），请改用其中一种。"
+    with pytest.raises(errors.UserError) as caught:
+        cli.output_path("book.xlsx", {".pdf": "打印"}, what="打印交班报告", hint="（或用 qledger handover export）")
+    assert caught.value.message == ("打印交班报告的输出文件须为 .pdf 文件，请把“book.xlsx”的扩展名改为 .pdf"
+                                    "（或用 qledger handover export）。")
+
+
+def test_an_export_to_an_unknown_format_is_refused(closed, run, tmp_path):
+    out = run("staff", "export", "-o", str(tmp_path / "名册.csv"))
+    assert out.returncode == 1 and "人员名册的输出文件“名册.csv”的扩展名须为 .xlsx（可再导入的表格）或 .pdf（打印）" in out.stderr
+    assert not (tmp_path / "名册.csv").exists()

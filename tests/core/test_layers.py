@@ -34,3 +34,20 @@ def test_interface_holds_no_sql():
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if sql.search(line)]
     assert offenders == []
+
+
+def test_domains_print_through_the_kit_and_the_kit_knows_no_domain():
+    """Only desktop_app/reports/ imports reportlab; the kit imports nothing of the domains (people's
+    lists live in people/reports.py, the roster's grids in roster/reports.py …)."""
+    import re
+    from pathlib import Path
+
+    root = Path(desktop_app.__file__).parent
+    reportlab = re.compile(r"^\s*(from|import)\s+reportlab\b", re.M)
+    printing = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*.py"))
+                if p.parent.name != "reports" or p.parent.parent != root
+                if reportlab.search(p.read_text(encoding="utf-8"))]
+    assert printing == []
+    domain = re.compile(r"^\s*(from|import)\s+desktop_app\.(?!reports\b|errors\b|paths\b)\w+", re.M)
+    kit = [p.name for p in sorted((root / "reports").glob("*.py")) if domain.search(p.read_text(encoding="utf-8"))]
+    assert kit == []

@@ -65,7 +65,7 @@ def test_missing_glyphs_names_what_would_print_as_a_box():
 def test_importing_the_kit_does_not_load_fonts_and_registering_twice_is_harmless():
     code = (
         "from reportlab.pdfbase import pdfmetrics\n"
-        "import desktop_app.reports.people_reports, desktop_app.reports.pdf, desktop_app.reports.xlsx\n"
+        "import desktop_app.people.reports, desktop_app.reports.pdf, desktop_app.reports.xlsx\n"
         "assert 'NotoSansSC' not in pdfmetrics.getRegisteredFontNames()\n"
         "from desktop_app.reports.fonts import register_fonts\n"
         "assert register_fonts() == register_fonts() == 'NotoSansSC'\n"

@@ -215,3 +215,105 @@ def test_fields_grid_and_rows_tall_enough_to_write_in(tmp_path):
     _size, words = pdftools.words(path)
     tops = sorted(w.y0 for w in words if w.text.isdigit() and w.text in "12345" and w.x0 < 150)
     assert min(b - a for a, b in zip(tops, tops[1:])) >= 9 * 72 / 25.4 - 0.5
+
+
+# ----------------------------------------------------------------------------- the building blocks domain reports use
+
+
+def grid_report(path, rows: int, *, progress=None):
+    """A board as the roster prints it: a title row and a header that repeat, shaded columns, group rows."""
+    from desktop_app.reports.pdf import Grid, mm, para, rich, style
+
+    head, cell = style("head", 8.5, bold=True, align="center"), style("cell", 8.5, align="center", leading=10)
+    report = PdfReport(path, INFO, landscape=True, heading=False)
+    report.title("值班表")
+    report.boxed("草稿　未发布，仅供排班核对，不得张贴", style("mark", 12, bold=True, align="center"))
+    grid = Grid([30 * mm, 31 * mm] + [28 * mm] * 7, header_rows=2)
+    grid.add_row([para("第 1 周　1月1日至1月7日", style("title", 9, bold=True))], span=True, shade=1)
+    grid.add_row([para("岗位", head), para("班次", head)] + [rich(f"1月{d}日<br/>星期{'一二三四五六日'[d - 1]}", head)
+                                                            for d in range(1, 8)])
+    grid.line_below(rows=0)
+    grid.shade(0.95, cols=(7, 8), rows=(2, -1))
+    for n in range(1, rows + 1):
+        if n % 10 == 1:
+            grid.add_row([para(f"第{n // 10 + 1}组岗位", style("group", 9, bold=True))], span=True, shade=0.91,
+                         keep_with_next=True)
+        grid.add_row([para(f"岗位{n}号", cell), "白班"] + [para(f"值班人{n}-{d}", cell) for d in range(1, 8)])
+    report.add(grid)
+    report.seals(("医务科（盖章）", "院长（签字）"), (0.5, 0.5))
+    return report.build(progress)
+
+
+def test_a_grid_repeats_its_header_rows_and_keeps_group_rows_with_the_next(tmp_path):
+    path = grid_report(tmp_path / "值班表.pdf", 90)
+    pages = pdftools.pages(path)
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        rows = [line for line in lines if "岗位" in line and "号" in line or "组岗位" in line]
+        assert "第1周1月1日至1月7日" in pdftools.squash(page) and "星期日" in page, number  # title row and header repeat
+        if number < len(pages):
+            assert "组岗位" not in rows[-1], number  # a group row never ends a page
+    text = pdftools.flat(path)
+    assert [text.index(f"岗位{n}号") for n in range(1, 91)] == sorted(text.index(f"岗位{n}号") for n in range(1, 91))
+    assert "草稿未发布，仅供排班核对，不得张贴" in text and "医务科（盖章）" in pdftools.squash(pages[-1])
+    assert text.count("年月日") == 2  # a date line under each seal
+    assert all(f["emb"] == "yes" for f in pdftools.fonts(path))  # the boxed line names no Helvetica either
+
+
+def test_a_grid_stays_inside_the_margins(tmp_path):
+    path = grid_report(tmp_path / "值班表.pdf", 30)
+    (width, _height), words = pdftools.words(path)
+    table = [w for w in words if "岗位" in w.text or w.text.startswith("值班人")]
+    assert min(w.x0 for w in table) >= LANDSCAPE_MARGINS.left - 1
+    assert max(w.x1 for w in table) <= width - LANDSCAPE_MARGINS.right + 1
+
+
+def test_grid_rows_count_for_progress(tmp_path):
+    calls = []
+    grid_report(tmp_path / "p.pdf", 90, progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) > 5 and calls[-1][0] == calls[-1][1] and calls[0][1] > 90  # a call for each page at least
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_a_row_taller_than_a_page_is_split_inside_the_row_not_cut(tmp_path):
+    from desktop_app.reports.pdf import Grid, mm, para, style
+
+    cell = style("cell", 9)
+    report = PdfReport(tmp_path / "长.pdf", INFO, heading=False)
+    grid = Grid([20 * mm, 130 * mm], header_rows=1, valign="top", whole_rows=False)
+    grid.add_row([para("床号", cell), para("交班内容", cell)])
+    grid.add_row([[para("12", cell)], [para(f"第{n}行病情记录：生命体征平稳，继续观察", cell) for n in range(1, 121)]])
+    report.add(grid)
+    path = report.build()
+    assert len(pdftools.pages(path)) >= 3
+    text = pdftools.flat(path)
+    assert all(text.count(f"第{n}行病情记录") == 1 for n in range(1, 121))
+
+
+def test_together_rule_and_a_heading_that_needs_room(tmp_path):
+    report = PdfReport(tmp_path / "通知.pdf", INFO, heading=False)
+    for n in range(1, 4):
+        report.paragraph(f"第{n}段：请按要求限期整改。")
+    report.heading("签收回执", level=2, room_mm=200)  # less room than that left: starts the next page
+    with report.together():
+        report.rule(thickness=0.6, dashed=True, space_before_mm=8, space_after_mm=2)
+        report.paragraph("已收到整改通知书。" * 30)
+        report.signature_block(("签收人（签字）", "签收日期"), columns=2)
+    pages = [pdftools.squash(p) for p in pdftools.pages(report.build())]
+    assert len(pages) == 2 and "第3段" in pages[0] and "签收回执" not in pages[0]
+    assert "签收回执" in pages[1] and "已收到整改通知书" in pages[1] and "签收日期" in pages[1]
+
+
+def test_what_is_added_together_is_never_split_over_two_pages(tmp_path):
+    for n in range(14, 24):  # one of these leaves room on page 1 for part of the block only
+        report = PdfReport(tmp_path / f"{n}.pdf", INFO, heading=False)
+        for k in range(1, n + 1):
+            report.paragraph(f"第{k}段：请按要求限期整改。")
+        with report.together():
+            report.paragraph("回执开头。")
+            for k in range(5):
+                report.paragraph("已收到整改通知书，将按要求限期整改。")
+            report.signature_block(("签收人（签字）", "签收日期"), columns=2)
+        pages = [pdftools.squash(p) for p in pdftools.pages(report.build())]
+        assert [("回执开头" in p, "签收日期" in p) for p in pages if "回执开头" in p or "签收日期" in p] == [(True, True)], n

@@ -5,7 +5,7 @@ import desktop_app.session  # noqa: F401 - samples call desktop_app.session.SYST
 from desktop_app.people import excel_io as people_excel
 from desktop_app.people import service as people_service
 from desktop_app.people.service import StaffFilter
-from desktop_app.reports import people_reports
+from desktop_app.people import reports as people_reports
 
 
 def _staff_file(ctx, s):
@@ -34,9 +34,9 @@ def samples(ctx):
         "people.service.update_staff": lambda s: people_service.update_staff(
             s, h.staff["王芳"], {"phone": "13500000000"}),
         "people.service.delete_staff": lambda s: people_service.delete_staff(s, h.staff["赵敏"]),
-        "reports.people_reports.staff_list_snapshot": lambda s: people_reports.staff_list_snapshot(
+        "people.reports.staff_list_snapshot": lambda s: people_reports.staff_list_snapshot(
             s, StaffFilter(department_id=h.departments["内科"])),
-        "reports.people_reports.department_list_snapshot": lambda s: people_reports.department_list_snapshot(s),
+        "people.reports.department_list_snapshot": lambda s: people_reports.department_list_snapshot(s),
         "people.excel_io.write_staff_template": lambda s: people_excel.write_staff_template(
             s, ctx["path"].parent / "人员导入模板.xlsx"),
         "people.excel_io.export_staff_xlsx": lambda s: people_excel.export_staff_xlsx(

@@ -11,7 +11,7 @@ from ui.jobs import active_jobs, run_job
 
 
 def test_print_renders_every_page(tmp_path, system, hospital):
-    from desktop_app.reports import people_reports
+    from desktop_app.people import reports as people_reports
     from ui.pdf_preview import print_pdf
 
     source = tmp_path / "名册.pdf"

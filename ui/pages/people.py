@@ -31,7 +31,7 @@ NOT_REGISTERED_COLOUR = "#b26a00"
 
 def _reports():
     # reportlab and openpyxl take a third of a second to import: only when printing/exporting.
-    from desktop_app.reports import people_reports
+    from desktop_app.people import reports as people_reports
 
     return people_reports
 

@@ -9,7 +9,7 @@ from desktop_app import errors
 from desktop_app.accounts.permissions import Role
 from desktop_app.people import service as people
 from desktop_app.people.service import StaffFilter
-from desktop_app.reports import people_reports as reports
+from desktop_app.people import reports
 from tests.reports import pdftools
 
 A4_LANDSCAPE = (841.89, 595.28)
