@@ -97,6 +97,10 @@ def departments_in_values(db, values: dict) -> set[int] | None:
     return {r[0] for r in db.query("SELECT id FROM departments WHERE name = ? OR code = ?", (text, text))}
 
 
+def staff_exists(db, staff_id) -> bool:
+    return tables.exists(db, "staff", {"id": staff_id})
+
+
 def staff_on_duty_in(db, department_id: int) -> int:
     return int(db.scalar("SELECT count(*) FROM staff WHERE department_id = ? AND on_duty = 1", (department_id,)))
 
