@@ -3,6 +3,7 @@
 Rules that differ by hospital, province or year (deadlines, thresholds, cycles) are settings
 or data rows, never constants in code. Machine-local settings needed before a database is open
 (such as which database file to open) live in ``config.json`` (see :mod:`desktop_app.paths`).
+The settings table is the hospital module's (its SQL is in desktop_app/hospital/repo.py).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from desktop_app import errors
 from desktop_app.errors import Finding
+from desktop_app.hospital import repo
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def _coerce(d: SettingDef, value: Any) -> Any:
 
 def get_setting(db, key: str) -> Any:
     d = SETTINGS[key]
-    raw = db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    raw = repo.setting_value(db, key)
     if raw is None:
         return d.default
     try:
@@ -72,12 +74,12 @@ def validate_setting(key: str, value: Any) -> tuple[Any, list[Finding]]:
     try:
         coerced = _coerce(d, value)
     except (ValueError, TypeError):
-        return None, [Finding("请输入整数。" if d.type is int else "取值无效。", field=d.label)]
+        return None, [Finding("请输入整数。" if d.type is int else "取值无效。", field=key, label=d.label)]
     if d.type is int:
         if d.minimum is not None and coerced < d.minimum:
-            return None, [Finding(f"不能小于 {d.minimum}。", field=d.label)]
+            return None, [Finding(f"不能小于 {d.minimum}。", field=key, label=d.label)]
         if d.maximum is not None and coerced > d.maximum:
-            return None, [Finding(f"不能大于 {d.maximum}。", field=d.label)]
+            return None, [Finding(f"不能大于 {d.maximum}。", field=key, label=d.label)]
     return coerced, []
 
 
@@ -91,11 +93,7 @@ def write_setting(session, key: str, value: Any) -> bool:
     old = get_setting(session.db, key)
     if old == coerced:  # unchanged (or still the default): nothing to store or audit
         return False
-    session.db.execute(
-        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (key, json.dumps(coerced, ensure_ascii=False), session.stamp()),
-    )
+    repo.store_setting(session.db, key, json.dumps(coerced, ensure_ascii=False), session.stamp())
     label = SETTINGS[key].label
     audit.record(session, "update", "setting", uid=key, label=label, before={label: old}, after={label: coerced})
     return True

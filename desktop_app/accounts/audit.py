@@ -4,13 +4,21 @@ Every row's ``hash`` is SHA-256 over its own content, its id and the previous ro
 ``audit_head`` holds the newest hash and the row count. Editing, deleting, inserting or
 reordering rows in the file therefore breaks the chain, and :func:`verify_chain` names the first
 broken link. Rows are written by :func:`record` inside the same transaction as the change.
+
+This module is also the audit log's storage: its SQL (the chain, the page's search) lives here.
+Changes to records are audited through desktop_app/records.py; :func:`record` is called directly
+only for events that are not a change of one record's fields (a login, a password reset, an import,
+a restore, a new database) and for entities that are not one table row (settings, the database).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
+
+from desktop_app.storage import tables
 
 GENESIS = "0" * 64
 
@@ -91,7 +99,7 @@ def record(
     """Append one audit row; must be called inside the transaction that makes the change."""
     db = session.db
     db.require_transaction()
-    head = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+    head = db.query_one("SELECT last_id, last_hash, row_count FROM audit_head WHERE id = 1")
     next_id = int(db.scalar("SELECT coalesce(max(id), 0) FROM audit_log")) + 1
     actor = session.actor
     row = {
@@ -108,12 +116,10 @@ def record(
         "prev_hash": head["last_hash"],
     }
     row["hash"] = _row_hash(row)
-    cols = ", ".join(row)
-    db.execute(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-    db.execute(
-        "UPDATE audit_head SET last_id = ?, last_hash = ?, row_count = row_count + 1 WHERE id = 1",
-        (next_id, row["hash"]),
-    )
+    tables.insert(db, "audit_log", row, returning=None)
+    # the head is read above inside this write transaction: no other writer can move it meanwhile
+    tables.update(db, "audit_head", 1, {"last_id": next_id, "last_hash": row["hash"],
+                                        "row_count": head["row_count"] + 1})
     return next_id
 
 
@@ -206,3 +212,62 @@ class AuditEntry:
 
 def _shown(value: Any) -> str:
     return "（空）" if value in (None, "") else str(value)
+
+
+# ----------------------------------------------------------------------------- the audit log page
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor_name: str | None = None
+    entity: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str | None = None
+
+
+def _where(f: AuditFilter) -> tuple[list[str], list]:
+    clauses, params = [], []
+    if f.actor_name:
+        clauses.append("actor_name = ?")
+        params.append(f.actor_name)
+    if f.entity:
+        clauses.append("entity = ?")
+        params.append(f.entity)
+    if f.date_from:
+        clauses.append("ts >= ?")
+        params.append(f.date_from.isoformat())
+    if f.date_to:
+        clauses.append("ts < ?")
+        params.append((f.date_to + dt.timedelta(days=1)).isoformat())
+    if f.text:
+        clauses.append("(entity_label LIKE ? OR before_json LIKE ? OR after_json LIKE ?)")
+        params += [f"%{f.text}%"] * 3
+    return clauses, params
+
+
+def search(db, flt: AuditFilter, *, limit: int = 200, before_id: int | None = None) -> list[AuditEntry]:
+    """Newest first, ``limit`` rows; ``before_id``: only rows older than that one (the next page)."""
+    clauses, params = _where(flt)
+    if before_id is not None:
+        clauses.append("id < ?")
+        params.append(before_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = db.query(
+        "SELECT id, ts, actor_name, action, entity, entity_uid, entity_label, before_json, after_json"
+        " FROM audit_log" + where + " ORDER BY id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [
+        AuditEntry(
+            id=r["id"], ts=r["ts"], actor_name=r["actor_name"], action=r["action"], entity=r["entity"],
+            entity_uid=r["entity_uid"], entity_label=r["entity_label"],
+            before=json.loads(r["before_json"]) if r["before_json"] else None,
+            after=json.loads(r["after_json"]) if r["after_json"] else None,
+        )
+        for r in rows
+    ]
+
+
+def actor_names(db) -> list[str]:
+    return [r[0] for r in db.query("SELECT DISTINCT actor_name FROM audit_log ORDER BY actor_name")]

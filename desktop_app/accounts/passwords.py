@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import secrets
 
+from desktop_app.accounts.models import USER_FIELDS
 from desktop_app.errors import Finding
 
 # 16 MiB of memory and ~50 ms per hash on a modest PC: slow for an attacker, fine at login.
@@ -36,14 +37,16 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
-def check_password_rules(password: str, *, username: str = "", field: str = "新密码") -> list[Finding]:
+def check_password_rules(password: str, *, username: str = "", field: str = "new_password") -> list[Finding]:
+    """What is wrong with ``password``, as findings about the form field keyed ``field`` (one of the
+    password fields of USER_FIELDS: new_password, initial_password, temporary_password, password)."""
     findings = []
     if len(password) < MIN_LENGTH:
-        findings.append(Finding(f"密码至少 {MIN_LENGTH} 位。", field=field))
+        findings.append(USER_FIELDS.finding(field, f"密码至少 {MIN_LENGTH} 位。"))
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        findings.append(Finding("密码须同时包含字母和数字。", field=field))
+        findings.append(USER_FIELDS.finding(field, "密码须同时包含字母和数字。"))
     if username and password.lower() == username.lower():
-        findings.append(Finding("密码不能与用户名相同。", field=field))
+        findings.append(USER_FIELDS.finding(field, "密码不能与用户名相同。"))
     return findings
 
 

@@ -7,13 +7,14 @@ from desktop_app.session import Session
 
 @provider
 def password_status(session: Session, health: StartupHealth) -> list[TodoItem]:
+    from desktop_app.accounts import repo
     from desktop_app.accounts.service import password_expiry_days
     from desktop_app.settings import get_setting
 
     actor = session.actor
     if actor.user_id is None:
         return []
-    changed = session.db.scalar("SELECT password_changed_at FROM users WHERE id = ?", (actor.user_id,))
+    changed = repo.password_changed_at(session.db, actor.user_id)
     if not changed:
         return []
     days = password_expiry_days(session.db, changed, session.today())

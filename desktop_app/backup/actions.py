@@ -1,25 +1,30 @@
-"""Backup and restore as actions of a logged-in user (permission-checked and audited)."""
+"""Backup and restore as actions of a logged-in user (permission-checked and audited).
+
+Backups are of the whole database: hospital-wide (``scope=HOSPITAL``). The copying itself is file
+and storage work in backup/service.py (SQLite's online backup API on the open connection).
+"""
 from __future__ import annotations
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.backup import service
 from desktop_app.backup.manifest import BACKUP_CREATE, BACKUP_RESTORE
 from desktop_app.session import Session
 from desktop_app.storage.database import Database, open_database
 
 
-@action(BACKUP_CREATE)
+@action(BACKUP_CREATE, scope=HOSPITAL)
 def list_backups(session: Session) -> list[service.BackupInfo]:
     return service.list_backups(session.db.path)
 
 
-@action(BACKUP_CREATE)
+@action(BACKUP_CREATE, scope=HOSPITAL)
 def backup_now(session: Session, *, reason: str = "手动", progress=None) -> service.BackupInfo:
     return service.make_backup(session.db, reason=reason, clock=session.clock, progress=progress)
 
 
-@action(BACKUP_RESTORE)
+@action(BACKUP_RESTORE, scope=HOSPITAL)
 def restore_from_backup(session: Session, backup: service.BackupInfo) -> tuple[Database, service.BackupInfo | None]:
     """Close the session's database, restore ``backup`` over it, reopen, and audit the restore.
 

@@ -10,6 +10,11 @@
 * Restore first saves the current file (even a damaged one) as its own backup, then replaces
   the database atomically.
 Backups live in ``backups/`` beside the database file.
+
+This is storage-level work on files: it opens backup copies with :mod:`sqlite3` directly and copies
+the live database through its connection (``Database.conn``), since SQLite's online backup API is a
+method of the connection. (It belongs behind a ``Database`` method in desktop_app/storage/, which
+another engine would implement its own way.)
 """
 from __future__ import annotations
 

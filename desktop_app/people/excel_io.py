@@ -1,7 +1,7 @@
 """人员 Excel：导入模板、导出名册，以及分两步的导入（先预览，确认后再写入）。
 
-:data:`STAFF_COLUMNS` is the one list of columns: the template, the export and the importer all
-use it, so an exported roster can be edited in Excel and imported back.
+:data:`STAFF_COLUMNS` (fields of ``STAFF_FIELDS``) is the one list of columns: the template, the
+export and the importer all use it, so an exported roster can be edited in Excel and imported back.
 
 Import rules (also printed on the template's 说明 sheet):
 
@@ -39,7 +39,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop_app import errors
 from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
+from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL, department
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -48,7 +49,7 @@ from desktop_app.excel.imports import (
     split_findings,
     table_fields,
 )
-from desktop_app.excel.reader import Column, Limits, read_table
+from desktop_app.excel.reader import Limits, read_table
 from desktop_app.hospital.service import get_profile
 from desktop_app.people import repo
 from desktop_app.people.manifest import PEOPLE_EXPORT, PEOPLE_IMPORT
@@ -57,18 +58,18 @@ from desktop_app.people.models import (
     NON_REGISTERED_REASONS,
     PRACTICE_CATEGORIES,
     STAFF_CATEGORIES,
-    STAFF_FIELD_LABELS,
+    STAFF_EDITABLE,
+    STAFF_FIELDS,
     TITLES_BY_CATEGORY,
     Staff,
 )
-from desktop_app.people.repo import department_subtree
 from desktop_app.people.service import (
+    STAFF,
     StaffFilter,
     StaffValidator,
     insert_staff_row,
     list_departments,
     list_staff,
-    staff_audit_values,
     update_staff_row,
 )
 from desktop_app.reports.base import atomic_output
@@ -76,22 +77,9 @@ from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
 from desktop_app.textnorm import clean_text
 
-STAFF_COLUMNS: tuple[Column, ...] = (
-    Column("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "工作证号"), required=True),
-    Column("name", "姓名", ("名字", "人员姓名", "职工姓名", "员工姓名"), required=True),
-    Column("gender", "性别"),
-    Column("department", "科室", ("所在科室", "部门", "所在部门", "科室名称", "科别"), required=True),
-    Column("category", "人员类别", ("类别", "人员类型", "人员分类", "岗位类别"), required=True),
-    Column("title", "职称", ("专业技术职称", "技术职称", "专业技术职务", "职称名称")),
-    Column("licence_no", "执业证书编号", ("执业证号", "证书编号", "执业证书号", "执业证编号", "执业证书号码")),
-    Column("practice_category", "执业类别"),
-    Column("practice_status", "执业状态", ("本机构执业", "执业情况", "是否本机构执业")),
-    Column("hire_date", "入职日期", ("入职时间", "参加工作时间", "到院时间", "来院时间"), kind="date"),
-    Column("on_duty", "在岗", ("是否在岗", "在岗状态", "在职", "是否在职")),
-    Column("leave_date", "离岗日期", ("离岗时间", "离职日期", "离职时间"), kind="date"),
-    Column("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式")),
-    Column("notes", "备注"),
-)
+F = STAFF_FIELDS
+STAFF_COLUMNS = F.pick(("employee_no", "name", "gender", "department_id", "category", "title", "licence_no",
+                        "practice_category", "practice_status", "hire_date", "on_duty", "leave_date", "phone", "notes"))
 TEMPLATE_SHEET = "人员导入模板"
 EXPORT_SHEET = "人员名册"
 HELP_SHEET = "说明"
@@ -104,11 +92,9 @@ ON_DUTY_ALIASES = {"在职": "是"}
 NEW, UPDATE, SAME, INVALID = "新增", "更新", "无变化", "有错误"
 ACTIONS = (NEW, UPDATE, SAME, INVALID)
 
-# StaffValidator names its findings by STAFF_FIELD_LABELS; the file column each one belongs to:
-_COLUMN_OF_FIELD = {"department_id": "department", "registered_here": "practice_status",
-                    "non_registered_reason": "practice_status"}
-_COLUMN_OF_LABEL = {label: _COLUMN_OF_FIELD.get(f, f) for f, label in STAFF_FIELD_LABELS.items()}
-_LABEL = {c.key: c.label for c in STAFF_COLUMNS}
+# StaffValidator's findings name the record's fields; the file holds 执业状态 for two of them:
+_COLUMN_OF_FIELD = {"registered_here": "practice_status", "non_registered_reason": "practice_status"}
+_COLUMN_KEYS = frozenset(c.key for c in STAFF_COLUMNS)
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -148,8 +134,8 @@ class PlannedRow:
         if self.changes:
             return "；".join(c.text() for c in self.changes)
         if self.action == NEW:
-            return "；".join(f"{_LABEL[k]}：{_text(v)}" for k, v in self.source.items()
-                            if k in _LABEL and k not in ("employee_no", "name") and v not in (None, ""))
+            return "；".join(f"{F.label(k)}：{_text(v)}" for k, v in self.source.items()
+                            if k in _COLUMN_KEYS and k not in ("employee_no", "name") and v not in (None, ""))
         return ""
 
 
@@ -186,7 +172,12 @@ class StaffImportResult:
     staff_ids: tuple[int, ...]  # created or updated
 
 
-@action(PEOPLE_IMPORT)
+# Should PEOPLE_IMPORT ever be granted to a 科室负责人, each row must stay within her reach (a finding
+# at the row's 科室 cell; see _plan_rows).
+_IMPORT_SCOPE = department(doing="导入", what="人员")
+
+
+@action(PEOPLE_IMPORT, scope=_IMPORT_SCOPE)
 def preview_staff_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> StaffImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
     table = read_table(path, STAFF_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits)
@@ -202,7 +193,7 @@ def preview_staff_import(session: Session, path: Path | str, *, limits: Limits =
     )
 
 
-@action(PEOPLE_IMPORT)
+@action(PEOPLE_IMPORT, scope=_IMPORT_SCOPE)
 def apply_staff_import(session: Session, plan: StaffImportPlan) -> StaffImportResult:
     """Write every row of an error-free plan in one transaction, plus one summary audit row."""
     if plan.errors:
@@ -231,16 +222,13 @@ def _plan_rows(session: Session, sources, columns: dict[str, str], cell_findings
     validator = StaffValidator(db, session.today())
     existing = {s.employee_no: s for s in repo.search_staff(db)}
     department_names = {d.id: d.name for d in validator.departments.values()}
-    actor = session.actor
-    scope = None
-    if Role(actor.role) in DEPARTMENT_SCOPED:
-        scope = department_subtree(db, actor.department_id) if actor.department_id else set()
+    reach = session.reach  # None: the whole hospital
     where: dict[str, list[int]] = defaultdict(list)
     for row, src in sources:
         where[clean_text(src.get("employee_no"))].append(row)
 
     def at(row: int, key: str, message: str, severity: str = "error") -> Finding:
-        return Finding(message, field=_LABEL[key], severity=severity, row=row, column=columns.get(key))
+        return F.finding(key, message, severity=severity, row=row, column=columns.get(key))
 
     planned = []
     for row, src in sources:
@@ -248,8 +236,7 @@ def _plan_rows(session: Session, sources, columns: dict[str, str], cell_findings
         before = existing.get(employee_no)
         clean, found = validator.validate(_values(src, before, columns), staff_id=before.id if before else None)
         fs = list(cell_findings.get(row, ()))
-        fs += [at(row, _COLUMN_OF_LABEL[f.field], f.message, f.severity) if f.field in _COLUMN_OF_LABEL
-               else Finding(f.message, field=f.field, severity=f.severity, row=row) for f in found]
+        fs += [at(row, _COLUMN_OF_FIELD.get(f.field, f.field), f.message, f.severity) for f in found]
         rows_with_no = where[employee_no]
         if employee_no and len(rows_with_no) > 1:
             fs.append(at(row, "employee_no", f"工号“{employee_no}”在文件中出现了 {len(rows_with_no)} 次"
@@ -257,9 +244,9 @@ def _plan_rows(session: Session, sources, columns: dict[str, str], cell_findings
         if before and clean["name"] and clean["name"] != before.name:
             fs.append(at(row, "name", f"工号“{employee_no}”在系统中是“{before.name}”，文件中写的是“{clean['name']}”，"
                          "导入后将改名；如果是工号填错了，请改正工号。", "warning"))
-        if scope is not None and clean["department_id"] is not None and (
-                clean["department_id"] not in scope or (before and before.department_id not in scope)):
-            fs.append(at(row, "department", "科室负责人只能导入本科室（含下属病区）的人员。"))
+        if reach is not None and clean["department_id"] is not None and (
+                clean["department_id"] not in reach or (before and before.department_id not in reach)):
+            fs.append(at(row, "department_id", "科室负责人只能导入本科室（含下属病区）的人员。"))
         changes = _changes(before, clean, department_names) if before else ()
         if any(f.is_error for f in fs):
             kind = INVALID
@@ -274,10 +261,10 @@ def _plan_rows(session: Session, sources, columns: dict[str, str], cell_findings
 
 def _values(src: dict, before: Staff | None, columns: dict[str, str]) -> dict:
     """What the validator gets: the existing record, overlaid with the columns present in the file."""
-    values = {k: getattr(before, k) for k in STAFF_FIELD_LABELS} if before else {}
+    values = {k: getattr(before, k) for k in STAFF_EDITABLE} if before else {}
     for key in columns:
         value = src.get(key)
-        if key == "department":
+        if key == "department_id":  # the file names the department
             values["department_id"], values["department"] = None, value
         elif key == "practice_status":
             if value is not None:
@@ -299,20 +286,16 @@ def _shown(clean: dict, department_names: dict[int, str]) -> dict:
 
 
 def _changes(before: Staff, clean: dict, department_names: dict[int, str]) -> tuple[FieldChange, ...]:
-    old, new = staff_audit_values(before), _shown(clean, department_names)
-    return tuple(FieldChange(k, STAFF_FIELD_LABELS[k], old[k], new[k]) for k in old if old[k] != new[k])
+    old, new = STAFF.audit_values(before), _shown(clean, department_names)
+    return tuple(FieldChange(k, F.label(k), old[k], new[k]) for k in old if old[k] != new[k])
 
 
 # ----------------------------------------------------------------------------- template and export
 
-_WIDTHS = {"employee_no": 10, "name": 10, "gender": 6, "department": 14, "category": 10, "title": 12,
-           "licence_no": 19, "practice_category": 10, "practice_status": 12, "hire_date": 12, "on_duty": 6,
-           "leave_date": 12, "phone": 14, "notes": 24}
-_TEXT_COLUMNS = {"employee_no", "licence_no", "phone"}  # stored as text so 0123 keeps its zero
 _HINTS = {
     "employee_no": "必填。每人唯一，字母、数字或“-”，最长 20 位。系统中已有此工号时，导入会更新此人的信息。",
     "name": "必填。2–30 个汉字或字母，少数民族姓名用“·”分隔。",
-    "department": "必填。从下拉列表选择程序中已有的科室。",
+    "department_id": "必填。从下拉列表选择程序中已有的科室。",
     "category": "必填。医师、护士、医技、药师、管理、其他。",
     "title": "与人员类别一致，如护士类：护士、护师、主管护师、副主任护师、主任护师。",
     "licence_no": "本机构执业的医师、护士请填写，6–30 位字母或数字。",
@@ -348,7 +331,7 @@ def _lists(wb: Workbook, departments: list[str]) -> dict[str, str]:
     ws.sheet_state = "hidden"
     names = {}
     for col, (key, name, items) in enumerate((
-            ("department", "DeptList", departments), ("title", "TitleList", ALL_TITLES),
+            ("department_id", "DeptList", departments), ("title", "TitleList", ALL_TITLES),
             ("practice_category", "PracticeCategoryList", ALL_PRACTICE_CATEGORIES)), start=1):
         letter = get_column_letter(col)
         for row, item in enumerate(items, start=1):
@@ -363,7 +346,7 @@ def _validations(ws, wb: Workbook, departments: list[str], last_row: int) -> Non
     named = _lists(wb, departments)
     inline = {"gender": GENDERS, "category": STAFF_CATEGORIES, "practice_status": PRACTICE_STATUSES,
               "on_duty": ["是", "否"]}
-    strict = {"gender", "department", "category", "practice_status", "on_duty"}
+    strict = {"gender", "department_id", "category", "practice_status", "on_duty"}
     for col, c in enumerate(STAFF_COLUMNS, start=1):
         if c.key in inline:
             formula = '"' + ",".join(inline[c.key]) + '"'
@@ -424,19 +407,15 @@ def _workbook(departments: list[str], staff: list[Staff], sheet_title: str, page
         if c.key in _HINTS:
             cell.comment = Comment(_HINTS[c.key], "医疗质量安全台账", width=260, height=90)
         dim = ws.column_dimensions[get_column_letter(col)]
-        dim.width = _WIDTHS[c.key]
-        if c.key in _TEXT_COLUMNS:
-            dim.number_format = "@"
-        elif c.kind == "date":
-            dim.number_format = "yyyy-mm-dd"
+        dim.width = c.xlsx_width
+        if c.number_format:  # 工号, 证书编号, 电话 as text (0123 keeps its zero); dates as dates
+            dim.number_format = c.number_format
     for row, s in enumerate(staff, start=2):
         for col, value in enumerate(_export_values(s), start=1):
             cell = ws.cell(row, col, value)
             cell.border = _BORDER
-            if STAFF_COLUMNS[col - 1].key in _TEXT_COLUMNS:
-                cell.number_format = "@"
-            elif STAFF_COLUMNS[col - 1].kind == "date":
-                cell.number_format = "yyyy-mm-dd"
+            if STAFF_COLUMNS[col - 1].number_format:
+                cell.number_format = STAFF_COLUMNS[col - 1].number_format
     last = get_column_letter(len(STAFF_COLUMNS))
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{last}{len(staff) + 1}"
@@ -454,7 +433,7 @@ def _workbook(departments: list[str], staff: list[Staff], sheet_title: str, page
 
 def _export_values(s: Staff) -> list:
     values = {
-        "employee_no": s.employee_no, "name": s.name, "gender": s.gender, "department": s.department_name,
+        "employee_no": s.employee_no, "name": s.name, "gender": s.gender, "department_id": s.department_name,
         "category": s.category, "title": s.title, "licence_no": s.licence_no,
         "practice_category": s.practice_category, "practice_status": s.practice_status,
         "hire_date": dt.date.fromisoformat(s.hire_date) if s.hire_date else None,
@@ -469,7 +448,7 @@ def _active_department_names(session: Session) -> list[str]:
     return [d.name for d in list_departments(session, include_inactive=False)]
 
 
-@action(PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT, scope=HOSPITAL)
 def write_staff_template(session: Session, path: Path | str) -> Path:
     """The empty import template, with drop-down lists of this hospital's active departments."""
     wb = _workbook(_active_department_names(session), [], TEMPLATE_SHEET, "")
@@ -478,7 +457,7 @@ def write_staff_template(session: Session, path: Path | str) -> Path:
     return Path(path)
 
 
-@action(PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT, scope=HOSPITAL)
 def export_staff_xlsx(session: Session, path: Path | str, flt: StaffFilter = StaffFilter()) -> int:
     """The staff matching ``flt`` in exactly the template's layout (edit and import back); returns the count."""
     staff = list_staff(session, flt)

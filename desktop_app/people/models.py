@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from desktop_app.fields import Field, Fields
+
 DEPARTMENT_KINDS = ["临床", "医技", "护理单元", "职能"]
 STAFF_CATEGORIES = ["医师", "护士", "医技", "药师", "管理", "其他"]
 GENDERS = ["男", "女"]
@@ -100,34 +102,47 @@ class Staff:
         return f"{self.name}（{self.employee_no}）"
 
 
-# Field labels used by forms, audit entries, imports and printouts.
-STAFF_FIELD_LABELS = {
-    "employee_no": "工号",
-    "name": "姓名",
-    "gender": "性别",
-    "department_id": "科室",
-    "category": "人员类别",
-    "title": "职称",
-    "licence_no": "执业证书编号",
-    "practice_category": "执业类别",
-    "registered_here": "本机构执业",
-    "non_registered_reason": "非本机构执业原因",
-    "hire_date": "入职日期",
-    "on_duty": "在岗",
-    "leave_date": "离岗日期",
-    "phone": "联系电话",
-    "notes": "备注",
-    "duty_training_passed_on": "总值班培训考核合格日期",
-}
+# Every field of a staff record (and the import/export-only 执业状态 column), as forms, the importer,
+# the printouts and the audit log name it. Excel widths are characters (a Chinese character counts 2);
+# print widths are the roster printout's relative weights.
+STAFF_FIELDS = Fields(
+    Field("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "工作证号"), required=True,
+          pdf_width=8, xlsx_width=10, number_format="@"),  # text: 0123 keeps its zero
+    Field("name", "姓名", ("名字", "人员姓名", "职工姓名", "员工姓名"), required=True, pdf_width=8, xlsx_width=10),
+    Field("gender", "性别", pdf_width=4, xlsx_width=6, align="center"),
+    Field("department_id", "科室", ("所在科室", "部门", "所在部门", "科室名称", "科别"), required=True,
+          pdf_width=13, xlsx_width=14),
+    Field("category", "人员类别", ("类别", "人员类型", "人员分类", "岗位类别"), required=True, pdf_width=7,
+          xlsx_width=10, align="center"),
+    Field("title", "职称", ("专业技术职称", "技术职称", "专业技术职务", "职称名称"), pdf_width=10, xlsx_width=12),
+    Field("licence_no", "执业证书编号", ("执业证号", "证书编号", "执业证书号", "执业证编号", "执业证书号码"),
+          pdf_width=16, xlsx_width=19, number_format="@"),
+    Field("practice_category", "执业类别", xlsx_width=10),
+    Field("registered_here", "本机构执业"),
+    Field("non_registered_reason", "非本机构执业原因"),
+    # 本机构执业 or the reason why not, in one column of the spreadsheet and the printout
+    Field("practice_status", "执业状态", ("本机构执业", "执业情况", "是否本机构执业"), pdf_width=10, xlsx_width=12,
+          align="center"),
+    Field("hire_date", "入职日期", ("入职时间", "参加工作时间", "到院时间", "来院时间"), kind="date", pdf_width=10,
+          xlsx_width=12, align="center", number_format="yyyy-mm-dd"),
+    Field("on_duty", "在岗", ("是否在岗", "在岗状态", "在职", "是否在职"), pdf_width=4, xlsx_width=6, align="center"),
+    Field("leave_date", "离岗日期", ("离岗时间", "离职日期", "离职时间"), kind="date", xlsx_width=12, align="center",
+          number_format="yyyy-mm-dd"),
+    Field("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式"), pdf_width=12, xlsx_width=14,
+          number_format="@"),
+    Field("notes", "备注", xlsx_width=24),
+    Field("duty_training_passed_on", "总值班培训考核合格日期"),
+)
 
-DEPARTMENT_FIELD_LABELS = {
-    "code": "科室编码",
-    "name": "科室名称",
-    "kind": "科室类型",
-    "parent_id": "上级科室",
-    "sort_order": "排序",
-    "phone": "科室电话",
-    "active": "启用",
-}
+# The fields a staff record stores (what an edit merges, what the audit log shows).
+STAFF_EDITABLE = tuple(f.name for f in fields(Staff) if f.name in STAFF_FIELDS)
 
-STAFF_EDITABLE = [f.name for f in fields(Staff) if f.name in STAFF_FIELD_LABELS]
+DEPARTMENT_FIELDS = Fields(
+    Field("code", "科室编码"),
+    Field("name", "科室名称"),
+    Field("kind", "科室类型"),
+    Field("parent_id", "上级科室"),
+    Field("sort_order", "排序"),
+    Field("phone", "科室电话"),
+    Field("active", "启用"),
+)

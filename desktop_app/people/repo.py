@@ -1,8 +1,14 @@
-"""SQL for departments and staff. Small functions that take a Database; no rules here."""
+"""SQL for departments and staff. Small functions that take a Database; no rules here.
+
+Records are inserted and updated through desktop_app/records.py (which writes with
+desktop_app/storage/tables.py); what is here reads, and writes what is not a record of its own.
+"""
 from __future__ import annotations
 
 from desktop_app.people.models import Department, Staff
 from desktop_app.people.pinyin import is_pinyin_query
+from desktop_app.storage import tables
+from desktop_app.textnorm import clean_text
 
 _DEPT_SQL = """
 SELECT d.*, p.name AS parent_name,
@@ -66,22 +72,37 @@ def department_name(db, department_id: int | None) -> str | None:
     return db.scalar("SELECT name FROM departments WHERE id = ?", (department_id,))
 
 
-def insert_department(db, v: dict, pinyin: str, now: str) -> int:
-    cur = db.execute(
-        "INSERT INTO departments (code, name, kind, parent_id, sort_order, phone, active, pinyin, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (v["code"], v["name"], v["kind"], v["parent_id"], v["sort_order"], v["phone"], int(v["active"]), pinyin, now, now),
-    )
-    return cur.lastrowid
+def department_id_named(db, name: str) -> int | None:
+    return db.scalar("SELECT id FROM departments WHERE name = ?", (name,))
 
 
-def update_department(db, department_id: int, v: dict, pinyin: str, now: str) -> None:
-    db.execute(
-        "UPDATE departments SET code = ?, name = ?, kind = ?, parent_id = ?, sort_order = ?, phone = ?, active = ?,"
-        " pinyin = ?, updated_at = ? WHERE id = ?",
-        (v["code"], v["name"], v["kind"], v["parent_id"], v["sort_order"], v["phone"], int(v["active"]), pinyin, now,
-         department_id),
-    )
+def department_id_coded(db, code: str) -> int | None:
+    return db.scalar("SELECT id FROM departments WHERE code = ?", (code,))
+
+
+def department_exists(db, department_id) -> bool:
+    return tables.exists(db, "departments", {"id": department_id})
+
+
+def departments_in_values(db, values: dict) -> set[int] | None:
+    """The department a form's or a file row's values name: ``department_id``, or ``department`` (a
+    name or a code, as the staff validator reads it) — every department the text could mean."""
+    if not isinstance(values, dict):
+        return None
+    if values.get("department_id") is not None:
+        return {values["department_id"]}
+    text = clean_text(values.get("department"))
+    if not text:
+        return None
+    return {r[0] for r in db.query("SELECT id FROM departments WHERE name = ? OR code = ?", (text, text))}
+
+
+def staff_exists(db, staff_id) -> bool:
+    return tables.exists(db, "staff", {"id": staff_id})
+
+
+def staff_on_duty_in(db, department_id: int) -> int:
+    return int(db.scalar("SELECT count(*) FROM staff WHERE department_id = ? AND on_duty = 1", (department_id,)))
 
 
 def department_references(db, department_id: int) -> str:
@@ -111,9 +132,9 @@ def staff_references(db, staff_id: int) -> str:
     return "、".join(found)
 
 
-def delete_staff(db, staff_id: int) -> None:
-    db.execute("DELETE FROM training_attendees WHERE staff_id = ? AND present IS NULL", (staff_id,))
-    db.execute("DELETE FROM staff WHERE id = ?", (staff_id,))
+def delete_expected_attendance(db, staff_id: int) -> None:
+    """Being expected at a training not yet signed in goes with a deleted staff record."""
+    tables.delete(db, "training_attendees", {"staff_id": staff_id, "present": None})
 
 
 def get_staff(db, staff_id: int) -> Staff | None:
@@ -145,8 +166,9 @@ def search_staff(
             clauses.append("(s.name LIKE ? OR s.employee_no LIKE ? OR s.phone LIKE ?)")
             params += [like, like, like]
     if departments is not None:
-        clauses.append(f"s.department_id IN ({','.join('?' * len(departments))})")
-        params += sorted(departments)
+        clause, more = tables.in_list("s.department_id", sorted(departments))
+        clauses.append(clause)
+        params += more
     if category:
         clauses.append("s.category = ?")
         params.append(category)
@@ -158,46 +180,15 @@ def search_staff(
         params.append(int(on_duty))
     sql = _STAFF_SQL + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY d.sort_order, s.employee_no"
     if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [_staff(r) for r in db.execute(sql, params)]
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [_staff(r) for r in db.tuples(sql, params)]
 
 
 def staff_counts(db) -> dict[str, int]:
     row = db.query_one(
-        "SELECT count(*) AS total, sum(on_duty) AS on_duty,"
+        "SELECT count(*) AS total, sum(CASE WHEN on_duty = 1 THEN 1 ELSE 0 END) AS on_duty,"
         " sum(CASE WHEN on_duty = 1 AND registered_here = 0 THEN 1 ELSE 0 END) AS not_registered"
         " FROM staff"
     )
     return {k: int(row[k] or 0) for k in row.keys()}
-
-
-_STAFF_COLUMNS = [
-    "employee_no", "name", "gender", "department_id", "category", "title", "licence_no", "practice_category",
-    "registered_here", "non_registered_reason", "hire_date", "on_duty", "leave_date", "phone", "notes",
-    "duty_training_passed_on",
-]
-
-
-def _staff_params(v: dict) -> list:
-    out = []
-    for col in _STAFF_COLUMNS:
-        value = v[col]
-        out.append(int(value) if isinstance(value, bool) else value)
-    return out
-
-
-def insert_staff(db, v: dict, pinyin: str, now: str) -> int:
-    cols = _STAFF_COLUMNS + ["pinyin", "created_at", "updated_at"]
-    cur = db.execute(
-        f"INSERT INTO staff ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        _staff_params(v) + [pinyin, now, now],
-    )
-    return cur.lastrowid
-
-
-def update_staff(db, staff_id: int, v: dict, pinyin: str, now: str) -> None:
-    sets = ", ".join(f"{c} = ?" for c in _STAFF_COLUMNS)
-    db.execute(
-        f"UPDATE staff SET {sets}, pinyin = ?, updated_at = ? WHERE id = ?",
-        _staff_params(v) + [pinyin, now, staff_id],
-    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.hospital.service import get_profile
 from desktop_app.people import service as people
 from desktop_app.people.manifest import PEOPLE_EXPORT
@@ -94,7 +95,7 @@ def describe_staff_filter(session: Session, flt: StaffFilter) -> list[str]:
     return out
 
 
-@action(PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT, scope=HOSPITAL)
 def staff_list_snapshot(session: Session, flt: StaffFilter = StaffFilter()) -> StaffListSnapshot:
     order = {d.id: i for i, d in enumerate(_tree_order(people.list_departments(session)))}
     rank = {c: i for i, c in enumerate(STAFF_CATEGORIES)}
@@ -105,7 +106,7 @@ def staff_list_snapshot(session: Session, flt: StaffFilter = StaffFilter()) -> S
     return StaffListSnapshot(_info(session, "人员名册", describe_staff_filter(session, flt)), tuple(staff))
 
 
-@action(PEOPLE_EXPORT)
+@action(PEOPLE_EXPORT, scope=HOSPITAL)
 def department_list_snapshot(session: Session, *, include_inactive: bool = True) -> DepartmentListSnapshot:
     departments = _tree_order(people.list_departments(session, include_inactive=include_inactive))
     filters = ["科室状态：" + ("全部（含停用）" if include_inactive else "仅启用")]

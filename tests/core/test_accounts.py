@@ -88,7 +88,7 @@ def test_wizard_validates_before_creating_a_file(tmp_path):
     with pytest.raises(errors.ValidationError) as exc:
         initialize_database(target, {"name": "", "level": "x", "region": ""},
                             {"username": "a", "display_name": "", "password": "123"})
-    fields = {f.field for f in exc.value.findings}
+    fields = {f.label for f in exc.value.findings}
     assert {"医院名称", "医院等级", "所在地区", "用户名", "姓名", "密码"} <= fields
     assert not target.exists()
 

@@ -37,7 +37,7 @@ def test_validation_names_every_bad_field(system, hospital):
             "employee_no": "D001", "name": "X", "gender": "未知", "department": "不存在科",
             "category": "医生甲", "registered_here": "否", "hire_date": "2024-13-45", "phone": "电话",
         })
-    fields = {f.field for f in exc.value.findings}
+    fields = {f.label for f in exc.value.findings}
     assert fields >= {"工号", "姓名", "性别", "科室", "人员类别", "非本机构执业原因", "入职日期", "联系电话"}
     assert "已被其他人员使用" in exc.value.message
 

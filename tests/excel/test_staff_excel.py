@@ -143,7 +143,7 @@ def test_apply_writes_every_row_and_audits_each_and_the_import(quality, tmp_path
     assert (qian.department_name, qian.registered_here, qian.hire_date) == ("外科", True, "2025-09-01")
     assert (sun.registered_here, sun.non_registered_reason, sun.hire_date) == (False, "规培", "2026-03-01")
     assert zhang_after.department_name == "外科" and zhang_after.practice_status == "进修"
-    unchanged_fields = [f for f in people.staff_audit_values(zhang)
+    unchanged_fields = [f for f in people.STAFF.audit_values(zhang)
                         if f not in ("department_id", "registered_here", "non_registered_reason")]
     assert all(getattr(zhang_after, f) == getattr(zhang, f) for f in unchanged_fields)
 

@@ -42,8 +42,8 @@ def _string_literals(folder: Path) -> str:
 
 def _vocabularies() -> str:
     words = [*models.DEPARTMENT_KINDS, *models.STAFF_CATEGORIES, *models.GENDERS, *models.NON_REGISTERED_REASONS,
-             *models.TITLE_RANK_LABELS.values(), *models.STAFF_FIELD_LABELS.values(),
-             *models.DEPARTMENT_FIELD_LABELS.values(), *HOSPITAL_LEVELS, *conftest.PROFILE.values()]
+             *models.TITLE_RANK_LABELS.values(), *models.STAFF_FIELDS.labels().values(),
+             *models.DEPARTMENT_FIELDS.labels().values(), *HOSPITAL_LEVELS, *conftest.PROFILE.values()]
     words += [t for titles in models.TITLES_BY_CATEGORY.values() for t in titles]
     words += [c for cats in models.PRACTICE_CATEGORIES.values() for c in cats]
     words += [d[0] for d in factories.DEPARTMENTS] + [s[1] for s in factories.STAFF]

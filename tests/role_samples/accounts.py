@@ -19,3 +19,7 @@ def samples(ctx):
         "accounts.service.audit_actor_names": lambda s: accounts.audit_actor_names(s),
         "accounts.service.verify_audit": lambda s: accounts.verify_audit(s),
     }
+
+
+# one's own password: nothing of another department's in it
+HOSPITAL_WIDE = {"accounts.service.change_own_password"}

@@ -14,3 +14,8 @@ def samples(ctx):
         "backup.actions.restore_from_backup": lambda s: backup_actions.restore_from_backup(
             s, backups.list_backups(s.db.path)[0]),
     }
+
+
+# No action here is held by a 科室负责人 or a clinician (system administrator, and 质控 for backups):
+# nothing is hospital-wide for them and nothing needs an other-department call.
+HOSPITAL_WIDE: set[str] = set()

@@ -13,3 +13,8 @@ def samples(ctx):
         "hospital.service.save_settings": lambda s: hospital_service.save_settings(
             s, {"backup.keep_days": 60}),
     }
+
+
+# No action here is held by a 科室负责人 or a clinician (system administrator, and 质控 for backups):
+# nothing is hospital-wide for them and nothing needs an other-department call.
+HOSPITAL_WIDE: set[str] = set()

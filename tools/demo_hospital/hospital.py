@@ -57,7 +57,7 @@ from desktop_app.clock import Clock, FixedClock, SystemClock
 from desktop_app.hospital.service import initialize_database
 from desktop_app.people import repo
 from desktop_app.people import service as people
-from desktop_app.people.models import STAFF_FIELD_LABELS, TITLES_BY_CATEGORY, title_rank
+from desktop_app.people.models import STAFF_EDITABLE, TITLES_BY_CATEGORY, title_rank
 from desktop_app.practice.accounts import (  # noqa: F401 - re-exported
     ADMIN_PASSWORD,
     DEMO_ACCOUNTS,
@@ -498,7 +498,7 @@ def _insert(ctx: DemoContext, plan: dict) -> DemoPerson:
 
 def _update(ctx: DemoContext, person: DemoPerson, changes: dict) -> None:
     before = repo.get_staff(ctx.db, person.id)
-    merged = {k: getattr(before, k) for k in STAFF_FIELD_LABELS} | changes
+    merged = {k: getattr(before, k) for k in STAFF_EDITABLE} | changes
     after = people.update_staff_row(ctx.session, before, _validated(ctx, merged, person.id))
     person.title, person.on_duty = after.title, after.on_duty
     person.leave_date = dt.date.fromisoformat(after.leave_date) if after.leave_date else None

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
-from desktop_app.hospital.service import HOSPITAL_LEVELS, initialize_database, validate_profile
+from desktop_app.accounts.models import USER_FIELDS
 from desktop_app.accounts.passwords import check_password_rules
-from desktop_app.errors import Finding
+from desktop_app.hospital.models import HOSPITAL_FIELDS
+from desktop_app.hospital.service import HOSPITAL_LEVELS, initialize_database, validate_profile
 from ui.forms import ValidatedForm, combo, line_edit
 
 
@@ -46,10 +47,13 @@ class _ProfilePage(QWizardPage):
         self.setSubTitle("这些信息会印在每一份打印的报表和报送材料上，以后可在“系统设置”中修改。")
         layout = QVBoxLayout(self)
         self.form = ValidatedForm()
-        self.name = self.form.add("医院名称", line_edit(placeholder="与《医疗机构执业许可证》一致", max_length=60), required=True)
-        self.level = self.form.add("医院等级", combo(HOSPITAL_LEVELS, "二级甲等"), required=True)
-        self.region = self.form.add("所在地区", line_edit(placeholder="例如：安徽省六安市霍山县", max_length=60), required=True)
-        self.credit = self.form.add("统一社会信用代码", line_edit(placeholder="选填，18 位", max_length=18))
+        F = HOSPITAL_FIELDS
+        self.name = self.form.add(F["name"], line_edit(placeholder="与《医疗机构执业许可证》一致", max_length=60),
+                                  required=True)
+        self.level = self.form.add(F["level"], combo(HOSPITAL_LEVELS, "二级甲等"), required=True)
+        self.region = self.form.add(F["region"], line_edit(placeholder="例如：安徽省六安市霍山县", max_length=60),
+                                    required=True)
+        self.credit = self.form.add(F["credit_code"], line_edit(placeholder="选填，18 位", max_length=18))
         layout.addWidget(self.form)
 
     def values(self) -> dict:
@@ -69,11 +73,12 @@ class _AdminPage(QWizardPage):
         self.setSubTitle("系统管理员负责建立其他用户、设置权限和备份。请牢记密码：忘记后只能由另一位管理员重置。")
         layout = QVBoxLayout(self)
         self.form = ValidatedForm()
-        self.username = self.form.add("用户名", line_edit("admin", max_length=32), required=True,
+        F = USER_FIELDS
+        self.username = self.form.add(F["username"], line_edit("admin", max_length=32), required=True,
                                       hint="字母或数字，登录时使用。")
-        self.display = self.form.add("姓名", line_edit(max_length=20), required=True)
-        self.password = self.form.add("密码", QLineEdit(), required=True, hint="至少 8 位，须同时包含字母和数字。")
-        self.again = self.form.add("再次输入", QLineEdit(), required=True)
+        self.display = self.form.add(F["display_name"], line_edit(max_length=20), required=True)
+        self.password = self.form.add(F["password"], QLineEdit(), required=True, hint="至少 8 位，须同时包含字母和数字。")
+        self.again = self.form.add(F["password_again"], QLineEdit(), required=True)
         for edit in (self.password, self.again):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         layout.addWidget(self.form)
@@ -86,10 +91,10 @@ class _AdminPage(QWizardPage):
         v = self.values()
         findings = []
         if not v["display_name"]:
-            findings.append(Finding("请填写管理员姓名。", field="姓名"))
-        findings += check_password_rules(v["password"], username=v["username"], field="密码")
+            findings.append(USER_FIELDS.finding("display_name", "请填写管理员姓名。"))
+        findings += check_password_rules(v["password"], username=v["username"], field="password")
         if v["password"] != self.again.text():
-            findings.append(Finding("两次输入的密码不一致。", field="再次输入"))
+            findings.append(USER_FIELDS.finding("password_again", "两次输入的密码不一致。"))
         self.form.show_findings(findings)
         return not findings
 

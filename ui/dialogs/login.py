@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, errors
 from desktop_app.accounts import service as accounts
+from desktop_app.accounts.models import USER_FIELDS
 from desktop_app.clock import Clock
 from desktop_app.session import Session
 from ui.errors import show_error
@@ -55,8 +56,8 @@ class LoginDialog(QDialog):
         self.username.addItems(accounts.usernames_for_login(db))
         self.username.setCurrentText(username or (self.username.itemText(0) if self.username.count() else ""))
         self.password = _password_edit()
-        self.form.add("用户名", self.username)
-        self.form.add("密码", self.password)
+        self.form.add(USER_FIELDS["username"], self.username)
+        self.form.add(USER_FIELDS["password"], self.password)
         layout.addWidget(self.form)
         self.message = QLabel()
         self.message.setObjectName("errorText")
@@ -108,9 +109,11 @@ class ChangePasswordDialog(QDialog):
             note.setWordWrap(True)
             layout.addWidget(note)
         self.form = ValidatedForm()
-        self.old = self.form.add("原密码", _password_edit(), required=True)
-        self.new = self.form.add("新密码", _password_edit(), required=True, hint="至少 8 位，须同时包含字母和数字。")
-        self.again = self.form.add("再次输入", _password_edit(), required=True)
+        F = USER_FIELDS
+        self.old = self.form.add(F["old_password"], _password_edit(), required=True)
+        self.new = self.form.add(F["new_password"], _password_edit(), required=True,
+                                 hint="至少 8 位，须同时包含字母和数字。")
+        self.again = self.form.add(F["password_again"], _password_edit(), required=True)
         layout.addWidget(self.form)
         buttons = QDialogButtonBox()
         buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -120,10 +123,8 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        from desktop_app.errors import Finding
-
         if self.new.text() != self.again.text():
-            self.form.show_findings([Finding("两次输入的新密码不一致。", field="再次输入")])
+            self.form.show_findings([USER_FIELDS.finding("password_again", "两次输入的新密码不一致。")])
             return
         ok, _ = self.form.submit(accounts.change_own_password, self.session, self.old.text(), self.new.text())
         if ok:

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
 from desktop_app.people import service as people
 from desktop_app.people.manifest import PEOPLE_EDIT
 from desktop_app.people.models import (
+    DEPARTMENT_FIELDS,
     DEPARTMENT_KINDS,
     GENDERS,
     NON_REGISTERED_REASONS,
     PRACTICE_CATEGORIES,
     STAFF_CATEGORIES,
+    STAFF_FIELDS,
     TITLES_BY_CATEGORY,
     Department,
     Staff,
@@ -26,6 +28,8 @@ from desktop_app.people.models import (
 from ui.forms import OptionalDateEdit, ValidatedForm, combo, combo_value, line_edit, save_cancel_buttons
 
 PRACTICE_STATUSES = ["本机构执业", *NON_REGISTERED_REASONS]
+F = STAFF_FIELDS
+D = DEPARTMENT_FIELDS
 
 
 def department_items(departments: list[Department], *, active_only: bool = True) -> list[tuple[str, int]]:
@@ -72,10 +76,10 @@ class StaffDialog(QDialog):
         outer.addWidget(scroll)
         s = staff
         f = self.form
-        self.employee_no = f.add("工号", line_edit(s.employee_no if s else "", max_length=20), required=True)
-        self.name = f.add("姓名", line_edit(s.name if s else "", max_length=30), required=True)
-        self.gender = f.add("性别", combo(GENDERS, s.gender if s else None, blank="（未填）"))
-        self.department = f.add("科室", combo([], None), required=True)
+        self.employee_no = f.add(F["employee_no"], line_edit(s.employee_no if s else "", max_length=20), required=True)
+        self.name = f.add(F["name"], line_edit(s.name if s else "", max_length=30), required=True)
+        self.gender = f.add(F["gender"], combo(GENDERS, s.gender if s else None, blank="（未填）"))
+        self.department = f.add(F["department_id"], combo([], None), required=True)
         for label, dept_id in department_items(people.list_departments(ctx.session)):
             self.department.addItem(label, dept_id)
         if s:
@@ -84,19 +88,20 @@ class StaffDialog(QDialog):
                 self.department.addItem(s.department_name, s.department_id)
                 idx = self.department.count() - 1
             self.department.setCurrentIndex(idx)
-        self.category = f.add("人员类别", combo(STAFF_CATEGORIES, s.category if s else "医师"), required=True)
-        self.title = f.add("职称", combo([], None, editable=True))
-        self.licence = f.add("执业证书编号", line_edit(s.licence_no if s else "", max_length=30))
-        self.practice_category = f.add("执业类别", combo([], None, editable=True))
-        self.status = f.add("本机构执业", combo(PRACTICE_STATUSES, s.practice_status if s else "本机构执业"),
+        self.category = f.add(F["category"], combo(STAFF_CATEGORIES, s.category if s else "医师"), required=True)
+        self.title = f.add(F["title"], combo([], None, editable=True))
+        self.licence = f.add(F["licence_no"], line_edit(s.licence_no if s else "", max_length=30))
+        self.practice_category = f.add(F["practice_category"], combo([], None, editable=True))
+        self.status = f.add(F["registered_here"], combo(PRACTICE_STATUSES, s.practice_status if s else "本机构执业"),
                             hint="进修、规培、实习、外院会诊人员不得单独值班。")
-        self.hire_date = f.add("入职日期", OptionalDateEdit(s.hire_date if s else None))
-        self.on_duty = f.add("在岗", QCheckBox("在岗"))
+        self.hire_date = f.add(F["hire_date"], OptionalDateEdit(s.hire_date if s else None))
+        self.on_duty = f.add(F["on_duty"], QCheckBox("在岗"))
         self.on_duty.setChecked(s.on_duty if s else True)
-        self.leave_date = f.add("离岗日期", OptionalDateEdit(s.leave_date if s else None))
-        self.phone = f.add("联系电话", line_edit(s.phone if s else "", max_length=20))
-        self.notes = f.add("备注", line_edit(s.notes if s else "", max_length=200))
-        self.duty_training = f.add("总值班培训考核合格日期", OptionalDateEdit(s.duty_training_passed_on if s else None),
+        self.leave_date = f.add(F["leave_date"], OptionalDateEdit(s.leave_date if s else None))
+        self.phone = f.add(F["phone"], line_edit(s.phone if s else "", max_length=20))
+        self.notes = f.add(F["notes"], line_edit(s.notes if s else "", max_length=200))
+        self.duty_training = f.add(F["duty_training_passed_on"],
+                                   OptionalDateEdit(s.duty_training_passed_on if s else None),
                                    hint="经总值班培训并考核合格后才能排入总值班岗位。")
         self._fill_category_lists(s.title if s else None, s.practice_category if s else None)
         self.category.currentIndexChanged.connect(lambda _i: self._fill_category_lists(None, None))
@@ -162,7 +167,7 @@ class StaffDialog(QDialog):
         findings = people.check_staff(self.ctx.session, self.values(), staff_id=self.staff.id if self.staff else None)
         if not self._attempted:
             # Before the first 保存, only comment on fields that have something in them.
-            filled = {label for label, (w, _m) in self.form.fields.items() if _has_text(w)}
+            filled = {key for key, (w, _m) in self.form.fields.items() if _has_text(w)}
             findings = [x for x in findings if x.field in filled]
         self.form.show_findings(findings)
 
@@ -198,22 +203,22 @@ class DepartmentDialog(QDialog):
         self.form = ValidatedForm()
         d = department
         f = self.form
-        self.name = f.add("科室名称", line_edit(d.name if d else "", max_length=30), required=True)
-        self.kind = f.add("科室类型", combo(DEPARTMENT_KINDS, d.kind if d else "临床"), required=True,
+        self.name = f.add(D["name"], line_edit(d.name if d else "", max_length=30), required=True)
+        self.kind = f.add(D["kind"], combo(DEPARTMENT_KINDS, d.kind if d else "临床"), required=True,
                           hint="病区、手术室等护理单元请选“护理单元”，并指定所属的临床科室。")
-        self.parent_box = f.add("上级科室", combo([], None))
+        self.parent_box = f.add(D["parent_id"], combo([], None))
         self.parent_box.addItem("（无）", None)
         for label, dept_id in department_items(people.list_departments(ctx.session)):
             if not d or dept_id != d.id:
                 self.parent_box.addItem(label, dept_id)
         if d and d.parent_id:
             self.parent_box.setCurrentIndex(max(0, self.parent_box.findData(d.parent_id)))
-        self.code = f.add("科室编码", line_edit(d.code if d else "", max_length=20))
-        self.phone = f.add("科室电话", line_edit(d.phone if d else "", max_length=20))
-        self.sort_order = f.add("排序", QSpinBox())
+        self.code = f.add(D["code"], line_edit(d.code if d else "", max_length=20))
+        self.phone = f.add(D["phone"], line_edit(d.phone if d else "", max_length=20))
+        self.sort_order = f.add(D["sort_order"], QSpinBox())
         self.sort_order.setRange(0, 9999)
         self.sort_order.setValue(d.sort_order if d else 0)
-        self.active = f.add("启用", QCheckBox("启用"))
+        self.active = f.add(D["active"], QCheckBox("启用"))
         self.active.setChecked(d.active if d else True)
         outer.addWidget(self.form)
         buttons = save_cancel_buttons(self, self.save)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.accounts import service as accounts
+from desktop_app.accounts.models import USER_FIELDS as F
 from desktop_app.accounts.passwords import temporary_password
 from desktop_app.accounts.permissions import ROLE_DESCRIPTIONS, USER_ROLES, Role
 from desktop_app.people import service as people
@@ -36,11 +37,11 @@ class UserDialog(QDialog):
         self.form = ValidatedForm()
         f = self.form
         u = user
-        self.username = f.add("用户名", line_edit(u.username if u else "", max_length=32), required=True,
+        self.username = f.add(F["username"], line_edit(u.username if u else "", max_length=32), required=True,
                               hint="字母或数字，登录时使用；建立后不能修改。")
         self.username.setEnabled(u is None)
-        self.display = f.add("姓名", line_edit(u.display_name if u else "", max_length=20), required=True)
-        self.role = f.add("角色", QComboBox(), required=True)
+        self.display = f.add(F["display_name"], line_edit(u.display_name if u else "", max_length=20), required=True)
+        self.role = f.add(F["role"], QComboBox(), required=True)
         for role in USER_ROLES:
             self.role.addItem(role.label, role.value)
         self.role.setCurrentIndex(max(0, self.role.findData((u.role if u else Role.CLINICIAN).value)))
@@ -49,13 +50,13 @@ class UserDialog(QDialog):
         self.role_help.setObjectName("fieldHint")
         layout.addWidget(self.form)
         layout.addWidget(self.role_help)
-        self.department = f.add("所属科室", QComboBox(), hint="科室负责人必须选择；其他角色可不选。")
+        self.department = f.add(F["department_id"], QComboBox(), hint="科室负责人必须选择；其他角色可不选。")
         self.department.addItem("（无）", None)
         for label, dept_id in department_items(people.list_departments(ctx.session)):
             self.department.addItem(label, dept_id)
         if u and u.department_id:
             self.department.setCurrentIndex(max(0, self.department.findData(u.department_id)))
-        self.staff = f.add("对应人员", QComboBox(), hint="把账户与人员名册中的本人关联（可输入姓名或拼音首字母查找）。")
+        self.staff = f.add(F["staff_id"], QComboBox(), hint="把账户与人员名册中的本人关联（可输入姓名或拼音首字母查找）。")
         self.staff.setEditable(True)
         self.staff.addItem("（不关联）", None)
         for s in people.list_staff(ctx.session, people.StaffFilter()):
@@ -64,11 +65,11 @@ class UserDialog(QDialog):
         self.staff.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         if u and u.staff_id:
             self.staff.setCurrentIndex(max(0, self.staff.findData(u.staff_id)))
-        self.active = f.add("启用", QCheckBox("启用（停用后不能登录，记录保留）"))
+        self.active = f.add(F["active"], QCheckBox("启用（停用后不能登录，记录保留）"))
         self.active.setChecked(u.active if u else True)
         if u is None:
             self.password = temporary_password()
-            self.initial = f.add("初始密码", line_edit(self.password), required=True,
+            self.initial = f.add(F["initial_password"], line_edit(self.password), required=True,
                                  hint="请把初始密码告知本人；首次登录时必须修改。")
         self.role.currentIndexChanged.connect(self._show_role_help)
         self._show_role_help()

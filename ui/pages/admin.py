@@ -33,6 +33,7 @@ from desktop_app.backup.manifest import BACKUP_RESTORE
 from desktop_app.clock import parse_stamp
 from desktop_app.hospital import service as hospital
 from desktop_app.hospital.manifest import HOSPITAL_EDIT, SETTINGS_EDIT
+from desktop_app.hospital.models import HOSPITAL_FIELDS
 from desktop_app.settings import SETTINGS, all_settings
 from ui.dialogs.user_edit import UserDialog
 from ui.errors import attempt, guarded, show_error
@@ -383,12 +384,13 @@ class SettingsPage(Page):
         profile_box = QGroupBox("医院基本信息")
         pv = QVBoxLayout(profile_box)
         self.profile = ValidatedForm()
-        self.name = self.profile.add("医院名称", line_edit(max_length=60), required=True)
-        self.level = self.profile.add("医院等级", combo(hospital.HOSPITAL_LEVELS), required=True)
-        self.region = self.profile.add("所在地区", line_edit(max_length=60), required=True)
-        self.credit = self.profile.add("统一社会信用代码", line_edit(max_length=18))
-        self.address = self.profile.add("地址", line_edit(max_length=100))
-        self.phone = self.profile.add("联系电话", line_edit(max_length=20))
+        F = HOSPITAL_FIELDS
+        self.name = self.profile.add(F["name"], line_edit(max_length=60), required=True)
+        self.level = self.profile.add(F["level"], combo(hospital.HOSPITAL_LEVELS), required=True)
+        self.region = self.profile.add(F["region"], line_edit(max_length=60), required=True)
+        self.credit = self.profile.add(F["credit_code"], line_edit(max_length=18))
+        self.address = self.profile.add(F["address"], line_edit(max_length=100))
+        self.phone = self.profile.add(F["phone"], line_edit(max_length=20))
         pv.addWidget(self.profile)
         self.save_profile_button = QPushButton("保存医院信息")
         self.save_profile_button.clicked.connect(self.save_profile)
@@ -410,7 +412,7 @@ class SettingsPage(Page):
             for key, d in defs:
                 spin = QSpinBox()
                 spin.setRange(d.minimum or 0, d.maximum or 100000)
-                self.setting_inputs[key] = self.settings_form.add(d.label, spin, hint=d.help)
+                self.setting_inputs[key] = self.settings_form.add(d.label, spin, hint=d.help, key=key)
         scroll = QScrollArea()  # the settings grow with every module: they scroll, the page keeps its size
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -15,7 +15,7 @@ from desktop_app.accounts.service import authenticate
 from desktop_app.clock import FixedClock
 from desktop_app.people import repo as people_repo
 from desktop_app.people import service as people
-from desktop_app.people.models import NON_REGISTERED_REASONS, STAFF_FIELD_LABELS, category_of_title
+from desktop_app.people.models import NON_REGISTERED_REASONS, STAFF_EDITABLE, category_of_title
 from desktop_app.session import SYSTEM_ACTOR, Session
 from desktop_app.storage.database import open_database
 from tests.conftest import TODAY
@@ -90,14 +90,14 @@ def test_every_record_passes_the_staff_validator(session, everyone):
     validator = people.StaffValidator(session.db, TODAY.date())
     warnings = []
     for s in everyone:
-        values = {k: getattr(s, k) for k in STAFF_FIELD_LABELS}
+        values = {k: getattr(s, k) for k in STAFF_EDITABLE}
         _clean, findings = validator.validate(values, staff_id=s.id)
         assert not [f.text() for f in findings if f.is_error], s
         assert category_of_title(s.title) in (None, s.category), s  # e.g. no nurse with a doctor's title
         warnings += [f for f in findings if not f.is_error]
     # a few registered doctors/nurses without a licence number, so the warning can be seen
     assert len(warnings) == demo.MISSING_LICENCES
-    assert {w.field for w in warnings} == {"执业证书编号"}
+    assert {w.label for w in warnings} == {"执业证书编号"}
 
 
 def test_numbers_licences_and_phones_look_real(everyone):
