@@ -27,6 +27,7 @@ def samples(ctx):
 
     h, t = ctx["hospital"], ctx["training"]
     return {
+        "training.service.reachable_departments": lambda s: training.reachable_departments(s),
         "training.service.list_categories": lambda s: training.list_categories(s),
         "training.service.save_category": lambda s: training.save_category(s, None, "医患沟通"),
         "training.service.audience_people": lambda s: training.audience_people(s, Audience(everyone=True), "2026-11-20"),
