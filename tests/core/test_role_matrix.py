@@ -141,7 +141,7 @@ def test_role_matrix(template, tmp_path, role):
     assert allowed == expected_allowed, f"{role.label}: {allowed} allowed, the README's table says {expected_allowed}"
 
 
-SCOPED_MODULES = {"ledger"}  # modules whose actions have their other-department calls (all, once converted)
+SCOPED_MODULES = {"ledger", "training"}  # modules whose actions have their other-department calls (all, once converted)
 
 
 @pytest.mark.parametrize("role", [Role.DEPT_HEAD, Role.CLINICIAN], ids=lambda r: r.value)
