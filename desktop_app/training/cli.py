@@ -118,12 +118,12 @@ def cmd_session_output(args) -> int:
 def cmd_transcript(args) -> int:
     from desktop_app import errors
     from desktop_app.cli import cli_session, output_writer
-    from desktop_app.training import reports
+    from desktop_app.training import reports, repo
 
     out, write = output_writer(args.output, {".pdf": ("打印", reports.write_transcript_pdf),
                                              ".xlsx": ("表格", reports.write_transcript_xlsx)}, what="个人培训档案")
     with cli_session(args) as session:
-        staff_id = session.db.scalar("SELECT id FROM staff WHERE employee_no = ?", (args.staff.strip(),))
+        staff_id = repo.staff_id_by_employee_no(session.db, args.staff.strip())
         if staff_id is None:
             raise errors.UserError(f"工号“{args.staff}”不在人员名册中，请核对 --staff。")
         snapshot = reports.transcript_snapshot(session, staff_id, args.year)

@@ -1,6 +1,7 @@
 """培训覆盖 and 个人培训档案: who has not yet met which requirement in a period, and one person's record.
 
-Read-only; the rules deciding coverage are in :func:`coverage`'s docstring.
+Read-only; the rules deciding coverage are in :func:`coverage`'s docstring. A 科室负责人 sees the
+coverage of her department (and its wards) and her people's transcripts (the scopes below).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import department, on
 from desktop_app.people.repo import department_subtree
 from desktop_app.periods import date_range
 from desktop_app.session import Session
@@ -28,7 +30,10 @@ from desktop_app.training.models import (
     RequirementCoverage,
     in_group,
 )
-from desktop_app.training.service import _date, _scope
+from desktop_app.training.service import _date
+
+COVERAGE = department(on("department_id"), doing="查看", what="培训覆盖情况")
+TRANSCRIPT = department(on("staff_id", repo.department_of_staff), doing="查看本科室人员的培训档案，即", what="人员")
 
 # ----------------------------------------------------------------------------- coverage
 
@@ -37,7 +42,7 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=COVERAGE)
 def coverage(session: Session, first, last, department_id: int | None = None) -> Coverage:
     """Who has not yet met which requirement in the period, per person, requirement and department.
 
@@ -52,31 +57,28 @@ def coverage(session: Session, first, last, department_id: int | None = None) ->
       period's end (or, for 总值班, the 考核合格日期 on the staff record entered before this module).
     * 知晓率 = passed ÷ tested at the first attempt of the period's 知晓率调查 (the latest survey
       of a person counts).
+    * For a 科室负责人 the sessions, attendances and first-attempt pass rate are those of her
+      department (its sessions as her list shows them, its people's attendances and exams);
+      otherwise the hospital's.
     """
     db = session.db
     a, b = date_range(first, last)
     first_day, last_day = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
     today = session.today()
     ref = min(last_day, today).isoformat() if first_day <= today else a
-    scope = _scope(session)
-    wanted: set[int] | None = scope
+    wanted: set[int] | None = None if session.reach is None else set(session.reach)
     if department_id is not None:
-        sub = department_subtree(db, department_id)
-        if scope is not None and department_id not in scope:
-            raise errors.PermissionDenied("科室负责人只能查看本科室的培训覆盖情况。")
-        wanted = sub
+        wanted = department_subtree(db, department_id)
     people = [p for p in repo.employed_staff(db, ref) if wanted is None or p["department_id"] in wanted]
-    left = db.scalar("SELECT count(*) FROM staff WHERE leave_date >= ? AND leave_date <= ?" +
-                     ("" if wanted is None else f" AND department_id IN ({', '.join('?' * len(wanted))})"),
-                     [a, ref, *sorted(wanted or [])])
+    left = repo.left_during(db, a, ref, wanted)
     rules = repo.requirements(db, active_only=True)
     attended = repo.attendance_counts(db, a, b)
     exams = repo.exam_outcomes(db, a, b)
     exams_ever = repo.exam_outcomes(db, None, b) if any(r.before_duty for r in rules) else {}
     duty_dates = repo.duty_passed_dates(db)
-    for r in db.execute("SELECT id, duty_training_passed_on FROM staff WHERE duty_training_passed_on IS NOT NULL"):
-        if r[0] not in duty_dates or r[1] < duty_dates[r[0]]:
-            duty_dates[r[0]] = r[1]
+    for staff_id, day in repo.duty_dates_on_staff_records(db).items():
+        if staff_id not in duty_dates or day < duty_dates[staff_id]:
+            duty_dates[staff_id] = day
     duty_members = repo.duty_staff(db, a, b) if any(r.staff_group == DUTY_STAFF for r in rules) else set()
     days_in_year = 366 if calendar.isleap(last_day.year) else 365
 
@@ -124,9 +126,9 @@ def coverage(session: Session, first, last, department_id: int | None = None) ->
         return DepartmentCoverage(dept_id, label, len(group), sum(pc.complete for pc in group), len(tested), sum(tested))
 
     departments = [summary(d, names[d], group) for d, group in by_dept.items()]
-    departments.append(summary(None, "全院" if department_id is None and scope is None else "合计", persons))
-    sessions, participants = repo.session_stats(db, a, b)
-    tested, passed_first = repo.assessment_pass(db, a, b)
+    departments.append(summary(None, "全院" if department_id is None and session.reach is None else "合计", persons))
+    sessions, participants = repo.session_stats(db, a, b, session.reach)
+    tested, passed_first = repo.assessment_pass(db, a, b, session.reach)
     target = int(get_setting(db, "training.awareness_target")) / 100
     return Coverage(a, b, target, tuple(persons),
                     tuple(RequirementCoverage(r, *per_rule[r.id]) for r in rules), tuple(departments), left or 0,
@@ -176,26 +178,18 @@ class Transcript:
         return sum(s.hours for s in self.sessions if s.present)
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=TRANSCRIPT)
 def transcript(session: Session, staff_id: int, first=None, last=None) -> Transcript:
     """个人培训档案: every session the person was expected at or attended, and every exam result."""
     db = session.db
-    p = db.query_one("SELECT s.*, d.name AS department FROM staff s JOIN departments d ON d.id = s.department_id"
-                     " WHERE s.id = ?", (staff_id,))
+    p = repo.staff_record(db, staff_id)
     if p is None:
         raise errors.NotFound("该人员不存在。")
-    scope = _scope(session)
-    if scope is not None and p["department_id"] not in scope:
-        raise errors.PermissionDenied("科室负责人只能查看本科室人员的培训档案。")
     a = _date(first, "开始日期").isoformat() if first else "0000-01-01"
     b = _date(last, "结束日期").isoformat() if last else "9999-12-31"
-    lines = [TranscriptLine(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5]) for r in db.execute(
-        "SELECT t.date, t.title, c.name, t.hours, a.present, t.lecturer FROM training_attendees a"
-        " JOIN training_sessions t ON t.id = a.session_id JOIN training_categories c ON c.id = t.category_id"
-        " WHERE a.staff_id = ? AND t.date >= ? AND t.date <= ? ORDER BY t.date, t.starts", (staff_id, a, b))]
-    exams = [TranscriptExam(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in db.execute(
-        "SELECT a.date, a.title, a.kind, c.name, r.attempt, r.score, a.full_mark, r.passed FROM assessment_results r"
-        " JOIN assessments a ON a.id = r.assessment_id JOIN training_categories c ON c.id = a.category_id"
-        " WHERE r.staff_id = ? AND a.date >= ? AND a.date <= ? ORDER BY a.date, a.id, r.attempt", (staff_id, a, b))]
+    lines = [TranscriptLine(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5])
+             for r in repo.transcript_sessions(db, staff_id, a, b)]
+    exams = [TranscriptExam(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
+             for r in repo.transcript_exams(db, staff_id, a, b)]
     return Transcript(p["id"], p["employee_no"], p["name"], p["department"], p["category"], p["title"], p["hire_date"],
                       bool(p["on_duty"]), tuple(lines), tuple(exams))

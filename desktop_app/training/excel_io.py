@@ -6,8 +6,9 @@ session (and one of its assessments), in two steps as for every import (``people
 applies), in one transaction with one audit row naming the file. :func:`write_attendance_template`
 makes the file to type into, with the session's expected people already listed.
 
-**Columns** are found by their heading (:data:`SHEET_COLUMNS`: 序号, 科室, 姓名 (required), 工号,
-职称, 签到, 成绩, 补考, 备注 and their usual variants), the header row wherever it is in the first
+**Columns** are found by their heading (:data:`SHEET_COLUMNS`, fields of
+:data:`~desktop_app.training.models.SIGN_IN_FIELDS`: 序号, 科室, 姓名 (required), 工号, 职称, 签到,
+成绩, 补考, 备注 and their usual variants), the header row wherever it is in the first
 20 rows (titles above it are ignored); a department written on a merged row of its own heads
 the rows under it.
 
@@ -50,6 +51,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import on
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -58,7 +60,6 @@ from desktop_app.excel.imports import (
     split_findings,
     table_fields,
 )
-from desktop_app.excel.reader import Column as Field
 from desktop_app.excel.reader import Limits, heading_key, read_table
 from desktop_app.people.repo import department_subtree
 from desktop_app.reports.base import atomic_output
@@ -67,22 +68,10 @@ from desktop_app.session import Session
 from desktop_app.textnorm import clean_prose, clean_text
 from desktop_app.training import repo, service
 from desktop_app.training.manifest import TRAINING_RECORD
-from desktop_app.training.models import Assessment, TrainingSession
+from desktop_app.training.models import SIGN_IN_FIELDS, TRAINING_FIELDS, Assessment, TrainingSession
 
-SHEET_COLUMNS: tuple[Field, ...] = (
-    Field("seq", "序号", ("序", "no")),
-    Field("department", "科室", ("部门", "所在科室", "所在部门", "科室名称", "科别", "单位", "科室/部门")),
-    Field("name", "姓名", ("名字", "人员姓名", "职工姓名", "员工姓名", "参训人员", "参加人员", "参训人", "签到人"),
-          required=True),
-    Field("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "职工编号", "工作证号")),
-    Field("title", "职称", ("专业技术职称", "技术职称")),
-    Field("present", "签到", ("是否参加", "到", "是否到场", "到场", "出勤", "出勤情况", "签到情况", "参加情况", "是否签到",
-                            "到课", "出席", "是否出席", "考勤", "签名", "本人签名", "签字", "本人签字", "签到签名")),
-    Field("score", "成绩", ("分数", "得分", "考核成绩", "考试成绩", "考核分数", "考试分数", "测试成绩", "理论成绩", "考核得分")),
-    Field("make_up", "补考", ("补考成绩", "补考分数", "补考得分")),
-    Field("note", "备注", ("缺席原因", "请假原因", "情况说明")),
-)
-_LABEL = {c.key: c.label for c in SHEET_COLUMNS}
+S = SIGN_IN_FIELDS
+SHEET_COLUMNS = S.pick(("seq", "department", "name", "employee_no", "title", "present", "score", "make_up", "note"))
 TEMPLATE_SHEET = "签到表"
 HELP_SHEET = "说明"
 SIGNATURE_HEADINGS = {heading_key(h) for h in ("签名", "本人签名", "签字", "本人签字", "签到签名")}
@@ -182,21 +171,28 @@ class AttendanceImportResult:
     scores: int
 
 
+# A 科室负责人 imports into the sessions her department organises (see service.py's scopes).
+IMPORT_SCOPE = service.organised("导入", service.SESSION_ORGANISER)
+
+
+def _plan_organiser(db, plan: "AttendanceImportPlan") -> int | None:
+    return repo.organiser_of_session(db, plan.session_id)
+
+
 def _target(session: Session, session_id: int, assessment_id: int | None) -> tuple[TrainingSession, Assessment | None]:
     """The session (and assessment) to import into, refused before reading when it cannot take a sign-in."""
     target = service.get_session(session, session_id)
-    service._require_department(session, target.department_id, "导入")
     today = session.today().isoformat()
     if target.date > today:
-        raise errors.ValidationError(f"培训日期（{target.date}）在今天之后，还不能导入签到。请在培训结束后导入，"
-                                     "或先修改培训日期。", field="日期")
+        raise errors.ValidationError(TRAINING_FIELDS.finding(
+            "date", f"培训日期（{target.date}）在今天之后，还不能导入签到。请在培训结束后导入，或先修改培训日期。"))
     exam = None
     if assessment_id is not None:
         exam = service.get_assessment(session, assessment_id)
         if exam.session_id != session_id:
             raise errors.NotFound("该考核不属于这次培训，请重新选择。")
         if exam.date > today:
-            raise errors.ValidationError(f"考核日期（{exam.date}）在今天之后，还不能导入成绩。", field="考核")
+            raise errors.ValidationError(S.finding("assessment", f"考核日期（{exam.date}）在今天之后，还不能导入成绩。"))
     return target, exam
 
 
@@ -204,7 +200,7 @@ def _assessment_label(exam: Assessment) -> str:
     return f"{exam.title}（满分 {exam.full_mark:g}，{exam.pass_mark:g} 分合格）"
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=IMPORT_SCOPE)
 def preview_attendance_import(session: Session, path: Path | str, session_id: int, assessment_id: int | None = None,
                               *, limits: Limits = Limits()) -> AttendanceImportPlan:
     """Read and check the file for the session (and assessment); nothing is written.
@@ -213,7 +209,7 @@ def preview_attendance_import(session: Session, path: Path | str, session_id: in
     at all, and a user error when the session cannot take a sign-in (a future date, another
     department's session for a 科室负责人)."""
     target, exam = _target(session, session_id, assessment_id)
-    departments = {r[0] for r in session.db.query("SELECT name FROM departments")}
+    departments = set(repo.department_ids_by_name(session.db))
     table = read_table(path, SHEET_COLUMNS, sheet=(TEMPLATE_SHEET,), limits=limits,
                        section_test=departments.__contains__)
     by_row, general = split_findings(table)
@@ -234,8 +230,8 @@ def preview_attendance_import(session: Session, path: Path | str, session_id: in
             exam = service.get_assessment(session, target.assessments[0].id)
         else:
             names = "、".join(f"“{a.title}”" for a in target.assessments)
-            general.append(Finding(f"文件中填写了成绩，这次培训有 {len(target.assessments)} 次考核（{names}），"
-                                   "请选择要导入成绩的考核后再预览。", field="考核"))
+            general.append(S.finding("assessment", f"文件中填写了成绩，这次培训有 {len(target.assessments)} 次考核"
+                                                   f"（{names}），请选择要导入成绩的考核后再预览。"))
     ctx = _Context(session, target, exam, table.columns, table.headings)
     general += ctx.column_findings(sources)
     rows = _plan_rows(ctx, sources, by_row)
@@ -253,7 +249,7 @@ def _plan_key(r: PlannedSignIn) -> tuple:
     return r.action, r.staff_id, r.present, r.note, r.score, r.make_up
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=service.organised("导入", on("plan", _plan_organiser)))
 def apply_attendance_import(session: Session, plan: AttendanceImportPlan) -> AttendanceImportResult:
     """Write an error-free plan: sign-in and scores through ``record_sheet``, one transaction, audited."""
     if plan.errors:
@@ -312,10 +308,7 @@ class _Context:
         self.headings = headings
         self.signature = heading_key(headings.get("present")) in SIGNATURE_HEADINGS
         self.day = target.date
-        self.staff = db.query(
-            "SELECT s.id, s.employee_no, s.name, s.department_id, d.name AS department, s.hire_date, s.leave_date,"
-            " s.on_duty FROM staff s JOIN departments d ON d.id = s.department_id ORDER BY d.sort_order, d.name,"
-            " s.employee_no")
+        self.staff = repo.every_staff(db)
         self.by_no = {p["employee_no"].lower(): p for p in self.staff}
         self.by_digits: dict[str, list] = {}
         self.by_name: dict[str, list] = {}
@@ -324,7 +317,7 @@ class _Context:
             if digits:
                 self.by_digits.setdefault(digits, []).append(p)
             self.by_name.setdefault(_name_key(p["name"]), []).append(p)
-        self.department_ids = {r[1]: r[0] for r in db.query("SELECT id, name FROM departments")}
+        self.department_ids = repo.department_ids_by_name(db)
         self.expected = {a.staff_id for a in target.attendees if a.expected}
         self.results: dict[int, list] = {}
         for r in repo.results(db, exam.id) if exam else ():
@@ -332,7 +325,7 @@ class _Context:
         self.seen: dict[int, int] = {}
 
     def at(self, row: int, key: str, message: str, severity: str = "error") -> Finding:
-        return Finding(message, field=_LABEL[key], severity=severity, row=row, column=self.columns.get(key))
+        return S.finding(key, message, severity=severity, row=row, column=self.columns.get(key))
 
     def employed(self, p) -> bool:
         return (not p["hire_date"] or p["hire_date"] <= self.day) and bool(
@@ -463,12 +456,12 @@ class _Context:
     def column_findings(self, sources) -> list[Finding]:
         out = []
         if "present" in self.columns and sources and not any(clean_text(src.get("present")) for _row, src in sources):
-            out.append(Finding(f"“{self.headings['present']}”列（{self.columns['present']} 列）没有填写任何内容，"
-                               "导入后所有人都会记为缺席。请填写“到”或“缺席”；如果文件只列出到场的人，请删除这一列。",
-                               field="签到", column=self.columns["present"]))
+            out.append(S.finding("present", f"“{self.headings['present']}”列（{self.columns['present']} 列）没有填写任何"
+                                            "内容，导入后所有人都会记为缺席。请填写“到”或“缺席”；如果文件只列出到场的人，"
+                                            "请删除这一列。", column=self.columns["present"]))
         if self.exam is None and not self.target.assessments and _has_scores(sources):
-            out.append(Finding("文件中填写了成绩，但这次培训还没有考核。请先在“培训记录”中为这次培训添加考核"
-                               "（满分、合格分），再导入；或删除“成绩”“补考”列，只导入签到。", field="成绩"))
+            out.append(S.finding("score", "文件中填写了成绩，但这次培训还没有考核。请先在“培训记录”中为这次培训添加考核"
+                                          "（满分、合格分），再导入；或删除“成绩”“补考”列，只导入签到。"))
         return out
 
     def file_findings(self, rows: list[PlannedSignIn]) -> list[Finding]:
@@ -564,12 +557,10 @@ _HELP = [
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_TEMPLATE_WIDTHS = {"seq": 6, "department": 16, "name": 10, "employee_no": 11, "title": 12, "present": 8, "score": 8,
-                    "make_up": 8, "note": 20}
 TEMPLATE_BLANK_ROWS = 10
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=service.VIEW_SESSION)
 def write_attendance_template(session: Session, path: Path | str, session_id: int,
                               assessment_id: int | None = None) -> Path:
     """The file to type the paper sign-in into: the session's expected people, 签到 (and, when the
@@ -596,17 +587,17 @@ def write_attendance_template(session: Session, path: Path | str, session_id: in
                                             wrap_text=True)
         ws.row_dimensions[r].height = 24 if r == 1 else 30
     header = len(lines) + 1
-    for c, key in enumerate(keys, start=1):
-        cell = ws.cell(header, c, _LABEL[key])
+    for c, field in enumerate(S.pick(keys), start=1):
+        cell = ws.cell(header, c, field.label)
         cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(c)].width = _TEMPLATE_WIDTHS[key]
+        ws.column_dimensions[get_column_letter(c)].width = field.xlsx_width
     people = [a for a in target.attendees if a.expected]
-    values = {"department": "department", "name": "name", "employee_no": "employee_no", "title": "title"}
+    listed = ("department", "name", "employee_no", "title")  # filled in from the expected people (Attendee fields)
     for n in range(1, len(people) + TEMPLATE_BLANK_ROWS + 1):
         a = people[n - 1] if n <= len(people) else None
         for c, key in enumerate(keys, start=1):
-            value = n if key == "seq" else getattr(a, values[key]) if a and key in values else None
+            value = n if key == "seq" else getattr(a, key) if a and key in listed else None
             cell = ws.cell(header + n, c, value)
             cell.border = _BORDER
             if key == "employee_no":

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from desktop_app.fields import Field, Fields
+
 FORMS = ("集中", "科室", "线上")
 ASSESSMENT, AWARENESS = "考核", "知晓率调查"
 ASSESSMENT_KINDS = (ASSESSMENT, AWARENESS)
@@ -15,6 +17,88 @@ ALL_STAFF, MEDICAL_STAFF, DUTY_STAFF, NEW_STAFF = "全体人员", "医务人员"
 # Staff groups a requirement can name. 总值班人员: on the rotation of, or on duty in the period on, a post that
 # requires 总值班 training; 新入职人员: hired during the period (including 进修/规培/实习 who arrived).
 STAFF_GROUPS = (ALL_STAFF, MEDICAL_STAFF, *MEDICAL, "管理", DUTY_STAFF, NEW_STAFF)
+
+
+# ----------------------------------------------------------------------------- fields
+# Every field of the module's records, as forms, findings, the sign-in importer and the audit log name
+# them (desktop_app/fields.py). The audit log has always called 类别, 组织科室 and 所属培训 ``category``,
+# ``department`` and ``session`` (it shows their names): the fields keep those keys, while the values a
+# service takes carry the ids as ``category_id``, ``department_id`` and ``session_id``.
+
+# A training session (培训): the form, the audit log (time, expected … are what it records).
+TRAINING_FIELDS = Fields(
+    Field("title", "培训主题"),
+    Field("category", "类别"),
+    Field("content", "培训内容"),
+    Field("date", "日期", kind="date"),
+    Field("starts", "开始时间"),
+    Field("ends", "结束时间"),
+    Field("time", "时间"),  # 开始–结束, as the audit log shows them
+    Field("place", "地点"),
+    Field("lecturer", "授课人"),
+    Field("lecturer_title", "授课人职称"),
+    Field("department", "组织科室"),
+    Field("hours", "学时", kind="number"),
+    Field("form", "形式"),
+    Field("audience", "培训对象"),
+    Field("expected", "应到"),
+    Field("present", "实到"),
+    Field("absent", "缺席"),
+    Field("walk_ins", "计划外参加"),
+    Field("notes", "备注"),
+)
+SESSION_AUDITED = ("title", "category", "content", "date", "time", "place", "lecturer", "department", "hours", "form",
+                   "audience", "expected", "notes")
+
+# An assessment (考核 or 知晓率调查) and what the audit log records of its results.
+ASSESSMENT_FIELDS = Fields(
+    Field("session", "所属培训"),
+    Field("kind", "类型"),
+    Field("title", "名称"),
+    Field("category", "类别"),
+    Field("date", "日期", kind="date"),
+    Field("full_mark", "满分", kind="number"),
+    Field("pass_mark", "合格分", kind="number"),
+    Field("notes", "备注"),
+    Field("tested", "参考人数"),
+    Field("passed", "合格人数"),
+    Field("make_up", "补考"),
+    Field("results", "成绩"),
+)
+ASSESSMENT_AUDITED = ("title", "kind", "category", "date", "full_mark", "pass_mark")
+
+# One person's line of a sign-in and score sheet: the paper sheet's columns as hospitals head them
+# (the importer's columns, the import template's widths), and the fields of sign-in and score rows.
+SIGN_IN_FIELDS = Fields(
+    Field("seq", "序号", ("序", "no"), xlsx_width=6),
+    Field("department", "科室", ("部门", "所在科室", "所在部门", "科室名称", "科别", "单位", "科室/部门"), xlsx_width=16),
+    Field("name", "姓名", ("名字", "人员姓名", "职工姓名", "员工姓名", "参训人员", "参加人员", "参训人", "签到人"),
+          required=True, xlsx_width=10),
+    Field("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "职工编号", "工作证号"), xlsx_width=11),
+    Field("title", "职称", ("专业技术职称", "技术职称"), xlsx_width=12),
+    Field("present", "签到", ("是否参加", "到", "是否到场", "到场", "出勤", "出勤情况", "签到情况", "参加情况", "是否签到",
+                            "到课", "出席", "是否出席", "考勤", "签名", "本人签名", "签字", "本人签字", "签到签名"),
+          xlsx_width=8),
+    Field("score", "成绩", ("分数", "得分", "考核成绩", "考试成绩", "考核分数", "考试分数", "测试成绩", "理论成绩", "考核得分"),
+          xlsx_width=8),  # text: the importer reads "85分", "８５", "缺考" itself
+    Field("make_up", "补考", ("补考成绩", "补考分数", "补考得分"), xlsx_width=8),
+    Field("make_up_date", "补考日期", kind="date"),
+    Field("note", "备注", ("缺席原因", "请假原因", "情况说明"), xlsx_width=20),
+    Field("assessment", "考核"),  # the assessment the scores go to
+)
+
+# A requirement rule (培训要求) and a category (培训类别).
+REQUIREMENT_FIELDS = Fields(
+    Field("category", "类别"),
+    Field("staff_group", "人员范围"),
+    Field("times_per_year", "每年次数", kind="number"),
+    Field("before_duty", "上岗前"),
+    Field("must_pass", "考核"),
+    Field("active", "启用"),
+    Field("notes", "说明"),
+    Field("rule", "要求"),  # the rule in words, as the audit log records it
+)
+CATEGORY_FIELDS = Fields(Field("name", "名称"), Field("active", "启用"))
 
 
 def in_group(group: str, category: str) -> bool:
@@ -33,6 +117,10 @@ class Category:
     name: str
     sort_order: int
     active: bool
+
+    @property
+    def uid(self) -> str:  # how the audit log names a category
+        return str(self.id)
 
 
 @dataclass(frozen=True)
@@ -175,6 +263,10 @@ class Requirement:
     must_pass: bool
     active: bool
     notes: str | None
+
+    @property
+    def uid(self) -> str:  # how the audit log names a requirement
+        return str(self.id)
 
     @property
     def label(self) -> str:

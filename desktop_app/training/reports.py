@@ -46,11 +46,13 @@ from pathlib import Path
 from desktop_app import errors
 from desktop_app.accounts.permissions import action
 from desktop_app.hospital.service import get_profile
+from desktop_app.people.repo import department_name
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.pdf import PdfReport
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
 from desktop_app.training import coverage as training_coverage
+from desktop_app.training import repo
 from desktop_app.training import service as training
 from desktop_app.training.coverage import Transcript
 from desktop_app.training.manifest import TRAINING_VIEW
@@ -180,7 +182,7 @@ def _result(score: float | None, make_ups: list[tuple[float, bool]], first_passe
     return PASSED_MAKE_UP if any(p for _s, p in make_ups) else FAILED
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=training.VIEW_SESSION)
 def session_snapshot(session: Session, session_id: int, assessment_id: int | None = None) -> SessionSnapshot:
     """A session with its people for the 签到表 and the 签到与成绩表; the scores are those of
     ``assessment_id`` (one of the session's), by default of its first assessment."""
@@ -340,12 +342,12 @@ class TranscriptSnapshot:
                           verification=f"{TRANSCRIPT_TITLE} · {p.name}（{p.employee_no}）")
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=training_coverage.TRANSCRIPT)
 def transcript_snapshot(session: Session, staff_id: int, year: int | None = None) -> TranscriptSnapshot:
     """个人培训档案: the whole record of one person, and ``year``'s requirements (default: this year)."""
     person = training_coverage.transcript(session, staff_id)
     year = year or session.today().year
-    department = session.db.scalar("SELECT department_id FROM staff WHERE id = ?", (staff_id,))
+    department = repo.department_of_staff(session.db, staff_id)
     cov = training_coverage.coverage(session, f"{year}-01-01", f"{year}-12-31", department_id=department)
     mine = next((p for p in cov.people if p.staff_id == staff_id), None)
     return TranscriptSnapshot(_hospital(session), person, year, mine, session.today(), session.actor.display_name,
@@ -492,13 +494,13 @@ class CoverageSnapshot:
                           verification=f"{COVERAGE_TITLE} · {self.scope} · {self.period()}")
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=training_coverage.COVERAGE)
 def coverage_snapshot(session: Session, first, last, department_id: int | None = None) -> CoverageSnapshot:
     """The period's coverage (:func:`desktop_app.training.coverage.coverage`), whole hospital or one department."""
     cov = training_coverage.coverage(session, first, last, department_id)
     if department_id is not None:
-        scope = f"{session.db.scalar('SELECT name FROM departments WHERE id = ?', (department_id,))}（含下属科室）"
-    elif training._scope(session) is not None:
+        scope = f"{department_name(session.db, department_id)}（含下属科室）"
+    elif session.reach is not None:
         scope = "、".join(d.department for d in cov.by_department[:-1]) or "本科室"
     else:
         scope = "全院"

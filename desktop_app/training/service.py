@@ -25,8 +25,10 @@ API (every function takes the :class:`~desktop_app.session.Session` first):
 * :mod:`desktop_app.training.coverage` — ``coverage(first, last, department_id=None)`` (who still
   lacks what) and ``transcript(staff_id)`` (个人培训档案).
 
-Scopes: 科室负责人 see the coverage and transcripts of their own department (and its wards) and
-record sessions their department organises; 质控/管理员 everything; 院领导/只读 read everything.
+Scopes (declared with each action, see "scope" below): 科室负责人 record the training their
+department organises and see it, the training their people attended, and the coverage and
+transcripts of their own department (and its wards); 质控/管理员 everything; 院领导/只读 read
+everything. Records change through :mod:`desktop_app.records` (one Entity per kind below).
 """
 from __future__ import annotations
 
@@ -34,11 +36,11 @@ import datetime as dt
 import json
 import re
 
-from desktop_app import errors
-from desktop_app.accounts import audit
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role, action
+from desktop_app import errors, records
+from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL, department, on
 from desktop_app.errors import Finding
-from desktop_app.people.repo import department_subtree
+from desktop_app.people.repo import department_name, department_subtree
 from desktop_app.periods import date_range
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
@@ -47,11 +49,18 @@ from desktop_app.training import repo
 from desktop_app.training.manifest import TRAINING_RECORD, TRAINING_SETUP, TRAINING_VIEW
 from desktop_app.training.models import (
     ASSESSMENT,
+    ASSESSMENT_AUDITED,
+    ASSESSMENT_FIELDS,
     ASSESSMENT_KINDS,
+    CATEGORY_FIELDS,
     DUTY_CODE,
     FORMS,
+    REQUIREMENT_FIELDS,
+    SESSION_AUDITED,
+    SIGN_IN_FIELDS,
     STAFF_CATEGORIES,
     STAFF_GROUPS,
+    TRAINING_FIELDS,
     Assessment,
     Audience,
     Category,
@@ -60,15 +69,7 @@ from desktop_app.training.models import (
     TrainingSession,
 )
 
-audit.register_entity("training", "培训", {
-    "title": "培训主题", "category": "类别", "content": "培训内容", "date": "日期", "time": "时间", "place": "地点",
-    "lecturer": "授课人", "department": "组织科室", "hours": "学时", "form": "形式", "audience": "培训对象",
-    "expected": "应到", "present": "实到", "absent": "缺席", "walk_ins": "计划外参加", "notes": "备注"})
-audit.register_entity("assessment", "考核", {
-    "title": "名称", "kind": "类型", "category": "类别", "date": "日期", "full_mark": "满分", "pass_mark": "合格分",
-    "tested": "参考人数", "passed": "合格人数", "make_up": "补考", "results": "成绩"})
-audit.register_entity("training_requirement", "培训要求", {"rule": "要求", "active": "启用", "notes": "说明"})
-audit.register_entity("training_category", "培训类别", {"name": "名称", "active": "启用"})
+F, A, S, R, C = TRAINING_FIELDS, ASSESSMENT_FIELDS, SIGN_IN_FIELDS, REQUIREMENT_FIELDS, CATEGORY_FIELDS
 
 DEFAULTS_FILE = ("training", "defaults.json")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -84,58 +85,81 @@ def install_defaults(db, now: str | None = None) -> None:
 
 
 # ----------------------------------------------------------------------------- scope
+# A 科室负责人 records — sessions, sign-ins, scores, imports — only the training her department (or a
+# ward under it) organises: a session's 组织科室, an assessment's session's. Training no department
+# organises (the hospital's own sessions, standalone assessments and 知晓率调查) is recorded by
+# those who reach the whole hospital (repo.NO_DEPARTMENT). She sees the training her department
+# organises and the training her people were expected at or came to (a hospital-wide session her
+# nurses attended, with its whole sign-in sheet: one document), and the coverage and transcripts of
+# her department's people. Categories, requirements and the staff an audience is drawn from are the
+# hospital's.
+
+ALL_TRAINING = department(what="培训")  # lists: filtered by session.reach
+VIEW_SESSION = department(on("session_id", repo.session_departments, any_of=True), doing="查看", what="培训")
+VIEW_ASSESSMENT = department(on("assessment_id", repo.assessment_departments, any_of=True), doing="查看",
+                             what="考核")
 
 
-def _scope(session: Session) -> set[int] | None:
-    """Departments a department head answers for; None: the whole hospital."""
-    actor = session.actor
-    if Role(actor.role) not in DEPARTMENT_SCOPED:
-        return None
-    return department_subtree(session.db, actor.department_id) if actor.department_id else set()
+def organised(doing: str, *targets, what: str = "培训"):
+    """Recording: the training is organised by the user's department (or a ward under it). The
+    refusal reads “科室负责人只能登记本科室组织的培训，即组织科室为本科室（含下属病区）的培训。”"""
+    return department(*targets, doing=f"{doing}本科室组织的{what}，即组织科室为", what=what)
 
 
-def _require_department(session: Session, department_id: int | None, what: str) -> None:
-    scope = _scope(session)
-    if scope is not None and department_id not in scope:
-        raise errors.PermissionDenied(f"科室负责人只能{what}本科室组织的培训。")
+def _organiser_in_values(db, values: dict) -> int:
+    """The 组织科室 a session's values name (none: the hospital's)."""
+    return values.get("department_id") or repo.NO_DEPARTMENT
+
+
+def _session_organiser_in_values(db, values: dict) -> int | None:
+    """The 组织科室 of the session an assessment's values name (a standalone one: the hospital's)."""
+    session_id = values.get("session_id")
+    return repo.organiser_of_session(db, session_id) if session_id else repo.NO_DEPARTMENT
+
+
+SESSION_ORGANISER = on("session_id", repo.organiser_of_session)
+ASSESSMENT_ORGANISER = on("assessment_id", repo.organiser_of_assessment)
+
+
+@action(TRAINING_VIEW, scope=ALL_TRAINING)
+def reachable_departments(session: Session) -> frozenset[int] | None:
+    """The departments the user's training work reaches (None: every one) — for the pages' pickers."""
+    return session.reach
 
 
 # ----------------------------------------------------------------------------- categories
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=HOSPITAL)
 def list_categories(session: Session, *, active_only: bool = False) -> list[Category]:
     return repo.categories(session.db, active_only=active_only)
 
 
-@action(TRAINING_SETUP)
+CATEGORY = records.Entity(
+    "training_category", "培训类别", "training_categories",
+    read=lambda session, category_id: repo.category(session.db, category_id),
+    audit_values=lambda c: {"name": c.name, "active": c.active}, describe=lambda c: c.name,
+    field_labels=C.labels(), stamped=False)  # the table keeps updated_at only
+
+
+@action(TRAINING_SETUP, scope=HOSPITAL)
 def save_category(session: Session, category_id: int | None, name: str, active: bool = True) -> Category:
     db = session.db
     name = clean_text(name)
     if not name:
-        raise errors.ValidationError("请填写类别名称。", field="名称")
-    clash = db.scalar("SELECT id FROM training_categories WHERE name = ? AND id IS NOT ?", (name, category_id))
-    if clash:
-        raise errors.ValidationError(f"已有名为“{name}”的类别。", field="名称")
+        raise errors.ValidationError(C.finding("name", "请填写类别名称。"))
+    if repo.category_named(db, name, other_than=category_id):
+        raise errors.ValidationError(C.finding("name", f"已有名为“{name}”的类别。"))
     before = repo.category(db, category_id) if category_id else None
     if category_id and before is None:
         raise errors.NotFound("该培训类别不存在。")
     if before and before.code == DUTY_CODE and not active:
-        raise errors.ValidationError("“总值班培训”类别用于值班资质检查，不能停用。", field="启用")
+        raise errors.ValidationError(C.finding("active", "“总值班培训”类别用于值班资质检查，不能停用。"))
+    values = {"name": name, "active": bool(active), "updated_at": session.stamp()}
     with db.transaction():
-        new_id = repo.save_category(db, category_id, name, active, session.stamp())
-        old, new = audit.diff({"name": before.name, "active": before.active} if before else {},
-                              {"name": name, "active": active})
-        audit.record(session, "update" if before else "create", "training_category", uid=str(new_id), label=name,
-                     before=old or None, after=new)
-    return repo.category(db, new_id)
-
-
-def _category(db, category_id) -> Category:
-    found = repo.category(db, category_id) if category_id else None
-    if found is None:
-        raise errors.ValidationError("请选择培训类别。", field="类别")
-    return found
+        if before is None:
+            return records.create(session, CATEGORY, {**values, "sort_order": repo.next_category_order(db)})
+        return records.change(session, CATEGORY, before, values, always_audit=True)
 
 
 # ----------------------------------------------------------------------------- audience
@@ -165,7 +189,7 @@ def audience_label(db, audience: Audience) -> str:
     if audience.everyone:
         return "全院人员"
     parts = []
-    names = [db.scalar("SELECT name FROM departments WHERE id = ?", (d,)) for d in audience.departments]
+    names = [department_name(db, d) for d in audience.departments]
     cats = "、".join(audience.categories)
     if names:
         parts.append("、".join(n for n in names if n) + (f"的{cats}" if cats else ""))
@@ -176,7 +200,8 @@ def audience_label(db, audience: Audience) -> str:
     return "；".join(parts)
 
 
-@action(TRAINING_VIEW)
+# The staff list is everyone's (people.view): who an audience or a sample takes is not scoped.
+@action(TRAINING_VIEW, scope=HOSPITAL)
 def audience_people(session: Session, audience: Audience, date) -> list:
     """Rows (id, employee_no, name, department, category, title …) of the people expected on ``date``."""
     return _audience_people(session.db, audience, _date(date, "日期").isoformat())
@@ -192,7 +217,7 @@ def _date(value, field: str) -> dt.date:
     return day
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=HOSPITAL)
 def sample_people(session: Session, per_department: int, date, *, department_ids: list[int] | None = None,
                   categories: list[str] | None = None, seed: int | None = None) -> list:
     """知晓率抽考: up to ``per_department`` people drawn at random from each department (of those given,
@@ -200,7 +225,7 @@ def sample_people(session: Session, per_department: int, date, *, department_ids
     import random
 
     if not 1 <= int(per_department) <= 100:
-        raise errors.ValidationError("每个科室抽取 1–100 人。", field="每科室人数")
+        raise errors.ValidationError(Finding("每个科室抽取 1–100 人。", field="per_department", label="每科室人数"))
     audience = Audience(everyone=not department_ids and not categories, departments=tuple(department_ids or ()),
                         categories=tuple(categories or ()))
     people = _audience_people(session.db, audience, _date(date, "日期").isoformat())
@@ -221,48 +246,48 @@ def _clean_session(db, values: dict) -> tuple[dict, Audience, list[Finding]]:
     f: list[Finding] = []
     title = clean_text(values.get("title"))
     if not title:
-        f.append(Finding("请填写培训主题，例如“医疗质量安全核心制度培训（一）”。", field="培训主题"))
+        f.append(F.finding("title", "请填写培训主题，例如“医疗质量安全核心制度培训（一）”。"))
     category_id = values.get("category_id")
     if not category_id or repo.category(db, category_id) is None:
-        f.append(Finding("请选择培训类别。", field="类别"))
+        f.append(F.finding("category", "请选择培训类别。"))
     day = None
     try:
         day = parse_date(values.get("date"))
         if day is None:
-            f.append(Finding("请填写培训日期。", field="日期"))
+            f.append(F.finding("date", "请填写培训日期。"))
     except ValueError:
-        f.append(Finding("日期格式无法识别，请写成 2026-03-05。", field="日期"))
+        f.append(F.finding("date", "日期格式无法识别，请写成 2026-03-05。"))
     times = {}
-    for key, label in (("starts", "开始时间"), ("ends", "结束时间")):
+    for key in ("starts", "ends"):
         text = clean_text(values.get(key)).replace("：", ":")
         if re.fullmatch(r"\d:\d\d", text):
             text = "0" + text
         if text and not _TIME_RE.match(text):
-            f.append(Finding("时间请写成 14:30 这样的 24 小时制。", field=label))
+            f.append(F.finding(key, "时间请写成 14:30 这样的 24 小时制。"))
         times[key] = text or None
     if times["starts"] and times["ends"] and times["ends"] <= times["starts"] and _TIME_RE.match(times["ends"] or ""):
-        f.append(Finding("结束时间应晚于开始时间。", field="结束时间"))
+        f.append(F.finding("ends", "结束时间应晚于开始时间。"))
     try:
         hours = float(clean_text(values.get("hours")) or 0)
         if not 0 <= hours <= 100:
             raise ValueError
     except ValueError:
         hours = 0
-        f.append(Finding("学时须为 0–100 之间的数，例如 2 或 1.5。", field="学时"))
+        f.append(F.finding("hours", "学时须为 0–100 之间的数，例如 2 或 1.5。"))
     form = clean_text(values.get("form")) or "集中"
     if form not in FORMS:
-        f.append(Finding("形式须为：" + "、".join(FORMS) + "。", field="形式"))
+        f.append(F.finding("form", "形式须为：" + "、".join(FORMS) + "。"))
     department_id = values.get("department_id")
-    if department_id and not db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)):
-        f.append(Finding("组织科室不存在。", field="组织科室"))
+    if department_id and not repo.department_exists(db, department_id):
+        f.append(F.finding("department", "组织科室不存在。"))
     audience = values.get("audience") or Audience()
     if isinstance(audience, dict):
         audience = Audience.from_json(audience)
     bad_cats = [c for c in audience.categories if c not in STAFF_CATEGORIES]
     if bad_cats:
-        f.append(Finding("人员类别须为：" + "、".join(STAFF_CATEGORIES) + "。", field="培训对象"))
+        f.append(F.finding("audience", "人员类别须为：" + "、".join(STAFF_CATEGORIES) + "。"))
     if not (audience.everyone or audience.departments or audience.categories or audience.staff):
-        f.append(Finding("请选择培训对象：全院人员，或科室、人员类别、指定人员。", field="培训对象"))
+        f.append(F.finding("audience", "请选择培训对象：全院人员，或科室、人员类别、指定人员。"))
     clean = {"title": title, "category_id": category_id, "content": clean_prose(values.get("content")),
              "date": day.isoformat() if day else None, **times, "place": clean_text(values.get("place")) or None,
              "lecturer": clean_text(values.get("lecturer")) or None,
@@ -272,81 +297,69 @@ def _clean_session(db, values: dict) -> tuple[dict, Audience, list[Finding]]:
     return clean, audience, f
 
 
-def _session_audit(db, values: dict, expected: int) -> dict:
-    category = repo.category(db, values["category_id"])
-    dept = db.scalar("SELECT name FROM departments WHERE id = ?", (values["department_id"],)) if values["department_id"] else None
-    return {"title": values["title"], "category": category.name if category else None, "content": values["content"],
-            "date": values["date"], "time": "–".join(t for t in (values["starts"], values["ends"]) if t) or None,
-            "place": values["place"], "lecturer": " ".join(x for x in (values["lecturer"], values["lecturer_title"]) if x) or None,
-            "department": dept, "hours": values["hours"], "form": values["form"],
-            "audience": values["audience_label"], "expected": expected, "notes": values["notes"]}
+def _read_session(session: Session, session_id: int) -> TrainingSession | None:
+    """The session without its people (what the audit log compares)."""
+    row = repo.session_record(session.db, session_id)
+    return repo.session(session.db, row, with_people=False) if row else None
 
 
-@action(TRAINING_RECORD)
+def _session_audit_values(s: TrainingSession) -> dict:
+    shown = {"time": "–".join(t for t in (s.starts, s.ends) if t) or None,
+             "lecturer": " ".join(x for x in (s.lecturer, s.lecturer_title) if x) or None,
+             "audience": s.audience_label}
+    return {k: shown[k] if k in shown else getattr(s, k) for k in SESSION_AUDITED}
+
+
+SESSION = records.Entity("training", "培训", "training_sessions", read=_read_session,
+                         audit_values=_session_audit_values, describe=lambda s: f"{s.date} {s.title}",
+                         field_labels=F.labels())
+
+
+@action(TRAINING_RECORD, scope=organised("登记", on("values", _organiser_in_values), SESSION_ORGANISER))
 def save_session(session: Session, values: dict, session_id: int | None = None) -> TrainingSession:
     """Plan a session (or correct one): its details and audience; 应到 is resolved and stored."""
     db = session.db
-    before_row = repo.session_record(db, session_id) if session_id else None
-    if session_id and before_row is None:
+    before = _read_session(session, session_id) if session_id else None
+    if session_id and before is None:
         raise errors.NotFound("该培训记录不存在，可能已被删除。")
     clean, audience, f = _clean_session(db, values)
     if f:
         raise errors.ValidationError(f)
-    _require_department(session, clean["department_id"], "登记")
-    if before_row is not None:
-        _require_department(session, before_row["department_id"], "修改")
     clean["audience_label"] = audience_label(db, audience)
     people = [p["id"] for p in _audience_people(db, audience, clean["date"])]
     if not people:
-        raise errors.ValidationError(f"按所选培训对象，{clean['date']} 没有在岗人员，请检查科室和人员类别。", field="培训对象")
-    now = session.stamp()
+        raise errors.ValidationError(F.finding("audience", f"按所选培训对象，{clean['date']} 没有在岗人员，请检查科室和人员类别。"))
     with db.transaction():
-        if before_row is None:
-            new_id = repo.insert_session(db, clean, session.actor.display_name, now)
+        if before is None:
+            saved = records.create(session, SESSION, {**clean, "created_by": session.actor.display_name},
+                                   then=lambda new_id: repo.set_expected(db, new_id, people))
         else:
-            new_id = session_id
-            repo.update_session(db, session_id, clean, now)
-        repo.set_expected(db, new_id, people)
-        row = repo.session_record(db, new_id)
-        after = _session_audit(db, clean, row["expected_count"])
-        if before_row is None:
-            audit.record(session, "create", "training", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
-                         after=after)
-        else:
-            old_values = {c: before_row[c] for c in clean}
-            old = _session_audit(db, old_values, before_row["expected_count"])
-            b, a = audit.diff(old, after)
-            audit.record(session, "update", "training", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
-                         before=b, after=a)
-    return get_session(session, new_id)
+            repo.set_expected(db, session_id, people)  # before the change: its audit row compares 应到 too
+            saved = records.change(session, SESSION, before, clean, always_audit=True)
+    return get_session(session, saved.id)
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=organised("删除", SESSION_ORGANISER))
 def delete_session(session: Session, session_id: int) -> None:
     db = session.db
-    row = repo.session_record(db, session_id)
-    if row is None:
+    before = _read_session(session, session_id)
+    if before is None:
         raise errors.NotFound("该培训记录不存在，可能已被删除。")
-    _require_department(session, row["department_id"], "删除")
-    if row["attendance_recorded"] or db.scalar(
-            "SELECT 1 FROM assessment_results r JOIN assessments a ON a.id = r.assessment_id WHERE a.session_id = ?",
-            (session_id,)):
-        raise errors.Conflict(f"“{row['title']}”已登记签到或考核成绩，不能删除；如有错误请修改培训信息或签到情况。")
+    if before.attendance_recorded or repo.session_has_results(db, session_id):
+        raise errors.Conflict(f"“{before.title}”已登记签到或考核成绩，不能删除；如有错误请修改培训信息或签到情况。")
     with db.transaction():
-        repo.delete_session(db, session_id)
-        audit.record(session, "delete", "training", uid=row["uid"], label=f"{row['date']} {row['title']}",
-                     before={"title": row["title"], "date": row["date"], "expected": row["expected_count"]})
+        records.remove(session, SESSION, before)
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=ALL_TRAINING)
 def list_sessions(session: Session, first, last, *, category_id: int | None = None, department_id: int | None = None,
                   text: str | None = None) -> list[SessionRow]:
     a, b = date_range(first, last)
     return repo.session_rows(session.db, first=a, last=b, category_id=category_id, department_id=department_id,
-                             text=clean_text(text) or None)
+                             text=clean_text(text) or None, within=session.reach)
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=VIEW_SESSION)
 def get_session(session: Session, session_id: int) -> TrainingSession:
     row = repo.session_record(session.db, session_id)
     if row is None:
@@ -357,17 +370,16 @@ def get_session(session: Session, session_id: int) -> TrainingSession:
 # ----------------------------------------------------------------------------- attendance
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=organised("登记", SESSION_ORGANISER))
 def record_attendance(session: Session, session_id: int, rows: list[dict]) -> TrainingSession:
     """Sign-in: every expected person present or absent (with a note), plus people who came unplanned."""
     db = session.db
-    row = repo.session_record(db, session_id)
-    if row is None:
+    before = _read_session(session, session_id)
+    if before is None:
         raise errors.NotFound("该培训记录不存在，可能已被删除。")
-    _require_department(session, row["department_id"], "登记")
-    if row["date"] > session.today().isoformat():
-        raise errors.ValidationError(f"培训日期（{row['date']}）在今天之后，还不能登记签到。请在培训结束后登记，"
-                                     "或先修改培训日期。", field="日期")
+    if before.date > session.today().isoformat():
+        raise errors.ValidationError(F.finding("date", f"培训日期（{before.date}）在今天之后，还不能登记签到。"
+                                                       "请在培训结束后登记，或先修改培训日期。"))
     expected = {a.staff_id: a for a in repo.attendees(db, session_id) if a.expected}
     people = repo.staff_rows(db, [r.get("staff_id") for r in rows if r.get("staff_id")])
     f: list[Finding] = []
@@ -376,11 +388,10 @@ def record_attendance(session: Session, session_id: int, rows: list[dict]) -> Tr
         staff_id = r.get("staff_id")
         person = people.get(staff_id)
         if person is None:
-            f.append(Finding(f"第 {i} 行：查无此人（人员编号 {staff_id}）。", field="签到", row=i))
+            f.append(S.finding("present", f"第 {i} 行：查无此人（人员编号 {staff_id}）。", row=i))
             continue
         if staff_id in marks:
-            f.append(Finding(f"{person['name']}（{person['employee_no']}）签到了两次，请删去重复的一行。", field="签到",
-                             row=i))
+            f.append(S.finding("present", f"{person['name']}（{person['employee_no']}）签到了两次，请删去重复的一行。", row=i))
             continue
         present = bool(r.get("present"))
         if staff_id not in expected and not present:
@@ -395,11 +406,11 @@ def record_attendance(session: Session, session_id: int, rows: list[dict]) -> Tr
     walk_ins = [people[s]["name"] for s, (e, p, _n) in marks.items() if p and not e]
     with db.transaction():
         repo.save_attendance(db, session_id, marks, session.stamp())
-        audit.record(session, "update", "training", uid=row["uid"], label=f"{row['date']} {row['title']}",
-                     before={"present": row["present_count"]} if row["attendance_recorded"] else None,
-                     after={"expected": len(expected), "present": len(present_ids),
-                            "absent": "、".join(absent[:50]) + (f" 等 {len(absent)} 人" if len(absent) > 50 else "")
-                            or None, "walk_ins": "、".join(walk_ins) or None})
+        records.event(session, SESSION, before,
+                      before={"present": before.present} if before.attendance_recorded else None,
+                      after={"expected": len(expected), "present": len(present_ids),
+                             "absent": "、".join(absent[:50]) + (f" 等 {len(absent)} 人" if len(absent) > 50 else "")
+                             or None, "walk_ins": "、".join(walk_ins) or None})
     return get_session(session, session_id)
 
 
@@ -411,95 +422,88 @@ def _clean_assessment(db, values: dict) -> tuple[dict, list[Finding]]:
     session_id = values.get("session_id") or None
     linked = repo.session_record(db, session_id) if session_id else None
     if session_id and linked is None:
-        f.append(Finding("所属培训不存在。", field="所属培训"))
+        f.append(A.finding("session", "所属培训不存在。"))
     kind = clean_text(values.get("kind")) or ASSESSMENT
     if kind not in ASSESSMENT_KINDS:
-        f.append(Finding("类型须为考核或知晓率调查。", field="类型"))
+        f.append(A.finding("kind", "类型须为考核或知晓率调查。"))
     title = clean_text(values.get("title")) or (f"{linked['title']}考核" if linked else "")
     if not title:
-        f.append(Finding("请填写考核名称。", field="名称"))
+        f.append(A.finding("title", "请填写考核名称。"))
     category_id = values.get("category_id") or (linked["category_id"] if linked else None)
     if not category_id or repo.category(db, category_id) is None:
-        f.append(Finding("请选择考核类别。", field="类别"))
+        f.append(A.finding("category", "请选择考核类别。"))
     day = None
     try:
         day = parse_date(values.get("date") or (linked["date"] if linked else None))
         if day is None:
-            f.append(Finding("请填写考核日期。", field="日期"))
+            f.append(A.finding("date", "请填写考核日期。"))
     except ValueError:
-        f.append(Finding("日期格式无法识别，请写成 2026-03-05。", field="日期"))
+        f.append(A.finding("date", "日期格式无法识别，请写成 2026-03-05。"))
     marks = {}
-    for key, label, default in (("full_mark", "满分", 100), ("pass_mark", "合格分", None)):
+    for key, default in (("full_mark", 100), ("pass_mark", None)):
         raw = values.get(key)
         try:
             marks[key] = float(default if raw in (None, "") and default is not None else raw
                                if raw not in (None, "") else get_setting(db, "training.pass_mark"))
         except (TypeError, ValueError):
             marks[key] = None
-            f.append(Finding(f"{label}须为数字。", field=label))
+            f.append(A.finding(key, f"{A.label(key)}须为数字。"))
     if marks.get("full_mark") is not None and not 0 < marks["full_mark"] <= 1000:
-        f.append(Finding("满分须大于 0（常用 100）。", field="满分"))
+        f.append(A.finding("full_mark", "满分须大于 0（常用 100）。"))
     elif None not in marks.values() and not 0 <= marks["pass_mark"] <= marks["full_mark"]:
-        f.append(Finding(f"合格分须在 0 到满分 {marks['full_mark']:g} 之间。", field="合格分"))
+        f.append(A.finding("pass_mark", f"合格分须在 0 到满分 {marks['full_mark']:g} 之间。"))
     return {"session_id": session_id, "kind": kind, "title": title, "category_id": category_id,
             "date": day.isoformat() if day else None, **marks, "notes": clean_prose(values.get("notes"))}, f
 
 
-def _assessment_audit(db, v: dict) -> dict:
-    category = repo.category(db, v["category_id"])
-    return {"title": v["title"], "kind": v["kind"], "category": category.name if category else None, "date": v["date"],
-            "full_mark": v["full_mark"], "pass_mark": v["pass_mark"]}
+def _read_assessment(session: Session, assessment_id: int) -> Assessment | None:
+    """The assessment without its results (what the audit log compares)."""
+    row = repo.assessment_record(session.db, assessment_id)
+    return repo._assessment(row) if row else None
 
 
-@action(TRAINING_RECORD)
+ASSESSMENT_RECORD = records.Entity(
+    "assessment", "考核", "assessments", read=_read_assessment,
+    audit_values=lambda a: {k: getattr(a, k) for k in ASSESSMENT_AUDITED}, describe=lambda a: f"{a.date} {a.title}",
+    field_labels=A.labels())
+
+
+@action(TRAINING_RECORD, scope=organised("登记", on("values", _session_organiser_in_values), ASSESSMENT_ORGANISER,
+                                          what="培训的考核"))
 def save_assessment(session: Session, values: dict, assessment_id: int | None = None) -> Assessment:
     db = session.db
-    before = repo.assessment_record(db, assessment_id) if assessment_id else None
+    before = _read_assessment(session, assessment_id) if assessment_id else None
     if assessment_id and before is None:
         raise errors.NotFound("该考核不存在，可能已被删除。")
     clean, f = _clean_assessment(db, values)
     if f:
         raise errors.ValidationError(f)
-    if before is not None and db.scalar("SELECT 1 FROM assessment_results WHERE assessment_id = ?", (assessment_id,)) \
-            and (clean["pass_mark"], clean["full_mark"]) != (before["pass_mark"], before["full_mark"]):
-        raise errors.ValidationError("已登记成绩的考核不能再改满分或合格分（合格与否按登记时的标准）。", field="合格分")
-    if clean["session_id"]:
-        linked = repo.session_record(db, clean["session_id"])
-        _require_department(session, linked["department_id"], "登记")
-    elif _scope(session) is not None:
-        raise errors.PermissionDenied("科室负责人只能登记本科室组织的培训的考核。")
-    now = session.stamp()
+    if before is not None and repo.has_results(db, assessment_id) \
+            and (clean["pass_mark"], clean["full_mark"]) != (before.pass_mark, before.full_mark):
+        raise errors.ValidationError(A.finding("pass_mark", "已登记成绩的考核不能再改满分或合格分（合格与否按登记时的标准）。"))
     with db.transaction():
-        new_id = repo.insert_assessment(db, clean, session.actor.display_name, now) if before is None else assessment_id
-        if before is not None:
-            repo.update_assessment(db, assessment_id, clean, now)
-        row = repo.assessment_record(db, new_id)
-        after = _assessment_audit(db, clean)
         if before is None:
-            audit.record(session, "create", "assessment", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
-                         after=after)
+            saved = records.create(session, ASSESSMENT_RECORD, {**clean, "created_by": session.actor.display_name})
         else:
-            b, a = audit.diff(_assessment_audit(db, {k: before[k] for k in clean}), after)
-            audit.record(session, "update", "assessment", uid=row["uid"], label=f"{clean['date']} {clean['title']}",
-                         before=b, after=a)
-    return get_assessment(session, new_id)
+            saved = records.change(session, ASSESSMENT_RECORD, before, clean, always_audit=True)
+    return get_assessment(session, saved.id)
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=VIEW_ASSESSMENT)
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
     from dataclasses import replace
 
-    row = repo.assessment_record(session.db, assessment_id)
-    if row is None:
+    found = _read_assessment(session, assessment_id)
+    if found is None:
         raise errors.NotFound("该考核不存在，可能已被删除。")
-    return replace(repo._assessment(row), results=tuple(repo.results(session.db, assessment_id)))
+    return replace(found, results=tuple(repo.results(session.db, assessment_id)))
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=ALL_TRAINING)
 def list_assessments(session: Session, first, last, *, kind: str | None = None,
                      standalone: bool = False) -> list[Assessment]:
     a, b = date_range(first, last)
-    return repo.assessment_rows(session.db, first=a, last=b, kind=kind, standalone=standalone)
+    return repo.assessment_rows(session.db, first=a, last=b, kind=kind, standalone=standalone, within=session.reach)
 
 
 def _score(value) -> float | None:
@@ -512,7 +516,7 @@ def _score(value) -> float | None:
         return None
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=organised("登记", ASSESSMENT_ORGANISER, what="培训的考核"))
 def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Assessment:
     """The assessment's whole result list: each row ``{"staff_id", "score", "attempt"}`` (blank scores
     skipped), a 补考 row optionally with its ``"date"``.
@@ -521,19 +525,15 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
     recorded, else today (the day its score is entered): the 总值班 qualification counts from the
     day the exam was actually passed."""
     db = session.db
-    head = repo.assessment_record(db, assessment_id)
+    head = _read_assessment(session, assessment_id)
     if head is None:
         raise errors.NotFound("该考核不存在，可能已被删除。")
-    if head["session_id"]:
-        _require_department(session, repo.session_record(db, head["session_id"])["department_id"], "登记")
-    elif _scope(session) is not None:
-        raise errors.PermissionDenied("科室负责人只能登记本科室组织的培训的考核。")
-    if head["date"] > session.today().isoformat():
-        raise errors.ValidationError(f"考核日期（{head['date']}）在今天之后，还不能登记成绩。", field="日期")
+    if head.date > session.today().isoformat():
+        raise errors.ValidationError(A.finding("date", f"考核日期（{head.date}）在今天之后，还不能登记成绩。"))
     people = repo.staff_rows(db, [r.get("staff_id") for r in rows if r.get("staff_id")])
     recorded = {(r.staff_id, r.attempt): r.date for r in repo.results(db, assessment_id)}
     today = session.today().isoformat()
-    full, pass_mark = head["full_mark"], head["pass_mark"]
+    full, pass_mark = head.full_mark, head.pass_mark
     f: list[Finding] = []
     seen: dict[tuple[int, int], int] = {}
     clean: list[tuple[int, int, float, bool, str]] = []
@@ -542,7 +542,7 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
             continue
         person = people.get(r.get("staff_id"))
         if person is None:
-            f.append(Finding(f"第 {i} 行：查无此人（人员编号 {r.get('staff_id')}）。", field="成绩", row=i))
+            f.append(S.finding("score", f"第 {i} 行：查无此人（人员编号 {r.get('staff_id')}）。", row=i))
             continue
         who = f"{person['name']}（{person['employee_no']}）"
         score = _score(r.get("score"))
@@ -551,31 +551,31 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
         except (TypeError, ValueError, OverflowError):
             attempt = 0
         if attempt < 1:
-            f.append(Finding(f"第 {i} 行 {who}：第几次考试须为 1（首次）或 2、3（补考）。", field="补考", row=i))
+            f.append(S.finding("make_up", f"第 {i} 行 {who}：第几次考试须为 1（首次）或 2、3（补考）。", row=i))
             continue
         if score is None:
-            f.append(Finding(f"第 {i} 行 {who}：成绩“{r.get('score')}”不是数字。", field="成绩", row=i))
+            f.append(S.finding("score", f"第 {i} 行 {who}：成绩“{r.get('score')}”不是数字。", row=i))
             continue
         if not 0 <= score <= full:
-            f.append(Finding(f"第 {i} 行 {who}：成绩 {score:g} 超出 0–{full:g} 分。", field="成绩", row=i))
+            f.append(S.finding("score", f"第 {i} 行 {who}：成绩 {score:g} 超出 0–{full:g} 分。", row=i))
             continue
         key = (person["id"], attempt)
         if key in seen:
-            f.append(Finding(f"第 {i} 行 {who}：与第 {seen[key]} 行重复（同一次考试只能有一个成绩）。", field="成绩", row=i))
+            f.append(S.finding("score", f"第 {i} 行 {who}：与第 {seen[key]} 行重复（同一次考试只能有一个成绩）。", row=i))
             continue
         seen[key] = i
-        day = head["date"]
+        day = head.date
         if attempt > 1:
             try:
                 given = parse_date(r.get("date"))
             except ValueError:
-                f.append(Finding(f"第 {i} 行 {who}：补考日期“{r.get('date')}”无法识别，请写成 2026-03-05。",
-                                 field="补考日期", row=i))
+                f.append(S.finding("make_up_date", f"第 {i} 行 {who}：补考日期“{r.get('date')}”无法识别，请写成 2026-03-05。",
+                                   row=i))
                 continue
             day = given.isoformat() if given else recorded.get(key) or today
-            if not head["date"] <= day <= today:
-                f.append(Finding(f"第 {i} 行 {who}：补考日期 {day} 须在考核日期 {head['date']} 与今天之间。",
-                                 field="补考日期", row=i))
+            if not head.date <= day <= today:
+                f.append(S.finding("make_up_date", f"第 {i} 行 {who}：补考日期 {day} 须在考核日期 {head.date} 与今天之间。",
+                                   row=i))
                 continue
         clean.append((person["id"], attempt, score, score >= pass_mark, day))
     by_person: dict[int, dict[int, tuple[bool, str]]] = {}
@@ -589,43 +589,38 @@ def record_scores(session: Session, assessment_id: int, rows: list[dict]) -> Ass
             before = attempts.get(attempt - 1)
             if before is None or before[0]:
                 why = "没有上一次的成绩" if before is None else "上一次已合格"
-                f.append(Finding(f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）：{why}，"
-                                 "补考只适用于上一次未合格的人员。", field="补考", row=seen[(staff_id, attempt)]))
+                f.append(S.finding("make_up", f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）：{why}，"
+                                              "补考只适用于上一次未合格的人员。", row=seen[(staff_id, attempt)]))
             elif attempts[attempt][1] < before[1]:
-                f.append(Finding(f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）日期 {attempts[attempt][1]} "
-                                 f"早于上一次考试（{before[1]}）。", field="补考日期", row=seen[(staff_id, attempt)]))
+                f.append(S.finding("make_up_date", f"{p['name']}（{p['employee_no']}）第 {attempt} 次考试（补考）日期 "
+                                                   f"{attempts[attempt][1]} 早于上一次考试（{before[1]}）。",
+                                   row=seen[(staff_id, attempt)]))
     if f:
         raise errors.ValidationError(f)
-    before = get_assessment(session, assessment_id)
     with db.transaction():
         repo.replace_results(db, assessment_id, clean)
-        after = repo._assessment(repo.assessment_record(db, assessment_id))
-        audit.record(session, "update", "assessment", uid=head["uid"], label=f"{head['date']} {head['title']}",
-                     before={"tested": before.tested, "passed": before.passed_final} if before.results else None,
-                     after={"tested": after.tested, "passed": after.passed_final,
-                            "make_up": sum(1 for r in clean if r[1] > 1) or None,
-                            "results": "；".join(f"{people[s]['name']} {sc:g}" + (f"（补考{a - 1}）" if a > 1 else "")
-                                                for s, a, sc, _p, _d in clean[:200])})
+        after = _read_assessment(session, assessment_id)
+        records.event(session, ASSESSMENT_RECORD, after,
+                      before={"tested": head.tested, "passed": head.passed_final} if recorded else None,
+                      after={"tested": after.tested, "passed": after.passed_final,
+                             "make_up": sum(1 for r in clean if r[1] > 1) or None,
+                             "results": "；".join(f"{people[s]['name']} {sc:g}" + (f"（补考{a - 1}）" if a > 1 else "")
+                                                 for s, a, sc, _p, _d in clean[:200])})
     return get_assessment(session, assessment_id)
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=organised("删除", ASSESSMENT_ORGANISER, what="培训的考核"))
 def delete_assessment(session: Session, assessment_id: int) -> None:
-    db = session.db
-    head = repo.assessment_record(db, assessment_id)
-    if head is None:
+    before = _read_assessment(session, assessment_id)
+    if before is None:
         raise errors.NotFound("该考核不存在，可能已被删除。")
-    if head["tested"]:
-        raise errors.Conflict(f"“{head['title']}”已登记 {head['tested']} 人的成绩，不能删除。")
-    if head["session_id"]:
-        _require_department(session, repo.session_record(db, head["session_id"])["department_id"], "删除")
-    with db.transaction():
-        repo.delete_assessment(db, assessment_id)
-        audit.record(session, "delete", "assessment", uid=head["uid"], label=f"{head['date']} {head['title']}",
-                     before={"title": head["title"]})
+    if before.tested:
+        raise errors.Conflict(f"“{before.title}”已登记 {before.tested} 人的成绩，不能删除。")
+    with session.db.transaction():
+        records.remove(session, ASSESSMENT_RECORD, before)
 
 
-@action(TRAINING_RECORD)
+@action(TRAINING_RECORD, scope=organised("登记", SESSION_ORGANISER))
 def record_sheet(session: Session, session_id: int, attendance: list[dict], assessment_id: int | None = None,
                  scores: list[dict] | None = None) -> TrainingSession:
     """签到 and the scores of one of the session's assessments, saved together: both or neither."""
@@ -643,21 +638,28 @@ def record_sheet(session: Session, session_id: int, attendance: list[dict], asse
 # ----------------------------------------------------------------------------- requirements
 
 
-@action(TRAINING_VIEW)
+@action(TRAINING_VIEW, scope=HOSPITAL)
 def list_requirements(session: Session, *, active_only: bool = False) -> list[Requirement]:
     return repo.requirements(session.db, active_only=active_only)
 
 
-@action(TRAINING_SETUP)
+REQUIREMENT = records.Entity(
+    "training_requirement", "培训要求", "training_requirements",
+    read=lambda session, requirement_id: repo.requirement(session.db, requirement_id),
+    audit_values=lambda r: {"rule": r.label, "active": r.active, "notes": r.notes}, describe=lambda r: r.label,
+    field_labels=R.labels(), stamped=False)  # the table keeps updated_at only
+
+
+@action(TRAINING_SETUP, scope=HOSPITAL)
 def save_requirement(session: Session, values: dict, requirement_id: int | None = None) -> Requirement:
     db = session.db
     f: list[Finding] = []
     category_id = values.get("category_id")
     if not category_id or repo.category(db, category_id) is None:
-        f.append(Finding("请选择培训类别。", field="类别"))
+        f.append(R.finding("category", "请选择培训类别。"))
     group = clean_text(values.get("staff_group"))
     if group not in STAFF_GROUPS:
-        f.append(Finding("人员范围须为：" + "、".join(STAFF_GROUPS) + "。", field="人员范围"))
+        f.append(R.finding("staff_group", "人员范围须为：" + "、".join(STAFF_GROUPS) + "。"))
     before_duty = bool(values.get("before_duty"))
     times = values.get("times_per_year")
     if before_duty:
@@ -668,20 +670,16 @@ def save_requirement(session: Session, values: dict, requirement_id: int | None 
             if not 1 <= times <= 52:
                 raise ValueError
         except ValueError:
-            f.append(Finding("每年次数须为 1–52 的整数（或选择“上岗前”）。", field="每年次数"))
+            f.append(R.finding("times_per_year", "每年次数须为 1–52 的整数（或选择“上岗前”）。"))
     if f:
         raise errors.ValidationError(f)
-    clean = {"category_id": category_id, "staff_group": group, "times_per_year": times, "before_duty": int(before_duty),
-             "must_pass": int(bool(values.get("must_pass"))), "active": int(values.get("active", True) is not False),
-             "notes": clean_prose(values.get("notes"))}
-    old = next((r for r in repo.requirements(db) if r.id == requirement_id), None) if requirement_id else None
-    if requirement_id and old is None:
+    clean = {"category_id": category_id, "staff_group": group, "times_per_year": times, "before_duty": before_duty,
+             "must_pass": bool(values.get("must_pass")), "active": values.get("active", True) is not False,
+             "notes": clean_prose(values.get("notes")), "updated_at": session.stamp()}
+    before = repo.requirement(db, requirement_id) if requirement_id else None
+    if requirement_id and before is None:
         raise errors.NotFound("该培训要求不存在。")
     with db.transaction():
-        new_id = repo.save_requirement(db, requirement_id, clean, session.stamp())
-        new = next(r for r in repo.requirements(db) if r.id == new_id)
-        b, a = audit.diff({"rule": old.label, "active": old.active, "notes": old.notes} if old else {},
-                          {"rule": new.label, "active": new.active, "notes": new.notes})
-        audit.record(session, "update" if old else "create", "training_requirement", uid=str(new_id), label=new.label,
-                     before=b or None, after=a)
-    return new
+        if before is None:
+            return records.create(session, REQUIREMENT, clean)
+        return records.change(session, REQUIREMENT, before, clean, always_audit=True)

@@ -33,7 +33,7 @@ def test_session_form_findings_name_every_field(system, cats):
     with pytest.raises(errors.ValidationError) as caught:
         training.save_session(system, {"title": "", "date": "2026-13-45", "starts": "25:00", "hours": "两小时",
                                        "form": "函授"})
-    fields = {f.field for f in caught.value.findings}
+    fields = {f.label for f in caught.value.findings}
     assert fields == {"培训主题", "类别", "日期", "开始时间", "学时", "形式", "培训对象"}
 
 
@@ -157,7 +157,7 @@ def test_a_make_up_is_dated_the_day_it_was_sat(system, hospital, cats, db):
         training.record_scores(system, exam.id, [
             {"staff_id": st["王芳"], "score": 70}, {"staff_id": st["王芳"], "score": 88, "attempt": 2, "date": "2026-11-19"},
             {"staff_id": st["张三"], "score": 60}, {"staff_id": st["张三"], "score": 90, "attempt": 2, "date": "2026-11-30"}])
-    assert [f.field for f in caught.value.findings] == ["补考日期", "补考日期"]
+    assert [f.label for f in caught.value.findings] == ["补考日期", "补考日期"]
     assert "补考日期 2026-11-19 须在考核日期 2026-11-20 与今天之间" in caught.value.message
     assert not training.get_assessment(system, exam.id).results  # nothing half-saved
 

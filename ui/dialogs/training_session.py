@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.people import service as people
 from desktop_app.training import service as training
+from desktop_app.training.models import ASSESSMENT_FIELDS as A
 from desktop_app.training.models import ASSESSMENT_KINDS, FORMS, STAFF_CATEGORIES, Audience, TrainingSession
+from desktop_app.training.models import TRAINING_FIELDS as F
 from ui.dialogs.staff_edit import department_items
 from ui.dialogs.staff_pick import StaffPickDialog
 from ui.errors import guarded
@@ -142,9 +144,9 @@ class TrainingSessionDialog(QDialog):
         layout = QVBoxLayout(self)
         f = self.form = ValidatedForm()
         e = existing
-        self.title = f.add("培训主题", line_edit(e.title if e else "", "如：医疗质量安全核心制度培训（一）", 120),
+        self.title = f.add(F["title"], line_edit(e.title if e else "", "如：医疗质量安全核心制度培训（一）", 120),
                            required=True)
-        self.category = f.add("类别", category_combo(ctx, e.category_id if e else None), required=True)
+        self.category = f.add(F["category"], category_combo(ctx, e.category_id if e else None), required=True)
         when = QWidget()
         row = QHBoxLayout(when)
         row.setContentsMargins(0, 0, 0, 0)
@@ -154,10 +156,10 @@ class TrainingSessionDialog(QDialog):
         for w in (self.date, QLabel("开始"), self.starts, QLabel("结束"), self.ends):
             row.addWidget(w)
         row.addStretch(1)
-        f.add("日期", when, required=True)
-        f.alias("开始时间", "日期")
-        f.alias("结束时间", "日期")
-        self.place = f.add("地点", line_edit(e.place if e else "", "如：门诊楼六楼会议室", 60))
+        f.add(F["date"], when, required=True)
+        f.alias("starts", "date")
+        f.alias("ends", "date")
+        self.place = f.add(F["place"], line_edit(e.place if e else "", "如：门诊楼六楼会议室", 60))
         teacher = QWidget()
         row = QHBoxLayout(teacher)
         row.setContentsMargins(0, 0, 0, 0)
@@ -165,8 +167,9 @@ class TrainingSessionDialog(QDialog):
         self.lecturer_title = line_edit(e.lecturer_title if e else "", "职称或资质，如 主任医师", 40)
         row.addWidget(self.lecturer)
         row.addWidget(self.lecturer_title, 1)
-        f.add("授课人", teacher)
-        self.department = f.add("组织科室", combo([], None, blank="（未指定）"))
+        f.add(F["lecturer"], teacher)
+        f.alias("lecturer_title", "lecturer")
+        self.department = f.add(F["department"], combo([], None, blank="（未指定）"))
         for label, dept_id in department_items(guarded(self, people.list_departments, ctx.session) or []):
             self.department.addItem(label, dept_id)
         if e and e.department_id:
@@ -182,14 +185,14 @@ class TrainingSessionDialog(QDialog):
         for w in (self.hours, QLabel("形式"), self.form_kind):
             row.addWidget(w)
         row.addStretch(1)
-        f.add("学时", form_row)
-        f.alias("形式", "学时")
+        f.add(F["hours"], form_row)
+        f.alias("form", "hours")
         self.expected = QLabel()
         self.audience = AudienceEditor(ctx, e.audience if e else Audience(everyone=True), self._count)
-        f.add("培训对象", self.audience, required=True)
-        f.add("应到", self.expected)
-        self.content = f.add("培训内容", text_area(e.content if e else "", "讲授的要点", 60))
-        self.notes = f.add("备注", line_edit(e.notes if e else "", max_length=300))
+        f.add(F["audience"], self.audience, required=True)
+        f.add(F["expected"], self.expected)
+        self.content = f.add(F["content"], text_area(e.content if e else "", "讲授的要点", 60))
+        self.notes = f.add(F["notes"], line_edit(e.notes if e else "", max_length=300))
         layout.addWidget(f)
         buttons = save_cancel_buttons(self, self.save)
         layout.addWidget(buttons)
@@ -241,23 +244,24 @@ class AssessmentDialog(QDialog):
             layout.addWidget(head)
         f = self.form = ValidatedForm()
         e = existing
-        self.kind = f.add("类型", combo(list(ASSESSMENT_KINDS), e.kind if e else (kind or "考核")))
+        self.kind = f.add(A["kind"], combo(list(ASSESSMENT_KINDS), e.kind if e else (kind or "考核")))
         self.kind.setEnabled(session is None)
-        self.title = f.add("名称", line_edit(e.title if e else (f"{session.title}考核" if session else ""),
-                                           "如：核心制度知晓率抽考（第三季度）", 120), required=True)
-        self.category = f.add("类别", category_combo(ctx, e.category_id if e else (session.category_id if session else None)),
+        self.title = f.add(A["title"], line_edit(e.title if e else (f"{session.title}考核" if session else ""),
+                                                "如：核心制度知晓率抽考（第三季度）", 120), required=True)
+        self.category = f.add(A["category"],
+                              category_combo(ctx, e.category_id if e else (session.category_id if session else None)),
                               required=True)
-        self.date = f.add("日期", date_edit(e.date if e else (session.date if session else ctx.session.today())),
+        self.date = f.add(A["date"], date_edit(e.date if e else (session.date if session else ctx.session.today())),
                           required=True)
-        self.full_mark = f.add("满分", QDoubleSpinBox())
+        self.full_mark = f.add(A["full_mark"], QDoubleSpinBox())
         self.full_mark.setRange(1, 1000)
         self.full_mark.setValue(e.full_mark if e else 100)
-        self.pass_mark = f.add("合格分", QDoubleSpinBox(), hint="成绩不低于合格分为合格。")
+        self.pass_mark = f.add(A["pass_mark"], QDoubleSpinBox(), hint="成绩不低于合格分为合格。")
         self.pass_mark.setRange(0, 1000)
         from desktop_app.settings import get_setting
 
         self.pass_mark.setValue(e.pass_mark if e else get_setting(ctx.db, "training.pass_mark"))
-        self.notes = f.add("备注", line_edit(e.notes if e else "", max_length=300))
+        self.notes = f.add(A["notes"], line_edit(e.notes if e else "", max_length=300))
         layout.addWidget(f)
         layout.addWidget(save_cancel_buttons(self, self.save))
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.accounts.permissions import DEPARTMENT_SCOPED, Role
 from desktop_app.people import service as people
 from desktop_app.training import coverage as training_coverage
+from desktop_app.training import service as training
 from desktop_app.training.models import Coverage, percent
 from ui.dialogs.staff_edit import department_items
 from ui.errors import guarded
@@ -129,8 +129,8 @@ class TrainingCoveragePage(Page):
     def _fill_departments(self) -> None:
         self.department.blockSignals(True)
         self.department.clear()
-        if Role(self.ctx.actor.role) in DEPARTMENT_SCOPED:
-            self.department.addItem("本科室", None)
+        if guarded(self, training.reachable_departments, self.ctx.session) is not None:
+            self.department.addItem("本科室", None)  # a department head: her department and its wards
         else:
             self.department.addItem("全院", None)
             for label, dept_id in department_items(guarded(self, people.list_departments, self.ctx.session) or []):

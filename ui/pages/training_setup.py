@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.training import service as training
 from desktop_app.training.manifest import TRAINING_SETUP
+from desktop_app.training.models import REQUIREMENT_FIELDS as R
 from desktop_app.training.models import STAFF_GROUPS, Requirement
 from ui.dialogs.training_session import category_combo
 from ui.errors import guarded
@@ -52,8 +53,8 @@ class RequirementDialog(QDialog):
         layout = QVBoxLayout(self)
         f = self.form = ValidatedForm()
         e = existing
-        self.category = f.add("类别", category_combo(ctx, e.category_id if e else None), required=True)
-        self.group = f.add("人员范围", combo(list(STAFF_GROUPS), e.staff_group if e else "全体人员"), required=True,
+        self.category = f.add(R["category"], category_combo(ctx, e.category_id if e else None), required=True)
+        self.group = f.add(R["staff_group"], combo(list(STAFF_GROUPS), e.staff_group if e else "全体人员"), required=True,
                            hint="总值班人员：值班岗位要求总值班培训的轮转表和值班人员；新入职人员：期间内入职（含进修、规培、实习）。")
         times = QWidget()
         row = QHBoxLayout(times)
@@ -70,12 +71,13 @@ class RequirementDialog(QDialog):
         row.addWidget(QLabel("次"))
         row.addWidget(self.before_duty)
         row.addStretch(1)
-        f.add("每年次数", times)
-        self.must_pass = f.add("考核", QCheckBox("须考核合格（补考合格亦可）"))
+        f.add(R["times_per_year"], times)
+        f.alias("before_duty", "times_per_year")
+        self.must_pass = f.add(R["must_pass"], QCheckBox("须考核合格（补考合格亦可）"))
         self.must_pass.setChecked(bool(e and e.must_pass))
-        self.active = f.add("启用", QCheckBox("启用（停用的要求不计入覆盖统计）"))
+        self.active = f.add(R["active"], QCheckBox("启用（停用的要求不计入覆盖统计）"))
         self.active.setChecked(e.active if e else True)
-        self.notes = f.add("说明", line_edit(e.notes if e else "", "依据，如：安徽省实施方案 每年不少于 2 次", 300))
+        self.notes = f.add(R["notes"], line_edit(e.notes if e else "", "依据，如：安徽省实施方案 每年不少于 2 次", 300))
         layout.addWidget(f)
         layout.addWidget(save_cancel_buttons(self, self.save))
 
