@@ -100,10 +100,10 @@ def require(actor, perm: Permission) -> None:
 
 # name -> permission, and name -> scope, filled by @action as service modules are imported
 ACTIONS: dict[str, Permission] = {}
-SCOPES: dict[str, object] = {}
+SCOPES: dict[str, object] = {}  # name -> accounts.scope.Scope
 
 
-def action(perm: Permission, *, scope=None, name: str | None = None):
+def action(perm: Permission, *, scope, name: str | None = None):
     """Mark a service function ``fn(session, ...)`` as an action that needs ``perm`` and reaches the
     records ``scope`` says (see desktop_app/accounts/scope.py): both are checked before it runs,
     and it runs with ``session.reach`` set."""
@@ -120,9 +120,7 @@ def action(perm: Permission, *, scope=None, name: str | None = None):
         @functools.wraps(fn)
         def wrapper(session, *args, **kwargs):
             require(session.actor, perm)
-            if scope is not None:
-                session = check(scope, signature, session, args, kwargs)
-            return fn(session, *args, **kwargs)
+            return fn(check(scope, signature, session, args, kwargs), *args, **kwargs)
 
         wrapper.permission = perm
         wrapper.scope = scope

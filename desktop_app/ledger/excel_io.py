@@ -50,6 +50,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from desktop_app import errors
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import action
+from desktop_app.accounts.scope import HOSPITAL, department, on
 from desktop_app.errors import Finding
 from desktop_app.excel.imports import (
     ImportPlan,
@@ -71,7 +72,7 @@ from desktop_app.ledger.models import (
     SEVERITIES,
     SOURCES,
 )
-from desktop_app.ledger.service import insert_item, validate_registration
+from desktop_app.ledger.service import ALL_ITEMS, insert_item, validate_registration
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
@@ -173,7 +174,7 @@ class LedgerImportResult:
     item_ids: tuple[int, ...]
 
 
-@action(LEDGER_MANAGE)
+@action(LEDGER_MANAGE, scope=ALL_ITEMS)
 def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> LedgerImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
     departments = set(repo.department_ids_by_name(session.db))
@@ -199,7 +200,11 @@ def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits 
     )
 
 
-@action(LEDGER_MANAGE)
+def _plan_departments(db, plan: LedgerImportPlan) -> set[int]:
+    return {r.values.get("department_id") for r in plan.rows if r.action == NEW}
+
+
+@action(LEDGER_MANAGE, scope=department(on("plan", _plan_departments), doing="导入", what="问题"))
 def apply_ledger_import(session: Session, plan: LedgerImportPlan) -> LedgerImportResult:
     """Insert every new row of an error-free plan in one transaction, plus one summary audit row."""
     if plan.errors:
@@ -455,7 +460,7 @@ def _list_range(wb: Workbook, column: int, name: str, items: list[str]) -> str:
     return "=" + name
 
 
-@action(LEDGER_EXPORT)
+@action(LEDGER_EXPORT, scope=HOSPITAL)
 def export_ledger_template(session: Session, path: Path | str) -> Path:
     """The empty import template: canonical headings, drop-downs (来源, 严重程度, 责任科室, 问题类别, 是否销号)."""
     db = session.db

@@ -27,6 +27,14 @@ def test_every_service_action_needs_a_declared_permission():
     assert {name.split(".")[0] for name in ACTIONS} <= keys
 
 
+def test_every_service_action_declares_its_scope():
+    from desktop_app.accounts.permissions import SCOPES
+    from desktop_app.accounts.scope import Scope
+
+    modules.load_services()
+    assert set(SCOPES) == set(ACTIONS) and all(isinstance(scope, Scope) for scope in SCOPES.values())
+
+
 def test_the_schema_steps_of_all_modules_upgrade_every_version():
     declared = sorted(step.version for m in modules.MODULES for step in m.schema)
     assert declared == list(range(2, SCHEMA_VERSION + 1))
