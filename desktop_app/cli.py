@@ -113,10 +113,11 @@ def period_options(args, *, what: str = "日期", example: tuple[str, str] = ("2
 def department_option(session, name: str, option: str = "--department") -> int:
     """The department called ``name`` (exactly, spaces around it ignored), or a message listing them all."""
     from desktop_app import errors
+    from desktop_app.people import repo
 
-    found = session.db.scalar("SELECT id FROM departments WHERE name = ?", (name.strip(),))
+    found = repo.department_id_named(session.db, name.strip())
     if found is None:
-        known = "、".join(r[0] for r in session.db.query("SELECT name FROM departments ORDER BY sort_order, id"))
+        known = "、".join(repo.department_ids_by_name(session.db))
         raise errors.UserError(f"科室“{name}”不存在。已有的科室：{known}。请按上面的名称填写 {option}。")
     return found
 
@@ -221,8 +222,8 @@ def cmd_backups(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from desktop_app.backup.service import list_backups, newest_good_backup, restore_backup, _read_info
     from desktop_app.accounts import audit
+    from desktop_app.backup.service import _read_info, list_backups, newest_good_backup, restore_backup
     from desktop_app.session import CLI_ACTOR, Session
     from desktop_app.storage.database import open_database
 

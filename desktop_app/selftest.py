@@ -156,8 +156,8 @@ def check_schema(folder: Path) -> str:
     db.close()
     db = open_database(path, check="full")
     try:
-        version = db.scalar("PRAGMA user_version")
-        tables = db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        version = db.user_version()
+        tables = len(db.table_names())
         problems = db.integrity_check()
     finally:
         db.close()

@@ -15,6 +15,10 @@ def get_profile(db) -> HospitalProfile | None:
     return None if row is None else HospitalProfile(**dict(row))
 
 
+def meta_value(db, key: str) -> str | None:
+    return db.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+
+
 def set_meta(db, key: str, value: str) -> None:
     tables.upsert(db, "meta", {"key": key, "value": value}, conflict=("key",))
 

@@ -73,6 +73,7 @@ from desktop_app.ledger.models import (
     SOURCES,
 )
 from desktop_app.ledger.service import ALL_ITEMS, insert_item, validate_registration
+from desktop_app.people import repo as people_repo
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
 from desktop_app.session import Session
@@ -177,7 +178,7 @@ class LedgerImportResult:
 @action(LEDGER_MANAGE, scope=ALL_ITEMS)
 def preview_ledger_import(session: Session, path: Path | str, *, limits: Limits = Limits()) -> LedgerImportPlan:
     """Read and check the file; nothing is written. Raises ExcelFileError for unusable files."""
-    departments = set(repo.department_ids_by_name(session.db))
+    departments = set(people_repo.department_ids_by_name(session.db))
     table = read_table(path, LEDGER_COLUMNS, sheet=(TEMPLATE_SHEET, EXPORT_SHEET), limits=limits,
                        section_test=departments.__contains__)  # a department's name alone on a row heads its rows
     by_row, general = split_findings(table)
@@ -250,7 +251,7 @@ class _Context:
     def __init__(self, session: Session, columns: dict[str, str]):
         db = session.db
         self.session, self.columns, self.today = session, columns, session.today()
-        self.departments = repo.department_ids_by_name(db)
+        self.departments = people_repo.department_ids_by_name(db)
         self.aliases = category_aliases(db)
         self.types = repo.inspection_type_sources(db)
         self.deadline_days = int(get_setting(db, "ledger.default_deadline_days"))
@@ -469,7 +470,7 @@ def export_ledger_template(session: Session, path: Path | str) -> Path:
     ws.title = TEMPLATE_SHEET
     wb.create_sheet(LISTS_SHEET).sheet_state = "hidden"
     columns = F.pick(TEMPLATE_KEYS)
-    departments = list(repo.department_ids_by_name(db, active_only=True))
+    departments = list(people_repo.department_ids_by_name(db, active_only=True))
     lists = {"source": '"' + ",".join(SOURCES) + '"', "severity": '"' + ",".join(SEVERITIES) + '"',
              "closed": '"是,否"', "department_id": _list_range(wb, 1, "LedgerDeptList", departments),
              "category": _list_range(wb, 2, "LedgerCategoryList", all_category_names(db))}

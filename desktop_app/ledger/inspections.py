@@ -21,6 +21,7 @@ from desktop_app.ledger import service as ledger
 from desktop_app.ledger.checklists import ChecklistItem, items_of
 from desktop_app.ledger.manifest import CHECKLISTS_MANAGE, INSPECTIONS_RECORD, LEDGER_VIEW
 from desktop_app.ledger.models import PENDING, RESULTS
+from desktop_app.people import repo as people_repo
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
 from desktop_app.textnorm import clean_prose, clean_text, parse_date
@@ -196,7 +197,7 @@ def create_inspection(session: Session, values: dict) -> Inspection:
     departments = list(dict.fromkeys(values.get("department_ids") or []))
     if not departments:
         findings.append(F.finding("department_ids", "请至少选择一个受检科室。"))
-    elif not all(repo.department_exists(db, d) for d in departments):
+    elif not all(people_repo.department_exists(db, d) for d in departments):
         findings.append(F.finding("department_ids", "所选科室中有不存在的科室。"))
     if findings:
         raise errors.ValidationError(findings)

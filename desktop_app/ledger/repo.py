@@ -151,14 +151,8 @@ def departments_of_items(db, item_ids) -> set[int]:
     return {r[0] for r in db.query(f"SELECT DISTINCT department_id FROM ledger_items WHERE {where}", params)}
 
 
-def department_named(db, name: str) -> int | None:
-    return db.scalar("SELECT id FROM departments WHERE name = ?", (name,))
 
 
-def department_ids_by_name(db, *, active_only: bool = False) -> dict[str, int]:
-    """name -> id, in the department list's order."""
-    where = " WHERE active = 1" if active_only else ""
-    return {r[1]: r[0] for r in db.query("SELECT id, name FROM departments" + where + " ORDER BY sort_order, id")}
 
 
 def item_keys(db) -> list[tuple]:
@@ -166,8 +160,6 @@ def item_keys(db) -> list[tuple]:
     return db.query("SELECT found_on, department_id, description FROM ledger_items")
 
 
-def department_exists(db, department_id) -> bool:
-    return db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)) is not None
 
 
 def status_of(db, item_id: int) -> str | None:
@@ -266,6 +258,10 @@ def inspected_departments(db, inspection_ids) -> dict[int, list[tuple[int, str]]
                       f" ON d.id = x.department_id WHERE {where} ORDER BY d.sort_order, d.id", params):
         found.setdefault(r[0], []).append((r[1], r[2]))
     return found
+
+
+def inspection_label(db, inspection_id: int) -> str | None:
+    return db.scalar("SELECT number || ' ' || title FROM inspections WHERE id = ?", (inspection_id,))
 
 
 def departments_of_inspection(db, inspection_id: int) -> set[int]:

@@ -35,6 +35,7 @@ from desktop_app.ledger.manifest import LEDGER_EXPORT
 from desktop_app.ledger.models import CLOSED, STATUSES, LedgerFilter, LedgerItem
 from desktop_app.ledger.service import ALL_ITEMS, _due_soon_days, departments_for
 from desktop_app.ledger.stats import Counts, percent
+from desktop_app.people import repo as people_repo
 from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.pdf import PdfReport
 from desktop_app.reports.xlsx import XlsxReport
@@ -122,11 +123,8 @@ def period_text(flt: LedgerFilter, today: dt.date) -> str:
 
 def describe_filter(session: Session, flt: LedgerFilter) -> list[str]:
     """The filter in words with department and inspection names, as printed under the title."""
-    db = session.db
-    department = db.scalar("SELECT name FROM departments WHERE id = ?", (flt.department_id,)) \
-        if flt.department_id else None
-    inspection = db.scalar("SELECT number || ' ' || title FROM inspections WHERE id = ?", (flt.inspection_id,)) \
-        if flt.inspection_id else None
+    department = people_repo.department_name(session.db, flt.department_id)
+    inspection = repo.inspection_label(session.db, flt.inspection_id) if flt.inspection_id else None
     return flt.describe(department, inspection)
 
 
@@ -249,13 +247,13 @@ def notice_snapshot(session: Session, item_ids: list[int]) -> NoticeSnapshot:
     """The chosen items grouped by department, one 整改通知书 each (department heads: their own only)."""
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     if not ids:
-        raise errors.ValidationError("请至少选择一项问题，再打印整改通知书。", field="问题")
+        raise errors.ValidationError("请至少选择一项问题，再打印整改通知书。", field="item_ids", label="问题")
     db, today = session.db, session.today()
     items = repo.search_items(db, LedgerFilter(), today, None, _due_soon_days(db), ids=ids)
     missing = len(ids) - len(items)
     if missing:
         raise errors.NotFound(f"所选问题中有 {missing} 项已不存在（可能已被删除），请刷新台账后重新选择。")
-    order = {r[0]: n for n, r in enumerate(db.query("SELECT id FROM departments ORDER BY sort_order, id"))}
+    order = {dept: n for n, dept in enumerate(people_repo.department_ids_by_name(db).values())}
     by_department: dict[int, list[LedgerItem]] = {}
     for item in items:
         by_department.setdefault(item.department_id, []).append(item)

@@ -43,6 +43,7 @@ from desktop_app.ledger.models import (
     LedgerItem,
     LedgerRow,
 )
+from desktop_app.people import repo as people_repo
 from desktop_app.people.repo import department_subtree
 from desktop_app.session import Session
 from desktop_app.settings import get_setting
@@ -71,7 +72,7 @@ def _department_in_values(db, values: dict) -> int | None:
     if values.get("department_id") is not None:
         return values["department_id"]
     name = clean_text(values.get("department"))
-    return repo.department_named(db, name) if name else None
+    return people_repo.department_id_named(db, name) if name else None
 
 
 ALL_ITEMS = department(what="问题")
@@ -188,7 +189,7 @@ def validate_registration(session: Session, values: dict) -> tuple[dict, list[Fi
     if dept is None:
         name = clean_text(values.get("department"))
         f.append(F.finding("department_id", f"科室“{name}”不存在。" if name else "请选择责任科室。"))
-    elif not repo.department_exists(db, dept):
+    elif not people_repo.department_exists(db, dept):
         f.append(F.finding("department_id", "所选责任科室不存在。"))
     c["department_id"] = dept
     c["severity"] = clean_text(values.get("severity")) or "一般"

@@ -13,6 +13,7 @@ from desktop_app.ledger import repo
 from desktop_app.ledger.manifest import LEDGER_VIEW
 from desktop_app.ledger.models import AWAITING_RECHECK, CLOSED, SOURCES, LedgerFilter
 from desktop_app.ledger.service import ALL_ITEMS, _due_soon_days, departments_for
+from desktop_app.people import repo as people_repo
 from desktop_app.session import Session
 
 
@@ -91,7 +92,7 @@ def ledger_stats(session: Session, flt: LedgerFilter = LedgerFilter()) -> Ledger
     by_department = _grouped(db, "department", where, params, t)
     by_source = _grouped(db, "source", where, params, t)
     by_severity = _grouped(db, "severity", where, params, t)
-    dept_order = {name: i for i, name in enumerate(repo.department_ids_by_name(db))}
+    dept_order = {name: i for i, name in enumerate(people_repo.department_ids_by_name(db))}
 
     # monthly trend: problems found per month and problems closed per month
     found = repo.counts_by_month(db, "found_on", where, params)

@@ -76,6 +76,12 @@ def department_id_named(db, name: str) -> int | None:
     return db.scalar("SELECT id FROM departments WHERE name = ?", (name,))
 
 
+def department_ids_by_name(db, *, active_only: bool = False) -> dict[str, int]:
+    """name -> id, in the department list's order."""
+    where = " WHERE active = 1" if active_only else ""
+    return {r[1]: r[0] for r in db.query("SELECT id, name FROM departments" + where + " ORDER BY sort_order, id")}
+
+
 def department_id_coded(db, code: str) -> int | None:
     return db.scalar("SELECT id FROM departments WHERE code = ?", (code,))
 

@@ -7,12 +7,13 @@ source tree for development (``python -m tools.demo_hospital``)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
 from desktop_app.accounts import audit
 from desktop_app.accounts.permissions import Role
+from desktop_app.hospital import repo as hospital_repo
+from desktop_app.storage.database import peek_meta
 
 DEMO_PASSWORD = "Demo2026"
 ADMIN_PASSWORD = "Admin2026"
@@ -45,21 +46,14 @@ def demo_info(db) -> dict | None:
 
     The login dialog shows :data:`DEMO_ACCOUNTS` only for a demo database.
     """
-    raw = db.scalar("SELECT value FROM meta WHERE key = 'demo'")
+    raw = hospital_repo.meta_value(db, "demo")
     return json.loads(raw) if raw else None
 
 
 def is_demo_file(path: Path) -> bool:
     """Whether the file ``path`` is a demo database (read only, without opening it as the program
     would: an older file must not be upgraded just to ask)."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT 1 FROM meta WHERE key = 'demo'").fetchone() is not None
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
+    return peek_meta(path, "demo") is not None
 
 
 def finish_demo(session, info: dict, label: str) -> None:
@@ -67,6 +61,6 @@ def finish_demo(session, info: dict, label: str) -> None:
     log folded into the file, so the builder can close it and rename it into place."""
     db = session.db
     with db.transaction():
-        db.execute("INSERT INTO meta (key, value) VALUES ('demo', ?)", (json.dumps(info),))
+        hospital_repo.set_meta(db, "demo", json.dumps(info))
         audit.record(session, "create", "database", label=label, after=info)
-    db.execute("PRAGMA journal_mode = DELETE")
+    db.fold_log()

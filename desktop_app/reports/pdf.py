@@ -67,19 +67,37 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape as landscape_size
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape as landscape_size
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak, Flowable, HRFlowable, KeepTogether, LongTable, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
-    Table, TableStyle,
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    Column, GroupRow, Progress, ProgressCallback, ReportInfo, atomic_output, cell_text, group_runs, header_rows,
+    Column,
+    GroupRow,
+    Progress,
+    ProgressCallback,
+    ReportInfo,
+    atomic_output,
+    cell_text,
+    group_runs,
+    header_rows,
 )
 from desktop_app.reports.fonts import FONT, FONT_BOLD, register_fonts
 

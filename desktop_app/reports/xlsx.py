@@ -32,7 +32,13 @@ from openpyxl.utils.datetime import to_excel
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    Column, Progress, ProgressCallback, ReportInfo, atomic_output, group_runs, header_rows,
+    Column,
+    Progress,
+    ProgressCallback,
+    ReportInfo,
+    atomic_output,
+    group_runs,
+    header_rows,
 )
 
 __all__ = ["Column", "ReportInfo", "XlsxReport", "apply_print_setup"]

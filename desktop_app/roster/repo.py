@@ -60,8 +60,6 @@ def next_shift_order(db, post_id: int) -> int:
     return (db.scalar("SELECT max(sort_order) FROM duty_shifts WHERE post_id = ?", (post_id,)) or 0) + 1
 
 
-def department_exists(db, department_id) -> bool:
-    return tables.exists(db, "departments", {"id": department_id})
 
 
 def rotation(db, post_id: int) -> list[int]:

@@ -23,6 +23,7 @@ from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL, department, on
 from desktop_app.errors import Finding
+from desktop_app.people import repo as people_repo
 from desktop_app.people.models import STAFF_CATEGORIES, TITLE_RANK_LABELS
 from desktop_app.people.repo import department_name, department_subtree
 from desktop_app.roster import repo, rules
@@ -224,7 +225,7 @@ def _validate_post(db, values: dict, post_id: int | None) -> tuple[dict, list[Fi
         f.append(P.finding("name", f"已有名为“{c['name']}”的岗位。"))
     if kind not in POST_KINDS:
         f.append(P.finding("kind", "岗位类型须为：" + "、".join(POST_KINDS) + "。"))
-    if c["department_id"] is not None and not repo.department_exists(db, c["department_id"]):
+    if c["department_id"] is not None and not people_repo.department_exists(db, c["department_id"]):
         f.append(P.finding("department_id", "所选科室不存在。"))
     if c["required_category"] and c["required_category"] not in STAFF_CATEGORIES:
         f.append(P.finding("required_category", "人员类别须为：" + "、".join(STAFF_CATEGORIES) + "。"))

@@ -1,1 +1,1 @@
-from desktop_app.storage.database import Database, open_database, create_database, SCHEMA_VERSION  # noqa: F401
+from desktop_app.storage.database import SCHEMA_VERSION, Database, create_database, open_database  # noqa: F401

@@ -145,6 +145,9 @@ class Database:
         except sqlite3.Error as exc:
             raise translate_error(exc, self.path) from exc
 
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
     def columns(self, table: str) -> list[str]:
         """The column names of a table, in order."""
         from desktop_app.storage.tables import _name
@@ -211,6 +214,11 @@ class Database:
 
     def journal_mode(self) -> str:
         return str(self.scalar("PRAGMA journal_mode"))
+
+    def fold_log(self) -> None:
+        """Fold the write-ahead log into the file and leave WAL mode, so the file alone is the
+        whole database (a builder about to rename it into place); the next open sets WAL again."""
+        self.execute("PRAGMA journal_mode = DELETE")
 
     def quick_check(self) -> list[str]:
         """``PRAGMA quick_check``: empty list when the file is sound, else SQLite's complaints."""
@@ -351,6 +359,20 @@ def open_database(path: Path | str, *, migrate: bool = True, clock=None, check: 
         db.close()
         raise
     return db
+
+
+def peek_meta(path: Path | str, key: str) -> str | None:
+    """A value of the file's ``meta`` table, read without opening the file as the program would
+    (an older file is not upgraded just to ask); None when it is not there or not readable."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else row[0]
 
 
 def create_database(path: Path | str) -> Database:

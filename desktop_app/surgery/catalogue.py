@@ -23,6 +23,7 @@ from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.errors import Finding
+from desktop_app.people import repo as people_repo
 from desktop_app.session import Session
 from desktop_app.surgery import repo
 from desktop_app.surgery.manifest import SURGERY_CATALOGUE, SURGERY_VIEW
@@ -266,7 +267,7 @@ def clean_procedure(db, values: dict) -> tuple[dict, list[Finding]]:
     if restricted and day_surgery:
         f.append(F.finding("day_surgery", "限制类技术不得纳入日间手术。"))
     department_id = values.get("department_id") or None
-    if department_id and not repo.department_exists(db, department_id):
+    if department_id and not people_repo.department_exists(db, department_id):
         f.append(F.finding("department", "科室不存在。"))
     return {"code": code, "name": name, "grade": grade, "department_id": department_id,
             "specialty": clean_text(values.get("specialty")) or None, "restricted": int(restricted),

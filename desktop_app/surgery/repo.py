@@ -144,8 +144,6 @@ def set_change_reason(db, catalogue_id: int, code: str, reason: str | None) -> N
 # ----------------------------------------------------------------------------- departments and staff
 
 
-def department_exists(db, department_id) -> bool:
-    return db.scalar("SELECT 1 FROM departments WHERE id = ?", (department_id,)) is not None
 
 
 def department_name(db, department_id: int) -> str | None:

@@ -118,7 +118,7 @@ def cmd_session_output(args) -> int:
 def cmd_transcript(args) -> int:
     from desktop_app import errors
     from desktop_app.cli import cli_session, output_writer
-    from desktop_app.training import reports, repo
+    from desktop_app.training import repo, reports
 
     out, write = output_writer(args.output, {".pdf": ("打印", reports.write_transcript_pdf),
                                              ".xlsx": ("表格", reports.write_transcript_xlsx)}, what="个人培训档案")

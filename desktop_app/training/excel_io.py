@@ -61,6 +61,7 @@ from desktop_app.excel.imports import (
     table_fields,
 )
 from desktop_app.excel.reader import Limits, heading_key, read_table
+from desktop_app.people import repo as people_repo
 from desktop_app.people.repo import department_subtree
 from desktop_app.reports.base import atomic_output
 from desktop_app.reports.xlsx import apply_print_setup
@@ -209,7 +210,7 @@ def preview_attendance_import(session: Session, path: Path | str, session_id: in
     at all, and a user error when the session cannot take a sign-in (a future date, another
     department's session for a 科室负责人)."""
     target, exam = _target(session, session_id, assessment_id)
-    departments = set(repo.department_ids_by_name(session.db))
+    departments = set(people_repo.department_ids_by_name(session.db))
     table = read_table(path, SHEET_COLUMNS, sheet=(TEMPLATE_SHEET,), limits=limits,
                        section_test=departments.__contains__)
     by_row, general = split_findings(table)
@@ -317,7 +318,7 @@ class _Context:
             if digits:
                 self.by_digits.setdefault(digits, []).append(p)
             self.by_name.setdefault(_name_key(p["name"]), []).append(p)
-        self.department_ids = repo.department_ids_by_name(db)
+        self.department_ids = people_repo.department_ids_by_name(db)
         self.expected = {a.staff_id for a in target.attendees if a.expected}
         self.results: dict[int, list] = {}
         for r in repo.results(db, exam.id) if exam else ():

@@ -89,12 +89,8 @@ def staff_id_by_employee_no(db, employee_no: str) -> int | None:
     return db.scalar("SELECT id FROM staff WHERE employee_no = ?", (employee_no,))
 
 
-def department_ids_by_name(db) -> dict[str, int]:
-    return {r[1]: r[0] for r in db.query("SELECT id, name FROM departments")}
 
 
-def department_exists(db, department_id) -> bool:
-    return tables.exists(db, "departments", {"id": department_id})
 
 
 def left_during(db, first: str, last: str, departments: set[int] | None) -> int:

@@ -40,6 +40,7 @@ from desktop_app import errors, records
 from desktop_app.accounts.permissions import action
 from desktop_app.accounts.scope import HOSPITAL, department, on
 from desktop_app.errors import Finding
+from desktop_app.people import repo as people_repo
 from desktop_app.people.repo import department_name, department_subtree
 from desktop_app.periods import date_range
 from desktop_app.session import Session
@@ -278,7 +279,7 @@ def _clean_session(db, values: dict) -> tuple[dict, Audience, list[Finding]]:
     if form not in FORMS:
         f.append(F.finding("form", "形式须为：" + "、".join(FORMS) + "。"))
     department_id = values.get("department_id")
-    if department_id and not repo.department_exists(db, department_id):
+    if department_id and not people_repo.department_exists(db, department_id):
         f.append(F.finding("department", "组织科室不存在。"))
     audience = values.get("audience") or Audience()
     if isinstance(audience, dict):
