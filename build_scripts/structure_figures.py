@@ -40,7 +40,8 @@ def figures(rev: str | None) -> dict[str, int]:
     found = files(rev)
     demo = {p: t for p, t in found.items() if p.startswith(("desktop_app/demo/", "desktop_app/practice/"))}
     core = {p: t for p, t in found.items() if p not in demo}
-    domain = {p: t for p, t in core.items() if not p.startswith(("desktop_app/storage/", "desktop_app/accounts/scope"))}
+    domain = {p: t for p, t in core.items()
+              if not p.startswith(("desktop_app/storage/", "desktop_app/accounts/scope", "desktop_app/accounts/permissions"))}
     outside_repo = {p: t for p, t in domain.items()
                     if not re.search(r"/repo\.py$|/accounts/audit\.py$", p)}
     return {
