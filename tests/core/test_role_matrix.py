@@ -149,11 +149,14 @@ def test_department_scope(template, tmp_path, role):
     held = [name for name, perm in ACTIONS.items() if has_permission(role, perm) and name not in wide]
     missing = [name for name in held if name not in others]
     assert not missing, "no other-department call for: " + ", ".join(missing)
-    leaks = []
+    leaks, refused = [], 0
     for name in held:
         outcome, result = _run(template, tmp_path, role, name, others[name])
+        refused += outcome == "refused"
         if outcome == "allowed" and OTHER in repr(result):
             leaks.append(f"{name}: {repr(result)[:200]}")
+    print(f"\n{role.label}：{len(held)} 个本科室范围的操作对准外科，拒绝 {refused}，其余的结果中没有外科的记录；"
+          f"全院范围的操作 {sum(has_permission(role, ACTIONS[n]) for n in wide)} 个")
     assert not leaks, "\n".join(leaks)
     reached = [name for name in wide if name in others
                and has_permission(role, ACTIONS[name])
