@@ -25,7 +25,7 @@ class Field:
     xlsx_width: float = 0  # column width in exported spreadsheets; 0: not exported
     align: str = "left"  # left / center / right in printed tables (and spreadsheets, unless xlsx_align)
     number_format: str | None = None  # spreadsheets
-    xlsx_align: str | None = None  # in spreadsheets, where it differs from print (a code centred on paper, left in Excel)
+    xlsx_align: str | None = None  # in spreadsheets where not as printed (a code centred on paper, left in Excel)
 
     def finding(self, message: str, **kwargs) -> Finding:
         return Finding(message, field=self.key, label=self.label, **kwargs)

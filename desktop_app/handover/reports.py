@@ -523,7 +523,7 @@ def addenda_table(day: BookDay, width: float) -> Grid:
     return grid
 
 
-GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center")]
+GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center")]  # then a column per shift: a layout
 
 
 def weekday(day: dt.date) -> str:

@@ -666,7 +666,7 @@ SURGEON_XLSX_ASSESSMENTS = [
     *A.xlsx_columns(("cases", "complications", "adverse_events", "conclusion", "assessors", "approved_by",
                      "approved_on", "applied_on", "notes")),
 ]
-SURGEON_XLSX_OPERATIONS = [
+SURGEON_XLSX_OPERATIONS = [  # as OPERATION_COLUMNS: counts per procedure
     Column("序号", 6, "center"), Column("手术编码", 12), Column("手术名称", 36), Column("级别", 6, "center"),
     Column("例数", 6, "right"), Column("其中无授权", 8, "right"),
 ]
@@ -792,7 +792,9 @@ def authorised_snapshot(session: Session, department_id: int | None = None, day=
                               session.now())
 
 
-# the surgeons authorised for each procedure (授权医师, 工号 and 医师科室 are the grant holder's, a person)
+# the surgeons authorised for each procedure: 授权医师, 工号 and 医师科室 are the grant holder's (a person, no
+# field of a grant); the grade grants' 科室 is the section's (a department or a 专业) and 授权范围 says what
+# the grant's 授权方式 (scope) and 级别 amount to
 AUTHORISED_PDF_COLUMNS = [*F.pdf_columns(("seq", "code", "name"), widths={"code": 21, "name": 46}),
                           Column("级别", 10, "center"), Column("授权医师（有效期至）", 70)]
 AUTHORISED_XLSX_COLUMNS = [

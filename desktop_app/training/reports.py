@@ -300,7 +300,7 @@ def write_attendance_pdf(snapshot: SessionSnapshot, path: Path | str, progress: 
     return report.build(progress)
 
 
-SUMMARY_COLUMNS = [Column("项目", 16), Column("内容", 60)]
+SUMMARY_COLUMNS = [Column("项目", 16), Column("内容", 60)]  # the particulars, label and value a row
 
 
 def write_attendance_xlsx(snapshot: SessionSnapshot, path: Path | str,
@@ -371,8 +371,9 @@ TRANSCRIPT_SESSION_COLUMNS = [*T.pdf_columns(("seq", "date", "title", "category"
                               *S.pdf_columns(("present",), widths={"present": 12})]
 TRANSCRIPT_EXAM_COLUMNS = [*A.pdf_columns(("seq", "date", "title", "kind")), Column("成绩/满分", 16, "center"),
                            Column("合格", 9, "center"), *A.pdf_columns(("make_up",))]
-TRANSCRIPT_EXAM_XLSX = [*A.xlsx_columns(("seq", "date", "title", "kind")), *S.xlsx_columns(("score",), widths={"score": 7}),
-                        *A.xlsx_columns(("full_mark",)), Column("合格", 6, "center"), *A.xlsx_columns(("make_up",))]
+TRANSCRIPT_EXAM_XLSX = [*A.xlsx_columns(("seq", "date", "title", "kind")),
+                        *S.xlsx_columns(("score",), widths={"score": 7}), *A.xlsx_columns(("full_mark",)),
+                        Column("合格", 6, "center"), *A.xlsx_columns(("make_up",))]
 # the year's requirements as the coverage counts them for the person (figures, not a record's fields)
 REQUIREMENT_COLUMNS = [
     Column("培训要求", 62), Column("应参加", 11, "center"), Column("已参加", 11, "center"), Column("考核", 15, "center"),
@@ -515,6 +516,8 @@ def coverage_snapshot(session: Session, first, last, department_id: int | None =
     return CoverageSnapshot(_hospital(session), cov, scope, session.actor.display_name, session.now())
 
 
+# The coverage report's tables are figures the coverage counts (per department, per requirement, the
+# people still short of a requirement), not a record's fields: their columns are the report's own.
 COVERAGE_SUMMARY_COLUMNS = [Column("项目", 16), Column("数值", 22, "center"), Column("说明", 52)]
 DEPARTMENT_COLUMNS = [
     Column("科室", 30), Column("人数", 10, "center"), Column("全部达标", 12, "center"), Column("达标率", 13, "center"),
