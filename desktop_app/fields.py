@@ -23,8 +23,9 @@ class Field:
     required: bool = False  # an import file must have the column
     pdf_width: float = 0  # relative width in printed (PDF) tables; 0: not printed
     xlsx_width: float = 0  # column width in exported spreadsheets; 0: not exported
-    align: str = "left"  # left / center / right in printed tables
+    align: str = "left"  # left / center / right in printed tables (and spreadsheets, unless xlsx_align)
     number_format: str | None = None  # spreadsheets
+    xlsx_align: str | None = None  # in spreadsheets where not as printed (a code centred on paper, left in Excel)
 
     def finding(self, message: str, **kwargs) -> Finding:
         return Finding(message, field=self.key, label=self.label, **kwargs)
@@ -62,15 +63,29 @@ class Fields(Mapping[str, Field]):
         (desktop_app.excel.reader reads a table of fields)."""
         return tuple(self._fields[k] for k in keys)
 
-    def pdf_columns(self, keys: Iterable[str]):
-        """Printed table columns (desktop_app.reports.base.Column) with the fields' PDF widths."""
+    def pdf_columns(self, keys: Iterable[str], *, widths: Mapping[str, float] | None = None):
+        """Printed table columns (desktop_app.reports.base.Column) with the fields' PDF widths.
+
+        ``widths`` gives some of the fields other widths in one document (key -> width), e.g. the
+        整改通知书's narrower table: ``pdf_columns(keys, widths={"description": 42})``."""
         from desktop_app.reports.base import Column
 
-        return [Column(f.label, f.pdf_width, f.align) for f in (self._fields[k] for k in keys)]
+        return [Column(f.label, w, f.align) for f, w in self._widths(keys, widths, "pdf_width")]
 
-    def xlsx_columns(self, keys: Iterable[str]):
-        """Spreadsheet columns with the fields' widths and number formats."""
+    def xlsx_columns(self, keys: Iterable[str], *, widths: Mapping[str, float] | None = None):
+        """Spreadsheet columns with the fields' widths, alignment and number formats (``widths`` as for
+        :meth:`pdf_columns`)."""
         from desktop_app.reports.base import Column
 
-        return [Column(f.label, f.xlsx_width, f.align, number_format=f.number_format)
-                for f in (self._fields[k] for k in keys)]
+        return [Column(f.label, w, f.xlsx_align or f.align, number_format=f.number_format)
+                for f, w in self._widths(keys, widths, "xlsx_width")]
+
+    def _widths(self, keys: Iterable[str], widths: Mapping[str, float] | None, attr: str) -> list[tuple[Field, float]]:
+        keys = list(keys)
+        widths = widths or {}
+        if not set(widths) <= set(keys):
+            raise KeyError(f"widths for fields not in the table: {sorted(set(widths) - set(keys))}")
+        out = [(f, widths.get(f.key, getattr(f, attr))) for f in (self._fields[k] for k in keys)]
+        if unsized := [f.key for f, w in out if not w]:
+            raise ValueError(f"fields without a {attr} in a table: {unsized}")
+        return out

@@ -22,7 +22,8 @@ DRAFT, HANDED, RECEIVED = "草稿", "已交班", "已接班"
 CENSUS_FIELDS = ("原有", "入院", "转入", "出院", "转出", "死亡", "现有", "手术", "分娩", "病危", "病重", "一级护理")
 # Their keys are the names themselves: they are the keys of a report's census as stored (census_json)
 # and as services take it ({"原有": 40, …}).
-CENSUS = Fields(*(Field(name, name, kind="number", align="right") for name in CENSUS_FIELDS))
+CENSUS = Fields(*(Field(name, name, kind="number", align="right", xlsx_width=6 if len(name) > 2 else 5)
+                  for name in CENSUS_FIELDS))
 CENSUS_IN = ("入院", "转入")
 CENSUS_OUT = ("出院", "转出", "死亡")
 
@@ -54,23 +55,26 @@ DEFAULT_CHECKLIST = {
 
 
 # A report, its template and the steps taken on it, as forms, validation messages and the audit log
-# name them (the audit log's "handover" rows use these keys).
+# name them (the audit log's "handover" rows use these keys). Excel widths: the exported workbook's.
 HANDOVER_FIELDS = Fields(
     Field("kind", "类别"),                # 护理交接班 / 医师交接班
-    Field("department_id", "病区"),
-    Field("date", "日期"),
-    Field("shift", "班次"),               # the report's shift
-    Field("status", "状态"),
+    Field("department_id", "病区", xlsx_width=14),
+    Field("date", "日期", xlsx_width=11, align="center"),
+    Field("shift", "班次", xlsx_width=8, align="center"),  # the report's shift
+    Field("status", "状态", xlsx_width=8, align="center"),
     Field("census", "病人动态"),
+    Field("census_ok", "病人动态是否正确", xlsx_width=9, align="center"),  # the census adds up
     Field("entries", "患者交班内容"),
     Field("items", "交接物品"),
-    Field("notes", "备注"),
-    Field("outgoing", "交班人"),          # the outgoing signature: name and time
-    Field("receiving", "接班人"),         # the receiving signature
+    Field("notes", "备注", xlsx_width=20),
+    Field("outgoing", "交班人", xlsx_width=9),          # the outgoing signature: name and time
+    Field("outgoing_at", "交班时间", xlsx_width=16, align="center"),
+    Field("receiving", "接班人", xlsx_width=9),         # the receiving signature
+    Field("receiving_at", "接班时间", xlsx_width=16, align="center"),
     Field("username", "接班人账户"),      # the receiver's account, typed on the same PC
     Field("password", "密码"),
     Field("bedside", "床旁交接"),
-    Field("bedside_at", "床旁交接时间"),
+    Field("bedside_at", "床旁交接时间", xlsx_width=16, align="center"),
     Field("evidence", "佐证"),            # the bedside handover's paper record
     Field("photo", "附件"),               # … or its photo
     Field("addendum", "补记"),
@@ -79,21 +83,25 @@ HANDOVER_FIELDS = Fields(
     Field("checklist", "交接物品"),       # a template's items handed over at every shift
 )
 
-# A patient entry (患者交班), as the editor and the validation messages name its fields.
+# A patient entry (患者交班), as the editor, the validation messages and the exported workbook name its
+# fields (Excel widths: the workbook's).
 ENTRY_FIELDS = Fields(
-    Field("category", "类别"),
-    Field("bed", "床号"),
-    Field("patient_name", "姓名"),
-    Field("diagnosis", "诊断"),
-    Field("marks", "标记"),
-    Field("event_time", "时间"),
-    Field("place", "去向/来源"),
-    Field("operation", "手术名称"),
-    Field("situation", "现状"),
-    Field("background", "背景"),
-    Field("assessment", "评估"),
-    Field("recommendation", "建议"),
-    Field("carried_from", "接续上一班"),
+    Field("section", "分组", xlsx_width=10),  # 离开病区 / 新入与转入 / 重点患者, from the category
+    Field("category", "类别", xlsx_width=11),
+    Field("bed", "床号", xlsx_width=6, align="center"),
+    Field("patient_name", "姓名", xlsx_width=9),
+    Field("diagnosis", "诊断", xlsx_width=16),
+    Field("marks", "标记", xlsx_width=12),
+    Field("event_time", "时间", xlsx_width=7, align="center"),
+    Field("place", "去向/来源", xlsx_width=12),
+    Field("operation", "手术名称", xlsx_width=18),
+    Field("situation", "现状", xlsx_width=30),
+    Field("background", "背景", xlsx_width=26),
+    Field("assessment", "评估", xlsx_width=26),
+    Field("recommendation", "建议", xlsx_width=26),
+    Field("needs_bedside", "须床旁交接", xlsx_width=6, align="center"),  # 病危, 病重 or 四级手术当日
+    Field("bedside_by", "床旁交接人", xlsx_width=9),
+    Field("carried_from", "接续上一班", xlsx_width=6, align="center"),
 )
 
 

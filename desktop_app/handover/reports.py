@@ -59,10 +59,13 @@ from desktop_app.handover.manifest import HANDOVER_VIEW
 from desktop_app.handover.models import (
     ARRIVED,
     CATEGORIES,
+    CENSUS,
     CENSUS_FIELDS,
     DOCTOR,
     DRAFT,
+    ENTRY_FIELDS,
     HANDED,
+    HANDOVER_FIELDS,
     KIND_LABELS,
     LEFT,
     NURSE,
@@ -92,6 +95,7 @@ SECTIONS = ("离开病区", "新入与转入", "重点患者")
 SBAR = (("situation", "现状"), ("background", "背景"), ("assessment", "评估"), ("recommendation", "建议"))
 WEEKDAYS = "一二三四五六日"
 MAX_DAYS = 366  # a year of all 30 wards is ~33,000 reports: larger periods are printed in parts
+H, E = HANDOVER_FIELDS, ENTRY_FIELDS
 
 
 def short_stamp(value: str | None) -> str:
@@ -519,7 +523,7 @@ def addenda_table(day: BookDay, width: float) -> Grid:
     return grid
 
 
-GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center")]
+GAP_FIRST_COLUMNS = [Column("日期", 16, "center"), Column("星期", 8, "center")]  # then a column per shift: a layout
 
 
 def weekday(day: dt.date) -> str:
@@ -609,19 +613,22 @@ def write_handover_pdf(snapshot: HandoverSnapshot, path: Path | str, progress: P
 
 # ----------------------------------------------------------------------------- XLSX
 
-_WHERE = [Column("病区", 14), Column("日期", 11, "center"), Column("班次", 8, "center")]
+# The workbook's report and entry columns come from the report's, the census's and the entry's fields.
+# 记录状态 (the report's 状态 beside an entry), 床旁交接佐证 and 床旁照片 (the bedside dialog's 佐证 and
+# 附件) print other headings than the fields' labels; the items handed over and the addenda have no
+# fields of their own; the figures are counts — those columns stay the workbook's own.
+_WHERE = H.xlsx_columns(("department_id", "date", "shift"))
 REPORT_COLUMNS = [
-    *_WHERE, Column("状态", 8, "center"),
-    *(Column(f, 6 if len(f) > 2 else 5, "right", group="病人动态") for f in CENSUS_FIELDS),
-    Column("病人动态是否正确", 9, "center"), Column("交班人", 9), Column("交班时间", 16, "center"),
-    Column("接班人", 9), Column("接班时间", 16, "center"), Column("备注", 20),
+    *_WHERE, *H.xlsx_columns(("status",)),
+    *(replace(c, group=H.label("census")) for c in CENSUS.xlsx_columns(CENSUS_FIELDS)),
+    *H.xlsx_columns(("census_ok", "outgoing", "outgoing_at", "receiving", "receiving_at", "notes")),
 ]
 ENTRY_COLUMNS = [
-    *_WHERE, Column("记录状态", 8, "center"), Column("分组", 10), Column("类别", 11), Column("床号", 6, "center"),
-    Column("姓名", 9), Column("诊断", 16), Column("标记", 12), Column("时间", 7, "center"), Column("去向/来源", 12),
-    Column("手术名称", 18), Column("现状", 30), Column("背景", 26), Column("评估", 26), Column("建议", 26),
-    Column("须床旁交接", 6, "center"), Column("床旁交接时间", 16, "center"), Column("床旁交接佐证", 20),
-    Column("床旁照片", 14), Column("床旁交接人", 9), Column("接续上一班", 6, "center"),
+    *_WHERE, Column("记录状态", 8, "center"),
+    *E.xlsx_columns(("section", "category", "bed", "patient_name", "diagnosis", "marks", "event_time", "place",
+                     "operation", "situation", "background", "assessment", "recommendation", "needs_bedside")),
+    *H.xlsx_columns(("bedside_at",)), Column("床旁交接佐证", 20), Column("床旁照片", 14),
+    *E.xlsx_columns(("bedside_by", "carried_from")),
 ]
 ITEM_COLUMNS = [*_WHERE, Column("交接物品", 24), Column("基数", 6, "right"), Column("清点数", 7, "right"),
                 Column("完好", 6, "center"), Column("数量相符", 8, "center"), Column("备注", 24)]

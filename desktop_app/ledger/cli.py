@@ -54,23 +54,23 @@ def cmd_import(args) -> int:
 def cmd_overdue(args) -> int:
     from desktop_app.cli import cli_session, print_json
     from desktop_app.ledger import service as ledger
-    from desktop_app.ledger.models import LedgerFilter
+    from desktop_app.ledger.models import LEDGER_FIELDS, LedgerFilter
 
     with cli_session(args) as session:
         today = session.today()
         rows = sorted(ledger.list_items(session, LedgerFilter(overdue=True)), key=lambda r: (r.deadline, r.number))
-    items = [{"编号": r.number, "责任科室": r.department_name, "问题描述": r.description, "整改时限": r.deadline,
-              "逾期天数": (today - dt.date.fromisoformat(r.deadline)).days,
-              "责任人": r.responsible_person, "状态": r.status} for r in rows]
-    if args.json:
-        print_json(items)
+    items = [{"number": r.number, "department_id": r.department_name, "description": r.description,
+              "deadline": r.deadline, "overdue_days": (today - dt.date.fromisoformat(r.deadline)).days,
+              "responsible_person": r.responsible_person, "status": r.status} for r in rows]
+    if args.json:  # keyed by the fields' labels: 编号, 责任科室 …
+        print_json([{LEDGER_FIELDS.label(k): v for k, v in i.items()} for i in items])
     elif not items:
         print(f"截至 {today.isoformat()}，没有逾期未销号的问题。")
     else:
         print(f"截至 {today.isoformat()}，逾期未销号的问题 {len(items)} 项：")
         for i in items:
-            print(f"{i['编号']}　{i['责任科室']}　逾期 {i['逾期天数']} 天（整改时限 {i['整改时限']}，{i['状态']}）"
-                  f"　{i['问题描述']}　责任人：{i['责任人'] or '未填'}")
+            print(f"{i['number']}　{i['department_id']}　逾期 {i['overdue_days']} 天（整改时限 {i['deadline']}，"
+                  f"{i['status']}）　{i['description']}　责任人：{i['responsible_person'] or '未填'}")
     return 0
 
 

@@ -31,15 +31,16 @@ EV_DETACHED = "删除附件"
 
 # Every field of a ledger row, as forms, the importer, the printouts and the audit log name it. The
 # print widths are weights in the landscape ledger (about points at 8 pt: they fit 257 mm with every
-# date and number on one line) and Excel widths (characters; a Chinese character counts 2: the 25
-# exported columns print fit to an A4 landscape width).
+# date and number on one line; the 整改通知书 has its own, reports.NOTICE_WIDTHS) and Excel widths
+# (characters; a Chinese character counts 2: the 25 exported columns print fit to an A4 landscape width).
 LEDGER_FIELDS = Fields(
     Field("seq", "序号", ("序", "no"), pdf_width=26, xlsx_width=5, align="center"),
-    Field("number", "编号", ("问题编号", "台账编号", "原编号"), pdf_width=46, xlsx_width=10, align="center"),
+    Field("number", "编号", ("问题编号", "台账编号", "原编号"), pdf_width=46, xlsx_width=10, align="center",
+          xlsx_align="left"),
     Field("found_on", "发现日期", ("检查日期", "时间", "日期", "检查时间", "发现时间", "登记日期", "督查日期"),
           kind="date", required=True, pdf_width=48, xlsx_width=10.5, align="center"),
     Field("source", "来源", ("问题来源", "检查类型", "检查类别", "检查形式", "来源类型"), pdf_width=44, xlsx_width=9,
-          align="center"),
+          align="center", xlsx_align="left"),
     Field("inspection_id", "所属检查", xlsx_width=14),
     Field("category", "问题类别", ("类别", "项目", "问题分类", "分类", "检查项目", "所属类别", "核心制度", "问题类型"),
           pdf_width=56, xlsx_width=14),
@@ -53,7 +54,7 @@ LEDGER_FIELDS = Fields(
     Field("cause_analysis", "原因分析", ("问题原因", "原因", "原因剖析"), pdf_width=80, xlsx_width=20),
     Field("measures", "整改措施", ("整改方案", "改进措施", "措施", "整改计划"), pdf_width=90, xlsx_width=20),
     Field("responsible_person", "责任人", ("整改责任人", "负责人", "责任人员"), pdf_width=30, xlsx_width=7,
-          align="center"),
+          align="center", xlsx_align="left"),
     Field("deadline", "整改时限", ("完成时限", "整改期限", "整改时间", "限期", "整改截止日期", "要求完成时间"), kind="date",
           pdf_width=48, xlsx_width=10.5, align="center"),
     Field("status", "状态", pdf_width=46, xlsx_width=8, align="center"),

@@ -32,11 +32,11 @@ from desktop_app.accounts.scope import department, on
 from desktop_app.hospital.service import get_profile
 from desktop_app.ledger import repo
 from desktop_app.ledger.manifest import LEDGER_EXPORT
-from desktop_app.ledger.models import CLOSED, STATUSES, LedgerFilter, LedgerItem
+from desktop_app.ledger.models import CLOSED, LEDGER_FIELDS, STATUSES, LedgerFilter, LedgerItem
 from desktop_app.ledger.service import ALL_ITEMS, _due_soon_days, departments_for
 from desktop_app.ledger.stats import Counts, percent
 from desktop_app.people import repo as people_repo
-from desktop_app.reports.base import Column, ProgressCallback, ReportInfo, cn_date
+from desktop_app.reports.base import ProgressCallback, ReportInfo, cn_date
 from desktop_app.reports.pdf import PdfReport
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
@@ -45,28 +45,21 @@ LEDGER_TITLE = "问题台账"
 NOTICE_TITLE = "整改通知书"
 QUALITY_OFFICE = "质控科"
 RESPONSE_WORKING_DAYS = 5
+F = LEDGER_FIELDS
 
-# Widths are weights (about points at 8 pt): they fit 257 mm with every date and number on one line.
-PDF_COLUMNS = [
-    Column("序号", 26, "center"), Column("编号", 46, "center"), Column("发现日期", 48, "center"),
-    Column("来源", 44, "center"), Column("问题类别", 56), Column("问题描述", 98), Column("责任科室", 48),
-    Column("原因分析", 80), Column("整改措施", 90), Column("责任人", 30, "center"),
-    Column("整改时限", 48, "center"), Column("状态", 46, "center"), Column("复查/销号", 68),
-]
-# Excel widths (characters; a Chinese character counts 2): 25 columns printed fit to an A4 landscape width.
-XLSX_COLUMNS = [
-    Column("序号", 5, "center"), Column("编号", 10), Column("发现日期", 10.5, "center"), Column("来源", 9),
-    Column("所属检查", 14), Column("问题类别", 14), Column("检查要点", 18), Column("问题描述", 26),
-    Column("责任科室", 10), Column("严重程度", 5, "center"), Column("扣分", 5, "right", number_format="0.0#"),
-    Column("原因分析", 20), Column("整改措施", 20), Column("责任人", 7), Column("整改时限", 10.5, "center"),
-    Column("状态", 8, "center"), Column("逾期天数", 5, "right"), Column("整改情况", 18),
-    Column("完成整改日期", 10.5, "center"), Column("复查人", 7), Column("复查日期", 10.5, "center"),
-    Column("复查意见", 14), Column("销号日期", 10.5, "center"), Column("销号人", 7), Column("备注", 12),
-]
-NOTICE_COLUMNS = [
-    Column("序号", 5, "center"), Column("编号", 11, "center"), Column("问题类别", 16), Column("问题描述", 42),
-    Column("整改时限", 12, "center"),
-]
+# The printed ledger (A4 landscape), the exported one (every field) and the 整改通知书's table: the fields'
+# labels and widths (LEDGER_FIELDS); the notice's narrower portrait table has widths of its own.
+PDF_KEYS = ("seq", "number", "found_on", "source", "category", "description", "department_id", "cause_analysis",
+            "measures", "responsible_person", "deadline", "status", "recheck")
+XLSX_KEYS = ("seq", "number", "found_on", "source", "inspection_id", "category", "check_point", "description",
+             "department_id", "severity", "deduction", "cause_analysis", "measures", "responsible_person", "deadline",
+             "status", "overdue_days", "progress", "rectified_on", "rechecker", "recheck_on", "recheck_opinion",
+             "closed_on", "closed_by", "remarks")
+NOTICE_KEYS = ("seq", "number", "category", "description", "deadline")
+NOTICE_WIDTHS = {"seq": 5, "number": 11, "category": 16, "description": 42, "deadline": 12}
+PDF_COLUMNS = F.pdf_columns(PDF_KEYS)
+XLSX_COLUMNS = F.xlsx_columns(XLSX_KEYS)
+NOTICE_COLUMNS = F.pdf_columns(NOTICE_KEYS, widths=NOTICE_WIDTHS)
 LEDGER_SIGNATURES = ("填表人", "审核人", "日期")
 RECEIPT_SIGNATURES = ("签收人（签字）", "签收日期", "科室负责人（签字）")
 SOURCE_PHRASES = {"自查": "医院自查", "质控中心": "质控中心检查", "投诉": "患者投诉处理", "不良事件": "不良事件报告"}

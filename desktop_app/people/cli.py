@@ -14,11 +14,14 @@ def _filter(args):
 def cmd_staff_list(args) -> int:
     from desktop_app.cli import cli_session, print_json
     from desktop_app.people import service
+    from desktop_app.people.models import STAFF_FIELDS
 
     with cli_session(args) as session:
         rows = service.list_staff(session, _filter(args))
-    print_json([{"工号": s.employee_no, "姓名": s.name, "科室": s.department_name, "类别": s.category,
-                 "职称": s.title, "执业": s.practice_status, "在岗": s.on_duty} for s in rows])
+    label = STAFF_FIELDS.label  # keyed by the fields' labels, as the 人员名册 heads its columns
+    print_json([{label("employee_no"): s.employee_no, label("name"): s.name, label("department_id"): s.department_name,
+                 label("category"): s.category, label("title"): s.title, label("practice_status"): s.practice_status,
+                 label("on_duty"): s.on_duty} for s in rows])
     return 0
 
 

@@ -103,9 +103,11 @@ class Staff:
 
 
 # Every field of a staff record (and the import/export-only 执业状态 column), as forms, the importer,
-# the printouts and the audit log name it. Excel widths are characters (a Chinese character counts 2);
-# print widths are the roster printout's relative weights.
+# the printouts and the audit log name it. Excel widths are characters (a Chinese character counts 2)
+# of the re-importable export and the template; print widths are the 人员名册 printout's relative
+# weights (its workbook has the same columns, so it uses them too).
 STAFF_FIELDS = Fields(
+    Field("seq", "序号", pdf_width=5, align="center"),  # the printout's row number
     Field("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "工作证号"), required=True,
           pdf_width=8, xlsx_width=10, number_format="@"),  # text: 0123 keeps its zero
     Field("name", "姓名", ("名字", "人员姓名", "职工姓名", "员工姓名"), required=True, pdf_width=8, xlsx_width=10),
@@ -137,12 +139,16 @@ STAFF_FIELDS = Fields(
 # The fields a staff record stores (what an edit merges, what the audit log shows).
 STAFF_EDITABLE = tuple(f.name for f in fields(Staff) if f.name in STAFF_FIELDS)
 
+# A department's fields (its dialog, findings, the audit log); print widths are the 科室名册's weights
+# (the printout and its workbook).
 DEPARTMENT_FIELDS = Fields(
-    Field("code", "科室编码"),
-    Field("name", "科室名称"),
+    Field("seq", "序号", pdf_width=5, align="center"),  # the printout's row number
+    Field("code", "科室编码", pdf_width=8),
+    Field("name", "科室名称", pdf_width=18),
     Field("kind", "科室类型"),
-    Field("parent_id", "上级科室"),
+    Field("parent_id", "上级科室", pdf_width=12),
     Field("sort_order", "排序"),
     Field("phone", "科室电话"),
     Field("active", "启用"),
+    Field("staff_count", "在岗人数", pdf_width=9, align="right"),  # counted, not stored
 )

@@ -19,22 +19,30 @@ from desktop_app.accounts.scope import HOSPITAL
 from desktop_app.hospital.service import get_profile
 from desktop_app.people import service as people
 from desktop_app.people.manifest import PEOPLE_EXPORT
-from desktop_app.people.models import NON_REGISTERED_REASONS, STAFF_CATEGORIES, Department, Staff
+from desktop_app.people.models import (
+    DEPARTMENT_FIELDS,
+    NON_REGISTERED_REASONS,
+    STAFF_CATEGORIES,
+    STAFF_FIELDS,
+    Department,
+    Staff,
+)
 from desktop_app.people.service import StaffFilter
 from desktop_app.reports.base import Column, GroupRow, ProgressCallback, ReportInfo
 from desktop_app.reports.pdf import PdfReport
 from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.session import Session
 
-STAFF_COLUMNS = [
-    Column("序号", 5, "center"), Column("工号", 8), Column("姓名", 8), Column("性别", 4, "center"),
-    Column("科室", 13), Column("人员类别", 7, "center"), Column("职称", 10), Column("执业证书编号", 16),
-    Column("执业状态", 10, "center"), Column("入职日期", 10, "center"), Column("在岗", 4, "center"),
-    Column("联系电话", 12),
-]
+# The 人员名册 and 科室名册 print and export the same columns: the fields' labels and print widths.
+STAFF_KEYS = ("seq", "employee_no", "name", "gender", "department_id", "category", "title", "licence_no",
+              "practice_status", "hire_date", "on_duty", "phone")
+STAFF_COLUMNS = STAFF_FIELDS.pdf_columns(STAFF_KEYS)
+# 类型, 电话 and 状态 (启用/停用) print shorter headings than the department's fields' labels (科室类型,
+# 科室电话, 启用 — what its dialog and the audit log say): they stay the printout's own until one
+# heading is chosen for both.
 DEPARTMENT_COLUMNS = [
-    Column("序号", 5, "center"), Column("科室编码", 8), Column("科室名称", 18), Column("类型", 9, "center"),
-    Column("上级科室", 12), Column("在岗人数", 9, "right"), Column("电话", 13), Column("状态", 5, "center"),
+    *DEPARTMENT_FIELDS.pdf_columns(("seq", "code", "name")), Column("类型", 9, "center"),
+    *DEPARTMENT_FIELDS.pdf_columns(("parent_id", "staff_count")), Column("电话", 13), Column("状态", 5, "center"),
 ]
 
 

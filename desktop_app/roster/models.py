@@ -12,8 +12,8 @@ CHIEF_KINDS = {"医院总值班", "医疗总值班", "护理总值班", "行政�
 DRAFT, PUBLISHED = "草稿", "已发布"
 SWAP, COVER = "换班", "替班"
 
-# Every field of the roster as forms, the importer, the template and the audit log name it (see
-# desktop_app/fields.py). The printouts' column lists stay in reports.py for now.
+# Every field of the roster as forms, the importer, the template, the printouts and the audit log name
+# it (see desktop_app/fields.py).
 
 # 值班岗位 (its dialog, the audit log); "shift" and "rotation" are the post's 班次 and 轮转表
 POST_FIELDS = Fields(
@@ -58,14 +58,15 @@ HOLIDAY_FIELDS = Fields(
 # A month's roster: planning steps and revisions as the audit log, the 换班/替班 dialog and the importer
 # name them. ``date`` and ``weekday`` are also the import template's first columns (Excel widths in
 # characters); ``duty`` is a post·shift column of an imported sheet (its findings carry the heading).
+# Print and other Excel widths are the 换班/替班记录's (the printout's table, the workbook's 变更记录).
 ROSTER_FIELDS = Fields(
     Field("month", "月份"),
     Field("status", "状态"),
-    Field("version", "版本"),
-    Field("date", "日期", ("值班日期", "日", "date", "时间"), kind="date", xlsx_width=11),
+    Field("version", "版本", pdf_width=7, xlsx_width=6, align="center"),
+    Field("date", "日期", ("值班日期", "日", "date", "时间"), kind="date", pdf_width=10, xlsx_width=11, align="center"),
     Field("weekday", "星期", xlsx_width=11),
-    Field("post", "岗位"),
-    Field("shift", "班次"),
+    Field("post", "岗位", xlsx_width=14),
+    Field("shift", "班次", xlsx_width=8),
     Field("shift_id", "值班"),  # the duty a revision concerns: date, post and shift
     Field("staff", "人员"),
     Field("duty", "值班人员"),
@@ -73,13 +74,15 @@ ROSTER_FIELDS = Fields(
     Field("count", "条数"),
     Field("source", "来源"),
     Field("confirmed", "确认的违规"),
-    Field("kind", "类型"),
+    Field("kind", "类型", pdf_width=5, xlsx_width=6, align="center"),
     Field("from_staff_id", "原值班人员"),
     Field("to_staff_id", "接替人员"),
     Field("other_shift_id", "对方的班"),
-    Field("reason", "原因"),
-    Field("requested_by", "申请人"),
-    Field("approved_by", "批准人"),
+    Field("reason", "原因", pdf_width=18, xlsx_width=20),
+    Field("requested_by", "申请人", pdf_width=8, xlsx_width=10, align="center", xlsx_align="left"),
+    Field("approved_by", "批准人", pdf_width=10, xlsx_width=10, align="center", xlsx_align="left"),
+    Field("recorded_by", "登记人", xlsx_width=10),  # who entered a revision, and when
+    Field("recorded_at", "登记时间", pdf_width=14, xlsx_width=17, align="center", xlsx_align="left"),
 )
 
 

@@ -46,7 +46,7 @@ from desktop_app.reports.xlsx import XlsxReport
 from desktop_app.roster import repo, service
 from desktop_app.roster.calendar import HOLIDAY, HOLIDAY_KIND, MAKEUP_WORKDAY, WEEKEND
 from desktop_app.roster.manifest import ROSTER_EXPORT
-from desktop_app.roster.models import DRAFT, Post, Revision, Shift, StaffInfo
+from desktop_app.roster.models import DRAFT, ROSTER_FIELDS, Post, Revision, Shift, StaffInfo
 from desktop_app.roster.rules import Tally
 from desktop_app.session import Session
 
@@ -55,6 +55,7 @@ SIGNATURES = ("医务科（签字）", "护理部（签字）", "分管院长（
 DRAFT_MARK = "草稿　未发布，仅供排班核对，不得张贴"
 MONTH_COLUMNS_PER_TABLE = 9  # post·shift columns of the month layout that stay readable at 8.5 pt
 LAYOUTS = ("week", "month")
+R = ROSTER_FIELDS
 
 _GROUP_SHADE = 0.91
 _REST_SHADE = 0.95    # weekends and holidays
@@ -328,11 +329,12 @@ def _month_tables(snapshot: RosterSnapshot, width: float) -> list[Grid]:
     return tables
 
 
-REVISION_COLUMNS = [
-    Column("版本", 7, "center"), Column("类型", 5, "center"), Column("日期", 10, "center"), Column("岗位班次", 14),
-    Column("变更内容", 40), Column("原因", 18), Column("申请人", 8, "center"), Column("批准人", 10, "center"),
-    Column("登记时间", 14, "center"),
-]
+# 换班/替班记录: the revisions' fields; 岗位班次 (post and shift in one cell) and 变更内容 (the change in
+# words, Revision.text) are the printout's own.
+REVISION_COLUMNS = [*R.pdf_columns(("version", "kind", "date")), Column("岗位班次", 14), Column("变更内容", 40),
+                    *R.pdf_columns(("reason", "requested_by", "approved_by", "recorded_at"))]
+# the 联系电话 list under a month layout: three people a line (a layout; 电话 is shorter than the staff
+# field's 联系电话)
 CONTACT_COLUMNS = [Column("姓名", 8), Column("科室", 12), Column("电话", 13)] * 3
 
 
@@ -420,15 +422,18 @@ def roster_rows(snapshot: RosterSnapshot) -> list[list]:
     return rows
 
 
+# 通讯录 (the people on duty with their phones: headings, widths and formats of its own, e.g. 电话 where the
+# staff field says 联系电话, 工号 not as text) and 统计 (counts) are the workbook's own; 变更记录 has the
+# revisions' fields, where 原值班人, 接替人 and 对方的班（换班） are shorter than the dialog's field labels
+# (原值班人员, 接替人员, 对方的班).
 CONTACT_XLSX = [Column("姓名", 10), Column("工号", 10), Column("科室", 16), Column("职称", 14),
                 Column("执业状态", 12), Column("电话", 15)]
 TALLY_XLSX = [Column("姓名", 10), Column("科室", 16), Column("值班数", 8, "right"), Column("夜班数", 8, "right"),
               Column("周末班", 8, "right"), Column("节假日班", 9, "right"),
               Column("工时", 8, "right", number_format="0.0")]
-REVISION_XLSX = [Column("版本", 6, "center"), Column("类型", 6, "center"), Column("日期", 11, "center"),
-                 Column("岗位", 14), Column("班次", 8), Column("原值班人", 10), Column("接替人", 10),
-                 Column("对方的班（换班）", 12, "center"), Column("原因", 20), Column("申请人", 10),
-                 Column("批准人", 10), Column("登记人", 10), Column("登记时间", 17)]
+REVISION_XLSX = [*R.xlsx_columns(("version", "kind", "date", "post", "shift")), Column("原值班人", 10),
+                 Column("接替人", 10), Column("对方的班（换班）", 12, "center"),
+                 *R.xlsx_columns(("reason", "requested_by", "approved_by", "recorded_by", "recorded_at"))]
 
 
 def write_roster_xlsx(snapshot: RosterSnapshot, path: Path | str, progress: ProgressCallback | None = None) -> Path:

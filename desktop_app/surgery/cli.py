@@ -72,6 +72,7 @@ def _finding_lines(findings) -> None:
 def cmd_catalogues(args) -> int:
     from desktop_app.cli import cli_session, print_json
     from desktop_app.surgery import catalogue
+    from desktop_app.surgery.models import CATALOGUE_FIELDS
 
     with cli_session(args) as session:
         versions = catalogue.list_catalogues(session)
@@ -83,7 +84,8 @@ def cmd_catalogues(args) -> int:
     elif not versions:
         print("还没有手术分级目录。可用 qledger surgery import-catalogue 从 Excel 导入。")
     else:
-        print("ID\t名称\t状态\t生效日期\t手术数（一/二/三/四级）")
+        label = CATALOGUE_FIELDS.label
+        print(f"ID\t{label('name')}\t{label('status')}\t{label('effective_date')}\t手术数（一/二/三/四级）")
         for c in versions:
             counts = "/".join(str(n) for n in c.grade_counts)
             print(f"{c.id}\t{c.name}\t{'已备案' if c.filed else c.status}\t{c.effective_date or '未定'}\t"

@@ -68,12 +68,16 @@ from desktop_app.surgery import repo
 from desktop_app.surgery.manifest import SURGERY_VIEW
 from desktop_app.surgery.models import (
     ADDED,
+    ASSESSMENT_FIELDS,
     CHANGED,
     DOWNGRADED,
     EXPIRED,
     GRADE_LABELS,
     GRADE_SCOPE,
+    GRANT_FIELDS,
+    OPERATION_FIELDS,
     REMOVED,
+    SURGERY_FIELDS,
     SUSPENDED,
     UPGRADED,
     VALID,
@@ -97,6 +101,10 @@ TICK = "√"
 COMMITTEE = "医疗质量与安全管理委员会"
 KINDS = (ADDED, REMOVED, UPGRADED, DOWNGRADED, CHANGED)
 OPERATIONS_MONTHS = 12
+# Columns showing a record's fields come from its fields (labels, widths); where a printed heading is
+# not the field's label (级别 for 手术级别, 依据（评估日期） for 依据, 结束原因 for 原因 …) the column stays
+# the document's own until one heading is chosen for both.
+F, G, A, O = SURGERY_FIELDS, GRANT_FIELDS, ASSESSMENT_FIELDS, OPERATION_FIELDS
 
 
 def _hospital(session: Session) -> str:
@@ -237,16 +245,13 @@ def filing_snapshot(session: Session, catalogue_id: int | None = None) -> Catalo
     return _catalogue_snapshot(session, cat, FILING_TITLE, (3, 4))
 
 
-CATALOGUE_PDF_COLUMNS = [
-    Column("序号", 9, "center"), Column("手术编码", 22, "center"), Column("手术名称", 56), Column("级别", 11, "center"),
-    Column("限制类技术", 13, "center"), Column("日间手术", 10, "center"), Column("微创/介入", 11, "center"),
-    Column("备注", 24),
-]
-CATALOGUE_XLSX_COLUMNS = [
-    Column("序号", 6, "center"), Column("手术编码", 13), Column("手术名称", 36), Column("手术级别", 8, "center"),
-    Column("科室", 12), Column("专业", 12), Column("限制类技术", 8, "center"), Column("日间手术", 8, "center"),
-    Column("微创/介入", 8, "center"), Column("备注", 24),
-]
+CATALOGUE_PDF_COLUMNS = [*F.pdf_columns(("seq", "code", "name")), Column("级别", 11, "center"),
+                         *F.pdf_columns(("restricted", "day_surgery", "minimally_invasive", "notes"))]
+CATALOGUE_XLSX_COLUMNS = F.xlsx_columns(
+    ("seq", "code", "name", "grade", "department", "specialty", "restricted", "day_surgery", "minimally_invasive",
+     "notes"),
+    widths={"code": 13, "grade": 8, "department": 12, "specialty": 12, "restricted": 8, "day_surgery": 8,
+            "minimally_invasive": 8})
 SUMMARY_COLUMNS = [Column("项目", 14), Column("内容", 70)]
 
 
@@ -373,14 +378,10 @@ def adjustment_snapshot(session: Session, catalogue_id: int, other_id: int | Non
     return AdjustmentSnapshot(_hospital(session), cat, base, tuple(diffs), session.actor.display_name, session.now())
 
 
-ADJUSTMENT_PDF_COLUMNS = [
-    Column("序号", 9, "center"), Column("手术编码", 21, "center"), Column("手术名称", 32), Column("调整前", 30),
-    Column("调整后", 30), Column("调整原因", 34),
-]
-ADJUSTMENT_XLSX_COLUMNS = [
-    Column("序号", 6, "center"), Column("调整类型", 9, "center"), Column("手术编码", 13), Column("手术名称", 30),
-    Column("调整前", 24), Column("调整后", 24), Column("调整原因", 36),
-]
+ADJUSTMENT_PDF_COLUMNS = F.pdf_columns(("seq", "code", "name", "before", "after", "reason"),
+                                       widths={"code": 21, "name": 32})
+ADJUSTMENT_XLSX_COLUMNS = F.xlsx_columns(("seq", "change", "code", "name", "before", "after", "reason"),
+                                         widths={"code": 13, "name": 30, "reason": 36})
 ADJUSTMENT_SIGNATURES = ("填报人", "医务科负责人", "委员会主任（签字）", "日期")
 
 
@@ -510,9 +511,10 @@ def surgeon_snapshot(session: Session, staff_id: int) -> SurgeonSnapshot:
         session.actor.display_name, session.now())
 
 
-AUTHORISED_PROCEDURE_COLUMNS = [
-    Column("序号", 9, "center"), Column("手术编码", 21, "center"), Column("手术名称", 46), Column("授权日期", 20, "center"),
-    Column("有效期至", 20, "center"), Column("依据（评估日期）", 20, "center"), Column("批准日期", 20, "center"),
+AUTHORISED_PROCEDURE_COLUMNS = [  # the procedure and its grant
+    *F.pdf_columns(("seq", "code", "name"), widths={"code": 21, "name": 46}),
+    *G.pdf_columns(("granted_on", "valid_until")), Column("依据（评估日期）", 20, "center"),
+    *G.pdf_columns(("approved_on",), widths={"approved_on": 20}),
 ]
 AUTHORISATION_TEXT = (
     "根据《医疗机构手术分级管理办法》和本院手术分级管理制度，经科室质量与安全管理小组能力评估、医务科审核、"
@@ -575,19 +577,16 @@ def _state_phrase(p: Privilege, today: dt.date) -> str:
     return state
 
 
-CURRENT_COLUMNS = [
-    Column("授权内容", 58), Column("授权日期", 20, "center"), Column("有效期至", 20, "center"),
-    Column("状态", 14, "center"), Column("依据（评估日期）", 22, "center"), Column("批准日期", 22, "center"),
-]
-HISTORY_COLUMNS = [
-    Column("授权内容", 50), Column("授权日期", 21, "center"), Column("有效期至", 21, "center"), Column("状态", 14, "center"),
-    Column("结束日期", 21, "center"), Column("结束原因", 29),
-]
+CURRENT_COLUMNS = [*G.pdf_columns(("what", "granted_on", "valid_until", "status")),
+                   Column("依据（评估日期）", 22, "center"), *G.pdf_columns(("approved_on",))]
+HISTORY_COLUMNS = [*G.pdf_columns(("what", "granted_on", "valid_until", "status", "ended_on"),
+                                  widths={"what": 50, "granted_on": 21, "valid_until": 21}), Column("结束原因", 29)]
 ASSESSMENT_COLUMNS = [
-    Column("评估日期", 20, "center"), Column("评估期间", 24, "center"), Column("评估内容（例数/并发症）", 40),
-    Column("例数", 9, "center"), Column("并发症", 10, "center"), Column("不良事件", 10, "center"),
-    Column("结论", 11, "center"), Column("批准 / 执行", 32),
+    *A.pdf_columns(("assessed_on", "period")), Column("评估内容（例数/并发症）", 40),
+    *A.pdf_columns(("cases", "complications", "adverse_events", "conclusion")),
+    Column("批准 / 执行", 32),  # who approved and when, and when it was applied, in one cell
 ]
+# the grade 3–4 operations of the last 12 months counted per procedure (figures, not a record's fields)
 OPERATION_COLUMNS = [
     Column("序号", 9, "center"), Column("手术编码", 22, "center"), Column("手术名称", 63), Column("级别", 14, "center"),
     Column("例数", 16, "center"), Column("其中无授权", 18, "center"),
@@ -657,17 +656,17 @@ def write_technical_file_pdf(snapshot: SurgeonSnapshot, path: Path | str,
 
 
 SURGEON_XLSX_HISTORY = [
-    Column("授权内容", 40), Column("级别", 6, "center"), Column("手术编码", 12), Column("授权日期", 11, "center"),
-    Column("有效期至", 11, "center"), Column("状态", 7, "center"), Column("结束日期", 11, "center"),
-    Column("结束原因", 24), Column("依据", 18), Column("批准", 28),
+    *G.xlsx_columns(("what", "grade")), *F.xlsx_columns(("code",), widths={"code": 12}),
+    *G.xlsx_columns(("granted_on", "valid_until", "status", "ended_on")), Column("结束原因", 24),
+    *G.xlsx_columns(("basis", "approved")),
 ]
 SURGEON_XLSX_ASSESSMENTS = [
-    Column("评估日期", 11, "center"), Column("期间自", 11, "center"), Column("期间至", 11, "center"),
-    Column("评估内容（例数/并发症）", 36), Column("例数", 6, "right"), Column("并发症", 6, "right"),
-    Column("不良事件", 6, "right"), Column("结论", 6, "center"), Column("评估人", 16), Column("批准", 20),
-    Column("批准日期", 11, "center"), Column("执行日期", 11, "center"), Column("备注", 20),
+    *A.xlsx_columns(("assessed_on",)), Column("期间自", 11, "center"), Column("期间至", 11, "center"),
+    Column("评估内容（例数/并发症）", 36),
+    *A.xlsx_columns(("cases", "complications", "adverse_events", "conclusion", "assessors", "approved_by",
+                     "approved_on", "applied_on", "notes")),
 ]
-SURGEON_XLSX_OPERATIONS = [
+SURGEON_XLSX_OPERATIONS = [  # as OPERATION_COLUMNS: counts per procedure
     Column("序号", 6, "center"), Column("手术编码", 12), Column("手术名称", 36), Column("级别", 6, "center"),
     Column("例数", 6, "right"), Column("其中无授权", 8, "right"),
 ]
@@ -793,19 +792,18 @@ def authorised_snapshot(session: Session, department_id: int | None = None, day=
                               session.now())
 
 
-AUTHORISED_PDF_COLUMNS = [
-    Column("序号", 9, "center"), Column("手术编码", 21, "center"), Column("手术名称", 46), Column("级别", 10, "center"),
-    Column("授权医师（有效期至）", 70),
-]
+# the surgeons authorised for each procedure: 授权医师, 工号 and 医师科室 are the grant holder's (a person, no
+# field of a grant); the grade grants' 科室 is the section's (a department or a 专业) and 授权范围 says what
+# the grant's 授权方式 (scope) and 级别 amount to
+AUTHORISED_PDF_COLUMNS = [*F.pdf_columns(("seq", "code", "name"), widths={"code": 21, "name": 46}),
+                          Column("级别", 10, "center"), Column("授权医师（有效期至）", 70)]
 AUTHORISED_XLSX_COLUMNS = [
-    Column("科室", 12), Column("手术编码", 12), Column("手术名称", 32), Column("级别", 6, "center"),
-    Column("授权医师", 10), Column("工号", 8), Column("医师科室", 12), Column("授权日期", 11, "center"),
-    Column("有效期至", 11, "center"), Column("依据", 18),
+    *F.xlsx_columns(("department", "code", "name"), widths={"department": 12, "code": 12, "name": 32}),
+    Column("级别", 6, "center"), Column("授权医师", 10), Column("工号", 8), Column("医师科室", 12),
+    *G.xlsx_columns(("granted_on", "valid_until", "basis")),
 ]
-GRADE_HOLDER_XLSX_COLUMNS = [
-    Column("科室", 12), Column("授权范围", 16), Column("医师", 10), Column("工号", 8), Column("授权日期", 11, "center"),
-    Column("有效期至", 11, "center"), Column("依据", 18),
-]
+GRADE_HOLDER_XLSX_COLUMNS = [Column("科室", 12), Column("授权范围", 16), *G.xlsx_columns(("surgeon",)), Column("工号", 8),
+                             *G.xlsx_columns(("granted_on", "valid_until", "basis"))]
 
 
 def _names(holders: tuple[Holder, ...], section: str) -> str:
@@ -924,15 +922,9 @@ def unprivileged_snapshot(session: Session, first, last, department_id: int | No
                                 session.actor.display_name, session.now())
 
 
-UNPRIVILEGED_PDF_COLUMNS = [
-    Column("序号", 10, "center"), Column("手术日期", 22, "center"), Column("住院号", 22, "center"),
-    Column("手术编码", 22, "center"), Column("手术名称", 52), Column("级别", 11, "center"), Column("术者", 15, "center"),
-    Column("科室", 22), Column("原因", 81),
-]
-UNPRIVILEGED_XLSX_COLUMNS = [
-    Column("序号", 6, "center"), Column("手术日期", 11, "center"), Column("住院号", 12), Column("手术编码", 12),
-    Column("手术名称", 30), Column("级别", 6, "center"), Column("术者", 9), Column("科室", 12), Column("原因", 36),
-]
+UNPRIVILEGED_KEYS = ("seq", "date", "patient_no", "code", "name", "grade", "operator", "department", "finding")
+UNPRIVILEGED_PDF_COLUMNS = O.pdf_columns(UNPRIVILEGED_KEYS)
+UNPRIVILEGED_XLSX_COLUMNS = O.xlsx_columns(UNPRIVILEGED_KEYS)
 
 
 def unprivileged_rows(snapshot: UnprivilegedSnapshot, *, for_excel: bool = False) -> list[list]:

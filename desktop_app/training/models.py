@@ -25,12 +25,14 @@ STAFF_GROUPS = (ALL_STAFF, MEDICAL_STAFF, *MEDICAL, "管理", DUTY_STAFF, NEW_ST
 # ``department`` and ``session`` (it shows their names): the fields keep those keys, while the values a
 # service takes carry the ids as ``category_id``, ``department_id`` and ``session_id``.
 
-# A training session (培训): the form, the audit log (time, expected … are what it records).
+# A training session (培训): the form, the audit log (time, expected … are what it records), and a
+# person's 个人培训档案, which lists the sessions (print widths: its weights; it exports the same columns).
 TRAINING_FIELDS = Fields(
-    Field("title", "培训主题"),
-    Field("category", "类别"),
+    Field("seq", "序号", pdf_width=8, align="center"),  # the 档案's row number
+    Field("title", "培训主题", pdf_width=62),
+    Field("category", "类别", pdf_width=22),
     Field("content", "培训内容"),
-    Field("date", "日期", kind="date"),
+    Field("date", "日期", kind="date", pdf_width=18, align="center"),
     Field("starts", "开始时间"),
     Field("ends", "结束时间"),
     Field("time", "时间"),  # 开始–结束, as the audit log shows them
@@ -38,7 +40,7 @@ TRAINING_FIELDS = Fields(
     Field("lecturer", "授课人"),
     Field("lecturer_title", "授课人职称"),
     Field("department", "组织科室"),
-    Field("hours", "学时", kind="number"),
+    Field("hours", "学时", kind="number", pdf_width=9, align="center"),
     Field("form", "形式"),
     Field("audience", "培训对象"),
     Field("expected", "应到"),
@@ -50,40 +52,47 @@ TRAINING_FIELDS = Fields(
 SESSION_AUDITED = ("title", "category", "content", "date", "time", "place", "lecturer", "department", "hours", "form",
                    "audience", "expected", "notes")
 
-# An assessment (考核 or 知晓率调查) and what the audit log records of its results.
+# An assessment (考核 or 知晓率调查) and what the audit log records of its results; widths: the 个人培训档案's
+# 考核记录 (a row per result: the assessment's fields, the person's 成绩, 合格 and which 补考).
 ASSESSMENT_FIELDS = Fields(
+    Field("seq", "序号", pdf_width=8, xlsx_width=5, align="center"),  # the 档案's row number
     Field("session", "所属培训"),
-    Field("kind", "类型"),
-    Field("title", "名称"),
+    Field("kind", "类型", pdf_width=16, xlsx_width=10, align="center"),
+    Field("title", "名称", pdf_width=48, xlsx_width=36),
     Field("category", "类别"),
-    Field("date", "日期", kind="date"),
-    Field("full_mark", "满分", kind="number"),
+    Field("date", "日期", kind="date", pdf_width=18, xlsx_width=11, align="center"),
+    Field("full_mark", "满分", kind="number", xlsx_width=7, align="right"),
     Field("pass_mark", "合格分", kind="number"),
     Field("notes", "备注"),
     Field("tested", "参考人数"),
     Field("passed", "合格人数"),
-    Field("make_up", "补考"),
+    Field("make_up", "补考", pdf_width=18, xlsx_width=10, align="center"),  # a result's: 第1次补考 …
     Field("results", "成绩"),
 )
 ASSESSMENT_AUDITED = ("title", "kind", "category", "date", "full_mark", "pass_mark")
 
 # One person's line of a sign-in and score sheet: the paper sheet's columns as hospitals head them
 # (the importer's columns, the import template's widths), and the fields of sign-in and score rows.
+# Print widths are the 签到与成绩表's weights (its workbook has the same columns); the 签到表 printed
+# before the session has its own (reports.SIGNIN_WIDTHS).
 SIGN_IN_FIELDS = Fields(
-    Field("seq", "序号", ("序", "no"), xlsx_width=6),
-    Field("department", "科室", ("部门", "所在科室", "所在部门", "科室名称", "科别", "单位", "科室/部门"), xlsx_width=16),
+    Field("seq", "序号", ("序", "no"), pdf_width=9, xlsx_width=6, align="center"),
+    Field("department", "科室", ("部门", "所在科室", "所在部门", "科室名称", "科别", "单位", "科室/部门"), pdf_width=22,
+          xlsx_width=16),
     Field("name", "姓名", ("名字", "人员姓名", "职工姓名", "员工姓名", "参训人员", "参加人员", "参训人", "签到人"),
-          required=True, xlsx_width=10),
-    Field("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "职工编号", "工作证号"), xlsx_width=11),
-    Field("title", "职称", ("专业技术职称", "技术职称"), xlsx_width=12),
+          required=True, pdf_width=15, xlsx_width=10, align="center"),
+    Field("employee_no", "工号", ("职工号", "员工编号", "员工号", "人员编号", "职工编号", "工作证号"), pdf_width=15,
+          xlsx_width=11, align="center"),
+    Field("title", "职称", ("专业技术职称", "技术职称"), pdf_width=20, xlsx_width=12, align="center"),
     Field("present", "签到", ("是否参加", "到", "是否到场", "到场", "出勤", "出勤情况", "签到情况", "参加情况", "是否签到",
                             "到课", "出席", "是否出席", "考勤", "签名", "本人签名", "签字", "本人签字", "签到签名"),
-          xlsx_width=8),
+          pdf_width=11, xlsx_width=8, align="center"),
     Field("score", "成绩", ("分数", "得分", "考核成绩", "考试成绩", "考核分数", "考试分数", "测试成绩", "理论成绩", "考核得分"),
-          xlsx_width=8),  # text: the importer reads "85分", "８５", "缺考" itself
-    Field("make_up", "补考", ("补考成绩", "补考分数", "补考得分"), xlsx_width=8),
+          pdf_width=11, xlsx_width=8, align="center", xlsx_align="right"),  # text: the importer reads "85分", "８５", "缺考"
+    Field("make_up", "补考", ("补考成绩", "补考分数", "补考得分"), pdf_width=11, xlsx_width=8, align="center"),
     Field("make_up_date", "补考日期", kind="date"),
-    Field("note", "备注", ("缺席原因", "请假原因", "情况说明"), xlsx_width=20),
+    Field("result", "结果", pdf_width=15, align="center"),  # 合格 / 补考合格 / 不合格 / 未考, from the scores
+    Field("note", "备注", ("缺席原因", "请假原因", "情况说明"), pdf_width=27, xlsx_width=20),
     Field("assessment", "考核"),  # the assessment the scores go to
 )
 

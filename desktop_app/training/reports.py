@@ -56,7 +56,16 @@ from desktop_app.training import repo
 from desktop_app.training import service as training
 from desktop_app.training.coverage import Transcript
 from desktop_app.training.manifest import TRAINING_VIEW
-from desktop_app.training.models import Assessment, Coverage, PersonCoverage, TrainingSession, percent
+from desktop_app.training.models import (
+    ASSESSMENT_FIELDS,
+    SIGN_IN_FIELDS,
+    TRAINING_FIELDS,
+    Assessment,
+    Coverage,
+    PersonCoverage,
+    TrainingSession,
+    percent,
+)
 
 SIGNIN_TITLE = "培训签到表"
 ATTENDANCE_TITLE = "培训签到与成绩表"
@@ -67,6 +76,7 @@ PASSED, PASSED_MAKE_UP, FAILED, NOT_TESTED = "合格", "补考合格", "不合�
 WALK_IN = "计划外"
 BLANK_ROWS = 6            # numbered empty rows at the end of the sign-in sheet, for people who come unplanned
 SIGNIN_ROW_MM = 9         # room for a handwritten name
+T, A, S = TRAINING_FIELDS, ASSESSMENT_FIELDS, SIGN_IN_FIELDS
 
 
 def _hospital(session: Session) -> str:
@@ -220,10 +230,11 @@ def _line(staff_id, department, name, employee_no, title, expected, present, not
                      first.score if first else None, tuple(s for s, _p in make_ups), result)
 
 
-SIGNIN_COLUMNS = [
-    Column("序号", 11, "center"), Column("科室", 26), Column("姓名", 18, "center"), Column("工号", 17, "center"),
-    Column("职称", 22, "center"), Column("签名", 38), Column("备注", 24),
-]
+# The 签到表's people are the sheet's fields with wider columns (no scores); 签名 is the empty cell signed
+# by hand on paper (what is recorded from it is 签到).
+SIGNIN_WIDTHS = {"seq": 11, "department": 26, "name": 18, "employee_no": 17, "title": 22}
+SIGNIN_COLUMNS = [*S.pdf_columns(("seq", "department", "name", "employee_no", "title"), widths=SIGNIN_WIDTHS),
+                  Column("签名", 38), *S.pdf_columns(("note",), widths={"note": 24})]
 SIGNIN_SIGNATURES = ("实到", "记录人", "授课人签字")
 
 
@@ -255,11 +266,12 @@ def _with_scores(snapshot: SessionSnapshot) -> bool:
 
 
 def attendance_columns(snapshot: SessionSnapshot) -> list[Column]:
-    columns = [Column("序号", 9, "center"), Column("科室", 22), Column("姓名", 15, "center"),
-               Column("工号", 15, "center"), Column("职称", 20, "center"), Column("签到", 11, "center")]
+    """The 签到与成绩表's columns, printed and exported alike (备注 takes the room of the scores when there are none)."""
     if _with_scores(snapshot):
-        columns += [Column("成绩", 11, "center"), Column("补考", 11, "center"), Column("结果", 15, "center")]
-    return columns + [Column("备注", 27 if _with_scores(snapshot) else 64)]
+        return S.pdf_columns(("seq", "department", "name", "employee_no", "title", "present", "score", "make_up",
+                              "result", "note"))
+    return S.pdf_columns(("seq", "department", "name", "employee_no", "title", "present", "note"),
+                         widths={"note": 64})
 
 
 def attendance_rows(snapshot: SessionSnapshot, *, for_excel: bool = False) -> list[list]:
@@ -288,7 +300,7 @@ def write_attendance_pdf(snapshot: SessionSnapshot, path: Path | str, progress: 
     return report.build(progress)
 
 
-SUMMARY_COLUMNS = [Column("项目", 16), Column("内容", 60)]
+SUMMARY_COLUMNS = [Column("项目", 16), Column("内容", 60)]  # the particulars, label and value a row
 
 
 def write_attendance_xlsx(snapshot: SessionSnapshot, path: Path | str,
@@ -354,18 +366,15 @@ def transcript_snapshot(session: Session, staff_id: int, year: int | None = None
                               session.now())
 
 
-TRANSCRIPT_SESSION_COLUMNS = [
-    Column("序号", 8, "center"), Column("日期", 18, "center"), Column("培训主题", 62), Column("类别", 22),
-    Column("学时", 9, "center"), Column("签到", 12, "center"),
-]
-TRANSCRIPT_EXAM_COLUMNS = [
-    Column("序号", 8, "center"), Column("日期", 18, "center"), Column("名称", 48), Column("类型", 16, "center"),
-    Column("成绩/满分", 16, "center"), Column("合格", 9, "center"), Column("补考", 18, "center"),
-]
-TRANSCRIPT_EXAM_XLSX = [
-    Column("序号", 5, "center"), Column("日期", 11, "center"), Column("名称", 36), Column("类型", 10, "center"),
-    Column("成绩", 7, "right"), Column("满分", 7, "right"), Column("合格", 6, "center"), Column("补考", 10, "center"),
-]
+# the sessions (and the person's 签到 at each, printed and exported alike) and the assessment results
+TRANSCRIPT_SESSION_COLUMNS = [*T.pdf_columns(("seq", "date", "title", "category", "hours")),
+                              *S.pdf_columns(("present",), widths={"present": 12})]
+TRANSCRIPT_EXAM_COLUMNS = [*A.pdf_columns(("seq", "date", "title", "kind")), Column("成绩/满分", 16, "center"),
+                           Column("合格", 9, "center"), *A.pdf_columns(("make_up",))]
+TRANSCRIPT_EXAM_XLSX = [*A.xlsx_columns(("seq", "date", "title", "kind")),
+                        *S.xlsx_columns(("score",), widths={"score": 7}), *A.xlsx_columns(("full_mark",)),
+                        Column("合格", 6, "center"), *A.xlsx_columns(("make_up",))]
+# the year's requirements as the coverage counts them for the person (figures, not a record's fields)
 REQUIREMENT_COLUMNS = [
     Column("培训要求", 62), Column("应参加", 11, "center"), Column("已参加", 11, "center"), Column("考核", 15, "center"),
     Column("完成情况", 36, "center"),
@@ -507,6 +516,8 @@ def coverage_snapshot(session: Session, first, last, department_id: int | None =
     return CoverageSnapshot(_hospital(session), cov, scope, session.actor.display_name, session.now())
 
 
+# The coverage report's tables are figures the coverage counts (per department, per requirement, the
+# people still short of a requirement), not a record's fields: their columns are the report's own.
 COVERAGE_SUMMARY_COLUMNS = [Column("项目", 16), Column("数值", 22, "center"), Column("说明", 52)]
 DEPARTMENT_COLUMNS = [
     Column("科室", 30), Column("人数", 10, "center"), Column("全部达标", 12, "center"), Column("达标率", 13, "center"),
