@@ -66,7 +66,7 @@ from desktop_app.practice.accounts import (  # noqa: F401 - re-exported
     demo_info,
     finish_demo,
 )
-from desktop_app.practice.hospital import new_demo_file
+from desktop_app.practice.hospital import HOSPITAL, new_demo_file
 from desktop_app.session import Actor, Session
 from tools.demo_hospital.handover import plan_handover, present_handover
 from tools.demo_hospital.ledger import plan_ledger
@@ -77,15 +77,8 @@ from tools.demo_hospital.surgery import plan_surgery, present_surgery
 from tools.demo_hospital.training import plan_training, present_training
 
 # ----------------------------------------------------------------------------- the hospital
+# The same fictional hospital as the practice hospital (its profile: desktop_app.practice.hospital.HOSPITAL).
 
-HOSPITAL = {
-    "name": "青山县人民医院",
-    "level": "二级甲等",
-    "region": "安徽省六安市青山县",
-    "credit_code": "12341599MB1A2C3D47",
-    "address": "安徽省六安市青山县城关镇人民路 88 号",
-    "phone": "0564-5012120",
-}
 _SETUP_PASSWORD = "Setup2016a"  # the administrator's first password, changed on the last day
 DEMO_ACTOR = Actor(user_id=None, username="qledger-demo", display_name="演示数据生成", role=Role.SYSTEM)
 MAX_YEARS = 30
