@@ -253,16 +253,14 @@ def add_addendum(db, report_id: int, text: str, author: str, user_id: int | None
 
 
 def report_counts(db, kind: str, first: str, last: str, grace_minutes: int) -> dict[int, tuple]:
-    """department -> (written, received, received on time, census errors).
-
-    ``datetime(shift_ends_at, '+N minutes')`` is SQLite's: on PostgreSQL it is
-    ``shift_ends_at::timestamp + N * interval '1 minute'`` (the stamps are 'YYYY-MM-DD HH:MM:SS' text)."""
+    """department -> (written, received, received on time, census errors)."""
     rows = db.tuples(
         "SELECT department_id, count(*), sum(CASE WHEN status = '已接班' THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN status = '已接班' AND receiving_at <= datetime(shift_ends_at, ?) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status = '已接班' AND receiving_at <= " + tables.stamp_plus_minutes("shift_ends_at")
+        + " THEN 1 ELSE 0 END),"
         " sum(CASE WHEN census_ok = 0 THEN 1 ELSE 0 END)"
         " FROM handover_reports WHERE kind = ? AND date >= ? AND date <= ? GROUP BY department_id",
-        (f"+{int(grace_minutes)} minutes", kind, first, last))
+        (int(grace_minutes), kind, first, last))
     return {r[0]: tuple(r[1:]) for r in rows}
 
 

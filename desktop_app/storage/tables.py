@@ -93,6 +93,12 @@ def in_list(column: str, values: Iterable[Any]) -> tuple[str, list]:
     return f"{_name_path(column)} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
 
 
+def stamp_plus_minutes(column: str) -> str:
+    """SQL for the stamp in ``column`` ('YYYY-MM-DD HH:MM:SS' text) plus ``?`` minutes (an int
+    parameter), comparable with other stamps. (PostgreSQL: ``column::timestamp + ? * interval '1 minute'``.)"""
+    return f"datetime({_name_path(column)}, '+' || ? || ' minutes')"
+
+
 def _name_path(column: str) -> str:
     table, _, name = column.rpartition(".")
     return f"{_name(table)}.{_name(name)}" if table else _name(name)
